@@ -26,4 +26,24 @@ public final class Groups {
     public static O2 o2() {
         return new O2();
     }
+
+    /** The rotation group SO(3). */
+    public static SO3 so3() {
+        return new SO3();
+    }
+
+    /** The orthogonal group O(3). */
+    public static O3 o3() {
+        return new O3();
+    }
+
+    /** The octahedral rotation group (the 24 rotations of a cube), a subgroup of SO(3). */
+    public static PolyhedralGroup octahedral() {
+        return PolyhedralGroup.octahedral();
+    }
+
+    /** The icosahedral rotation group (the 60 rotations of an icosahedron), a subgroup of SO(3). */
+    public static PolyhedralGroup icosahedral() {
+        return PolyhedralGroup.icosahedral();
+    }
 }

@@ -17,6 +17,10 @@ public final class TestGroups {
         }
         list.add(Groups.so2());
         list.add(Groups.o2());
+        list.add(Groups.so3());
+        list.add(Groups.o3());
+        list.add(Groups.octahedral());
+        list.add(Groups.icosahedral());
         return list;
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.equivariant4j.group.FiniteGroup;
+import org.equivariant4j.group.Quadrature;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.TestGroups;
@@ -52,19 +52,22 @@ class IrrepPropertiesTest {
 
     /**
      * Schur orthogonality of matrix coefficients: ∫ ψ_a(g)_ij ψ_b(g)_kl dg = 0 for inequivalent irreps, and
-     * δ_ik δ_jl / d for a real-type irrep with itself. Integrals are exact sums over the finite group, or over an
-     * SO(2)/O(2) grid of 4·maxFrequency+1 rotations (exact for these band-limited products).
+     * δ_ik δ_jl / d for a real-type irrep with itself. Integrals are exact quadratures: sums over a finite group,
+     * an SO(2)/O(2) grid of 4·maxFrequency+1 rotations, Euler-angle Gauss–Legendre grids for SO(3)/O(3).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("groups")
     <E extends GroupElement> void schurOrthogonality(Group<E> g) {
-        List<E> grid = g.isFinite() ? ((FiniteGroup<E>) g).elements() : g.grid(4 * MAX_FREQUENCY + 1);
+        Quadrature<E> quadrature = Quadrature.of(g, MAX_FREQUENCY);
+        List<E> grid = quadrature.elements();
+        double[] w = quadrature.weights();
         List<Irrep<E>> irreps = g.irreps(MAX_FREQUENCY);
         for (Irrep<E> a : irreps) {
             for (Irrep<E> b : irreps) {
                 double[][] integral = new double[a.dimension() * b.dimension()][a.dimension() * b.dimension()];
-                for (E e : grid) {
-                    integral = Matrices.addScaled(integral, 1.0 / grid.size(), Matrices.kronecker(a.matrix(e), b.matrix(e)));
+                for (int q = 0; q < grid.size(); q++) {
+                    E e = grid.get(q);
+                    integral = Matrices.addScaled(integral, w[q], Matrices.kronecker(a.matrix(e), b.matrix(e)));
                 }
                 if (!a.equals(b)) {
                     assertTrue(Matrices.maxAbs(integral) < 1e-12, a.name() + " vs " + b.name());
@@ -82,8 +85,8 @@ class IrrepPropertiesTest {
                     }
                 }
                 double chi = 0;
-                for (E e : grid) {
-                    chi += a.character(e) * b.character(e) / grid.size();
+                for (int q = 0; q < grid.size(); q++) {
+                    chi += w[q] * a.character(grid.get(q)) * b.character(grid.get(q));
                 }
                 assertEquals(a.equals(b) ? a.type().endomorphismDimension() : 0.0, chi, 1e-12,
                         "character orthogonality " + a.name() + ", " + b.name());
