@@ -23,7 +23,8 @@ public record EulerAngles(double alpha, double beta, double gamma) {
     /**
      * Angles of a rotation matrix: (α, β) are the polar angles of R·e_y, with
      * β = atan2(√(R₀₁² + R₂₁²), R₁₁) ∈ [0, π] (stable near 0 and π) and α = atan2(R₀₁, R₂₁); then
-     * γ = atan2(R'₀₂, R'₀₀) with R' = R(α, β, 0)ᵀ·R. At β = 0 or π only α ± γ is determined and α = 0.
+     * γ = atan2(R'₀₂, R'₀₀) with R' = R(α, β, 0)ᵀ·R. Near β = 0 or π only α ± γ is determined; the
+     * returned angles still reproduce R to rounding.
      *
      * @throws IllegalArgumentException if r is not a rotation (see {@link Rotations#checkRotation})
      */

@@ -13,7 +13,8 @@ import java.math.BigInteger;
  * with ⟨·|·⟩ the complex Condon–Shortley Clebsch–Gordan coefficient (non-zero only for
  * m3 = m1 + m2) and Q_l = (−i)^l·U_l the real-to-complex change of basis
  * (U[m][±|m|]: m &lt; 0: 1/√2 and −i/√2 for +|m|, −|m|; m = 0: 1; m &gt; 0: (−1)^m/√2 and i(−1)^m/√2).
- * The result is real; it is finally divided by its Frobenius norm as e3nn does.
+ * The result is real (imaginary parts cancel exactly) and has Frobenius norm 1 by the orthogonality of
+ * the Clebsch–Gordan coefficients, so e3nn's final division by the norm is a no-op (to rounding).
  *
  * <p><b>Accuracy.</b> The Clebsch–Gordan coefficients use Racah's formula in binomial form,
  * <pre>
@@ -46,69 +47,73 @@ public final class Wigner3j {
         int d1 = 2 * l1 + 1, d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
         double[][] cg = complexClebschGordan(l1, l2, l3);
         double[][][] out = new double[d1][d2][d3];
-        // global phase (−i)^{l1} (−i)^{l2} conj((−i)^{l3}) = (−i)^{l1+l2−l3}
-        int p = (l1 + l2 - l3) & 3;
-        double phaseRe = p == 0 ? 1 : p == 2 ? -1 : 0;
-        double phaseIm = p == 1 ? -1 : p == 3 ? 1 : 0;
-        double[] q = new double[2];
-        double norm2 = 0;
-        double maxImag = 0;
+        // Every U entry is real or imaginary: U[m][col] = coef·i^pow. The global phase is
+        // (−i)^{l1} (−i)^{l2} conj((−i)^{l3}) = (−1)^p i^p with p = l1 + l2 − l3.
+        int p = l1 + l2 - l3;
+        double phaseSign = (p & 1) == 0 ? 1 : -1;
+        int[] col1 = new int[2 * d1], pow1 = new int[2 * d1];
+        int[] col2 = new int[2 * d2], pow2 = new int[2 * d2];
+        int[] col3 = new int[2 * d3], pow3 = new int[2 * d3];
+        double[] coef1 = new double[2 * d1], coef2 = new double[2 * d2], coef3 = new double[2 * d3];
+        basisChange(l1, col1, coef1, pow1, false);
+        basisChange(l2, col2, coef2, pow2, false);
+        basisChange(l3, col3, coef3, pow3, true);
         for (int i = 0; i < d1; i++) {
-            int r1 = i - l1, a1 = Math.abs(r1);
+            double[] cgi = cg[i];
             for (int k = 0; k < d2; k++) {
-                int r2 = k - l2, a2 = Math.abs(r2);
-                for (int choice = 0; choice < 2; choice++) {
-                    int big = choice == 0 ? Math.abs(a1 - a2) : a1 + a2;
-                    if (big > l3 || (choice == 1 && (a1 == 0 || a2 == 0))) {
+                double c = cgi[k];
+                if (c == 0) {
+                    continue;
+                }
+                int n = i - l1 + k - l2 + l3; // complex m3 = m1 + m2
+                c *= phaseSign;
+                for (int a = 2 * i; a < 2 * i + 2; a++) {
+                    double v1 = coef1[a];
+                    if (v1 == 0) {
                         continue;
                     }
-                    for (int s3 = 0; s3 < (big == 0 ? 1 : 2); s3++) {
-                        int r3 = s3 == 0 ? big : -big;
-                        double re = 0, im = 0;
-                        for (int s1 = 0; s1 < (a1 == 0 ? 1 : 2); s1++) {
-                            int m1 = s1 == 0 ? a1 : -a1;
-                            for (int s2 = 0; s2 < (a2 == 0 ? 1 : 2); s2++) {
-                                int m2 = s2 == 0 ? a2 : -a2;
-                                int m3 = m1 + m2;
-                                if (Math.abs(m3) != big) {
-                                    continue;
-                                }
-                                double c = cg[m1 + l1][m2 + l2];
-                                if (c == 0) {
-                                    continue;
-                                }
-                                u(m1, r1, q);
-                                double xr = q[0], xi = q[1];
-                                u(m2, r2, q);
-                                double yr = xr * q[0] - xi * q[1], yi = xr * q[1] + xi * q[0];
-                                u(m3, r3, q); // conjugated below
-                                double zr = yr * q[0] + yi * q[1], zi = yi * q[0] - yr * q[1];
-                                re += c * zr;
-                                im += c * zi;
-                            }
+                    double[][] outA = out[col1[a]];
+                    for (int b = 2 * k; b < 2 * k + 2; b++) {
+                        double v12 = v1 * coef2[b];
+                        if (v12 == 0) {
+                            continue;
                         }
-                        double vr = re * phaseRe - im * phaseIm;
-                        double vi = re * phaseIm + im * phaseRe;
-                        maxImag = Math.max(maxImag, Math.abs(vi));
-                        out[i][k][r3 + l3] = vr;
-                        norm2 += vr * vr;
+                        double[] outAB = outA[col2[b]];
+                        int pow12 = p + pow1[a] + pow2[b];
+                        for (int d = 2 * n; d < 2 * n + 2; d++) {
+                            int e = (pow12 + pow3[d]) & 3;
+                            if ((e & 1) != 0 || coef3[d] == 0) {
+                                continue; // purely imaginary contributions cancel in total
+                            }
+                            outAB[col3[d]] += (e == 0 ? c : -c) * v12 * coef3[d];
+                        }
                     }
-                }
-            }
-        }
-        if (maxImag > 1e-9) {
-            throw new IllegalStateException("internal error: 3j(" + l1 + "," + l2 + "," + l3
-                    + ") has an imaginary part " + maxImag);
-        }
-        double inv = 1 / Math.sqrt(norm2);
-        for (double[][] a : out) {
-            for (double[] b : a) {
-                for (int c = 0; c < d3; c++) {
-                    b[c] *= inv;
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * U_l (without the (−i)^l phase) as two entries per complex m (row): real column, coefficient and
+     * power of i; {@code conjugate} gives conj(U). Unused second entries have coefficient 0.
+     */
+    private static void basisChange(int l, int[] col, double[] coef, int[] pow, boolean conjugate) {
+        for (int m = -l; m <= l; m++) {
+            int row = 2 * (m + l);
+            int am = Math.abs(m);
+            if (m == 0) {
+                col[row] = l;
+                coef[row] = 1;
+                continue;
+            }
+            double s = m < 0 || (am & 1) == 0 ? SQRT_HALF : -SQRT_HALF;
+            col[row] = l + am;       // real +|m|: coefficient s
+            coef[row] = s;
+            col[row + 1] = l - am;   // real −|m|: −i/√2 for m < 0, i(−1)^m/√2 for m > 0
+            coef[row + 1] = (m < 0 ? -SQRT_HALF : s) * (conjugate ? -1 : 1);
+            pow[row + 1] = 1;
+        }
     }
 
     /**
@@ -120,8 +125,9 @@ public final class Wigner3j {
         double common = binomialDouble(2 * l1, a) * binomialDouble(2 * l2, bp)
                 / ((big + 1) * binomialDouble(big, a));
         double[][] out = new double[2 * l1 + 1][2 * l2 + 1];
-        for (int m1 = -l1; m1 <= l1; m1++) {
-            for (int m2 = -l2; m2 <= l2; m2++) {
+        double mirror = ((l1 + l2 - l3) & 1) == 0 ? 1 : -1; // ⟨−m1, −m2|−m3⟩ = (−1)^{l1+l2−l3} ⟨m1, m2|m3⟩
+        for (int m1 = 0; m1 <= l1; m1++) {
+            for (int m2 = m1 == 0 ? 0 : -l2; m2 <= l2; m2++) {
                 int m3 = m1 + m2;
                 if (Math.abs(m3) > l3) {
                     continue;
@@ -138,7 +144,9 @@ public final class Wigner3j {
                 }
                 double pref = common / (binomialDouble(2 * l1, l1 - m1) * binomialDouble(2 * l2, l2 - m2)
                         * binomialDouble(2 * l3, l3 + m3));
-                out[m1 + l1][m2 + l2] = Math.sqrt(pref) * sum;
+                double value = Math.sqrt(pref) * sum;
+                out[m1 + l1][m2 + l2] = value;
+                out[l1 - m1][l2 - m2] = mirror * value;
             }
         }
         return out;
@@ -165,23 +173,6 @@ public final class Wigner3j {
             s = (k & 1) == 0 ? s.add(t) : s.subtract(t);
         }
         return s.doubleValue();
-    }
-
-    /** Entry U[m][r] of the real-to-complex change of basis (without the (−i)^l phase), as (re, im). */
-    private static void u(int m, int r, double[] out) {
-        if (m == 0) {
-            out[0] = 1;
-            out[1] = 0;
-        } else if (m < 0) {
-            boolean plus = r > 0;
-            out[0] = plus ? SQRT_HALF : 0;
-            out[1] = plus ? 0 : -SQRT_HALF;
-        } else {
-            double sign = (m & 1) == 0 ? SQRT_HALF : -SQRT_HALF;
-            boolean plus = r > 0;
-            out[0] = plus ? sign : 0;
-            out[1] = plus ? 0 : sign;
-        }
     }
 
     private static long[][] pascal(int n) {

@@ -84,6 +84,8 @@ class SphericalHarmonicsTest {
     @Test
     void zeroVectorGivesConstantOnly() {
         assertArrayEquals(new double[] {1, 0, 0, 0}, SphericalHarmonics.evaluate(1, 0, 0, 0, Normalization.NORM));
+        assertArrayEquals(new double[] {1, 0, 0, 0},
+                SphericalHarmonics.evaluate(1, 0, 0, 0, false, Normalization.NORM)); // e3nn test_zeros
         double[] y = SphericalHarmonics.evaluate(6, 0, 0, 0, true, Normalization.INTEGRAL);
         assertEquals(1 / Math.sqrt(4 * Math.PI), y[0], 1e-15);
         for (int i = 1; i < y.length; i++) {
