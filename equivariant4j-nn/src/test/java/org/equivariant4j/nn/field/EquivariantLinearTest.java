@@ -1,0 +1,504 @@
+package org.equivariant4j.nn.field;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.equivariant4j.group.CyclicElement;
+import org.equivariant4j.group.CyclicGroup;
+import org.equivariant4j.group.DihedralElement;
+import org.equivariant4j.group.DihedralGroup;
+import org.equivariant4j.group.FiniteGroup;
+import org.equivariant4j.group.GroupElement;
+import org.equivariant4j.group.Groups;
+import org.equivariant4j.group.O2;
+import org.equivariant4j.group.O2Element;
+import org.equivariant4j.group.SO2;
+import org.equivariant4j.group.SO2Element;
+import org.equivariant4j.linalg.Matrices;
+import org.equivariant4j.nn.TestSupport;
+import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.repr.Irrep;
+import org.equivariant4j.repr.Representation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EquivariantLinearTest {
+    private static NDManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    /** A representation together with its irrep multiplicities, known by construction. */
+    record Built<E extends GroupElement>(Representation<E> rep, Map<Irrep<E>, Integer> multiplicities) {}
+
+    /** Direct sum of parts, each a regular representation (m(ψ) = dim ψ / dim End ψ, Peter–Weyl) or an irrep. */
+    @SafeVarargs
+    private static <E extends GroupElement> Built<E> build(FiniteGroup<E> g, String name, Representation<E>... parts) {
+        Map<Irrep<E>, Integer> m = new LinkedHashMap<>();
+        for (Representation<E> p : parts) {
+            if (p instanceof Irrep<E> psi) {
+                m.merge(psi, 1, Integer::sum);
+            } else {
+                for (Irrep<E> psi : g.irreps()) {
+                    m.merge(psi, psi.dimension() / psi.type().endomorphismDimension(), Integer::sum);
+                }
+            }
+        }
+        return new Built<>(Representation.directSum(name, List.of(parts)), m);
+    }
+
+    @SafeVarargs
+    private static <E extends GroupElement> Built<E> irreps(String name, Irrep<E>... parts) {
+        Map<Irrep<E>, Integer> m = new LinkedHashMap<>();
+        for (Irrep<E> psi : parts) {
+            m.merge(psi, 1, Integer::sum);
+        }
+        return new Built<>(Representation.directSum(name, List.of(parts)), m);
+    }
+
+    /** Σ_ψ m_in(ψ)·m_out(ψ)·dim End(ψ). */
+    private static <E extends GroupElement> int theoryCount(Built<E> in, Built<E> out) {
+        int n = 0;
+        for (Map.Entry<Irrep<E>, Integer> e : in.multiplicities().entrySet()) {
+            n += e.getValue() * out.multiplicities().getOrDefault(e.getKey(), 0) * e.getKey().type().endomorphismDimension();
+        }
+        return n;
+    }
+
+    private static <E extends GroupElement> Equivariance.Report checkCase(
+            String label, Built<E> in, Built<E> out, List<E> elements, DataType dt, double tolerance, long seed) {
+        EquivariantLinear<E> block = EquivariantLinear.builder(in.rep(), out.rep()).optSeed(seed).build();
+        assertEquals(theoryCount(in, out), block.numBasis(), label + ": number of basis elements");
+        int dIn = in.rep().dimension();
+        try (NDManager m = manager.newSubManager()) {
+            block.initialize(m, dt, new Shape(6, dIn));
+            // a nonzero bias, so that the bias path is checked too
+            if (block.hasBias()) {
+                NDArray beta = block.biasCoefficients().getArray();
+                beta.addi(TestSupport.gaussian(m, beta.getShape(), dt, seed + 1));
+            }
+            NDArray x = TestSupport.gaussian(m, new Shape(6, dIn), dt, seed + 2);
+            Equivariance.Report r = Equivariance.check(block, in.rep(), out.rep(), elements, x);
+            System.out.printf("equivariance %-40s %s basis %3d: %s%n", label, dt, block.numBasis(), r);
+            assertTrue(r.passes(tolerance), label + ": " + r);
+            assertEquals(elements.size(), r.elementsChecked());
+            return r;
+        }
+    }
+
+    @Test
+    void finiteGroupsFloat32AllElements() {
+        CyclicGroup c4 = Groups.cyclic(4);
+        DihedralGroup d4 = Groups.dihedral(4);
+        CyclicGroup c8 = Groups.cyclic(8);
+        DataType f32 = DataType.FLOAT32;
+        double tol = 1e-5;
+
+        Built<CyclicElement> c4reg = build(c4, "regular", c4.regularRepresentation());
+        checkCase("C4 regular -> regular", c4reg, c4reg, c4.elements(), f32, tol, 1);
+        checkCase("C4 regular -> psi0+psi1+psi2", c4reg, irreps("i", c4.irrep(0), c4.irrep(1), c4.irrep(2)), c4.elements(), f32, tol, 2);
+        checkCase("C4 psi1+psi1+psi0 -> regular", irreps("i", c4.irrep(1), c4.irrep(1), c4.irrep(0)), c4reg, c4.elements(), f32, tol, 3);
+        Built<CyclicElement> mixed = irreps("i", c4.irrep(0), c4.irrep(2), c4.irrep(1));
+        Built<CyclicElement> rotated = new Built<>(mixed.rep().changeBasis("Q(psi0+psi2+psi1)", TestSupport.randomOrthogonal(4, 7)),
+                mixed.multiplicities());
+        checkCase("C4 Q(psi0+psi2+psi1) -> psi1+psi2", rotated, irreps("o", c4.irrep(1), c4.irrep(2)), c4.elements(), f32, tol, 4);
+
+        Built<DihedralElement> d4reg = build(d4, "regular", d4.regularRepresentation());
+        checkCase("D4 regular -> regular", d4reg, d4reg, d4.elements(), f32, tol, 5);
+        checkCase("D4 regular -> psi11+psi00+psi10", d4reg,
+                irreps("o", d4.irrep(1, 1), d4.irrep(0, 0), d4.irrep(1, 0)), d4.elements(), f32, tol, 6);
+        checkCase("D4 psi11+psi11+psi02 -> regular+psi12",
+                irreps("i", d4.irrep(1, 1), d4.irrep(1, 1), d4.irrep(0, 2)),
+                build(d4, "o", d4.regularRepresentation(), d4.irrep(1, 2)), d4.elements(), f32, tol, 7);
+
+        Built<CyclicElement> c8reg = build(c8, "regular", c8.regularRepresentation());
+        checkCase("C8 regular -> regular", c8reg, c8reg, c8.elements(), f32, tol, 8);
+        checkCase("C8 regular+psi3 -> psi0+psi1+psi4+psi4", build(c8, "i", c8.regularRepresentation(), c8.irrep(3)),
+                irreps("o", c8.irrep(0), c8.irrep(1), c8.irrep(4), c8.irrep(4)), c8.elements(), f32, tol, 9);
+        checkCase("C8 regular -> 2 regular", c8reg, build(c8, "2reg", c8.regularRepresentation(), c8.regularRepresentation()),
+                c8.elements(), f32, tol, 10);
+    }
+
+    @Test
+    void continuousGroupsFloat64RandomElements() {
+        SO2 so2 = Groups.so2();
+        O2 o2 = Groups.o2();
+        SplittableRandom rng = new SplittableRandom(42);
+        List<SO2Element> so2Elements = new ArrayList<>();
+        List<O2Element> o2Elements = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            so2Elements.add(so2.random(rng));
+            o2Elements.add(o2.random(rng));
+        }
+        DataType f64 = DataType.FLOAT64;
+        double tol = 1e-9;
+
+        Built<SO2Element> so2In = irreps("i", so2.irrep(0), so2.irrep(1), so2.irrep(1), so2.irrep(2), so2.irrep(3));
+        Built<SO2Element> so2Out = irreps("o", so2.irrep(0), so2.irrep(0), so2.irrep(1), so2.irrep(2), so2.irrep(2), so2.irrep(3));
+        checkCase("SO(2) psi0+2psi1+psi2+psi3 -> 2psi0+psi1+2psi2+psi3", so2In, so2Out, so2Elements, f64, tol, 11);
+        Built<SO2Element> so2Rot = new Built<>(so2In.rep().changeBasis("Q(in)", TestSupport.randomOrthogonal(9, 3)),
+                so2In.multiplicities());
+        checkCase("SO(2) Q(in) -> out", so2Rot, so2Out, so2Elements, f64, tol, 12);
+
+        Built<O2Element> o2In = irreps("i", o2.irrep(0, 0), o2.irrep(1, 0), o2.irrep(1, 1), o2.irrep(1, 2), o2.irrep(1, 3));
+        Built<O2Element> o2Out = irreps("o", o2.irrep(1, 0), o2.irrep(1, 1), o2.irrep(1, 1), o2.irrep(1, 3), o2.irrep(0, 0));
+        checkCase("O(2) psi00+psi10+psi11+psi12+psi13 -> ...", o2In, o2Out, o2Elements, f64, tol, 13);
+    }
+
+    @Test
+    void basisIsOrthonormalAndEquivariant() {
+        DihedralGroup d4 = Groups.dihedral(4);
+        EquivariantLinear<DihedralElement> block = EquivariantLinear.builder(d4.regularRepresentation(),
+                Representation.directSum("o", d4.irrep(1, 1), d4.irrep(0, 0))).build();
+        assertEquals(3, block.numBasis()); // psi11: 2 (multiplicity in regular) x 1 x 1, psi00: 1 x 1 x 1
+        for (int a = 0; a < block.numBasis(); a++) {
+            for (int b = 0; b < block.numBasis(); b++) {
+                assertEquals(a == b ? 1.0 : 0.0, Matrices.dot(block.basisElement(a), block.basisElement(b)), 1e-10);
+            }
+            for (DihedralElement g : d4.elements()) {
+                double[][] left = Matrices.multiply(block.basisElement(a), block.inRepresentation().matrix(g));
+                double[][] right = Matrices.multiply(block.outRepresentation().matrix(g), block.basisElement(a));
+                assertTrue(Matrices.maxAbsDifference(left, right) < 1e-10);
+            }
+        }
+    }
+
+    @Test
+    void noSharedIrrepIsRefused() {
+        CyclicGroup c4 = Groups.cyclic(4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EquivariantLinear.builder(c4.irrep(1), Representation.directSum("o", c4.irrep(0), c4.irrep(2))).build());
+        assertTrue(e.getMessage().contains("no nonzero equivariant linear map"), e.getMessage());
+        assertTrue(e.getMessage().contains("psi[1]") && e.getMessage().contains("psi[2]"), e.getMessage());
+    }
+
+    @Test
+    void biasOnlyOnInvariantSubspace() {
+        DihedralGroup d4 = Groups.dihedral(4);
+        Representation<DihedralElement> out = Representation.directSum("o", d4.irrep(1, 1), d4.irrep(0, 0), d4.irrep(1, 0),
+                d4.irrep(0, 0));
+        EquivariantLinear<DihedralElement> block = EquivariantLinear.builder(d4.regularRepresentation(), out).build();
+        assertEquals(2, block.numBiasBasis());
+        EquivariantLinear<DihedralElement> noTrivial = EquivariantLinear.builder(d4.regularRepresentation(), d4.irrep(1, 1)).build();
+        assertFalse(noTrivial.hasBias());
+        assertNull(noTrivial.biasCoefficients());
+        assertEquals(1, noTrivial.getParameters().size());
+        EquivariantLinear<DihedralElement> off = EquivariantLinear.builder(d4.regularRepresentation(), out).optBias(false).build();
+        assertEquals(0, off.numBiasBasis());
+
+        try (NDManager m = manager.newSubManager()) {
+            block.initialize(m, DataType.FLOAT64, new Shape(1, 8));
+            block.biasCoefficients().getArray().addi(m.create(new double[] {0.5, -2.0}));
+            NDArray zero = m.zeros(new Shape(1, 8), DataType.FLOAT64);
+            double[] b = block.forward(new ParameterStore(m, false), new NDList(zero), false).singletonOrThrow().toDoubleArray();
+            // the bias is invariant: zero on the psi11 and psi10 components, nonzero on both trivial ones
+            assertEquals(0.0, b[0], 1e-15);
+            assertEquals(0.0, b[1], 1e-15);
+            assertEquals(0.0, b[3], 1e-15);
+            assertEquals(2.0 * 2.0 + 0.5 * 0.5, b[2] * b[2] + b[4] * b[4], 1e-12);
+        }
+    }
+
+    @Test
+    void wrongInputShapeNamesBothShapes() {
+        CyclicGroup c8 = Groups.cyclic(8);
+        EquivariantLinear<CyclicElement> block = EquivariantLinear.builder(c8.regularRepresentation(), c8.irrep(1)).build();
+        IllegalArgumentException atInit = assertThrows(IllegalArgumentException.class,
+                () -> block.initialize(manager, DataType.FLOAT32, new Shape(32, 6)));
+        assertTrue(atInit.getMessage().contains("(..., 8)") && atInit.getMessage().contains("(32, 6)"), atInit.getMessage());
+        try (NDManager m = manager.newSubManager()) {
+            block.initialize(m, DataType.FLOAT32, new Shape(32, 8));
+            ParameterStore ps = new ParameterStore(m, false);
+            IllegalArgumentException atForward = assertThrows(IllegalArgumentException.class,
+                    () -> block.forward(ps, new NDList(m.ones(new Shape(5, 7))), false));
+            assertTrue(atForward.getMessage().contains("(..., 8)") && atForward.getMessage().contains("(5, 7)"),
+                    atForward.getMessage());
+            IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
+                    () -> block.forward(ps, new NDList(m.create(1f)), false));
+            assertTrue(scalar.getMessage().contains("(..., 8)"), scalar.getMessage());
+            IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
+                    () -> block.forward(ps, new NDList(m.ones(new Shape(5, 8), DataType.FLOAT64)), false));
+            assertTrue(dtype.getMessage().contains("float64") && dtype.getMessage().contains("float32"), dtype.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> block.getOutputShapes(new Shape[] {new Shape(3, 4)}));
+        }
+    }
+
+    @Test
+    void leadingAxesAreBatched() {
+        CyclicGroup c4 = Groups.cyclic(4);
+        EquivariantLinear<CyclicElement> block = EquivariantLinear.builder(c4.regularRepresentation(),
+                Representation.directSum("o", c4.irrep(1), c4.irrep(0))).optSeed(3).build();
+        try (NDManager m = manager.newSubManager()) {
+            block.initialize(m, DataType.FLOAT64, new Shape(2, 3, 4));
+            assertEquals(new Shape(2, 3, 3), block.getOutputShapes(new Shape[] {new Shape(2, 3, 4)})[0]);
+            NDArray x = TestSupport.gaussian(m, new Shape(2, 3, 4), DataType.FLOAT64, 5);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray y = block.forward(ps, new NDList(x), false).singletonOrThrow();
+            assertEquals(new Shape(2, 3, 3), y.getShape());
+            NDArray flat = block.forward(ps, new NDList(x.reshape(6, 4)), false).singletonOrThrow();
+            assertArrayEquals(flat.toDoubleArray(), y.toDoubleArray(), 1e-14);
+            // against the Java weight matrix
+            double[][] w = block.weightMatrix();
+            double[] xs = x.toDoubleArray();
+            double[] ys = y.toDoubleArray();
+            double[] bias = block.forward(ps, new NDList(m.zeros(new Shape(1, 4), DataType.FLOAT64)), false)
+                    .singletonOrThrow().toDoubleArray();
+            for (int r = 0; r < 6; r++) {
+                double[] row = Matrices.apply(w, java.util.Arrays.copyOfRange(xs, 4 * r, 4 * r + 4));
+                for (int o = 0; o < 3; o++) {
+                    assertEquals(row[o] + bias[o], ys[3 * r + o], 1e-12);
+                }
+            }
+        }
+    }
+
+    @Test
+    void initialisationPreservesVariance() {
+        CyclicGroup c8 = Groups.cyclic(8);
+        Representation<CyclicElement> reg = c8.regularRepresentation();
+        // regular -> regular: r = K = 8, sigma = 1; regular -> psi1 + 2 psi0: r = 3, K = 4
+        Representation<CyclicElement> small = Representation.directSum("o", c8.irrep(1), c8.irrep(0), c8.irrep(0));
+        EquivariantLinear<CyclicElement> probe = EquivariantLinear.builder(reg, small).build();
+        assertEquals(4, probe.numBasis());
+        assertEquals(4, probe.reachableDimension());
+        assertEquals(1.0, probe.initStd(), 1e-12);
+        EquivariantLinear<CyclicElement> irr = EquivariantLinear.builder(
+                Representation.directSum("i", c8.irrep(1), c8.irrep(1), c8.irrep(2)), small).build();
+        assertEquals(4, irr.numBasis()); // 2 x 1 x dim End(psi1) = 2
+        assertEquals(2, irr.reachableDimension());
+        assertEquals(Math.sqrt(0.5), irr.initStd(), 1e-12);
+
+        // E over initialisations of E_x |W x|^2 / r = s^2 (s = 1): average 40 seeded initialisations
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = TestSupport.gaussian(m, new Shape(2048, 8), DataType.FLOAT64, 99);
+            double sum = 0;
+            int draws = 40;
+            for (int s = 0; s < draws; s++) {
+                EquivariantLinear<CyclicElement> b = EquivariantLinear.builder(reg, reg).optBias(false).optSeed(1000 + s).build();
+                b.initialize(m, DataType.FLOAT64, new Shape(2048, 8));
+                NDArray y = b.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+                sum += y.square().mean().getDouble();
+            }
+            double ratio = sum / draws / x.square().mean().getDouble();
+            System.out.printf("init: output/input variance over %d initialisations = %.3f%n", draws, ratio);
+            assertEquals(1.0, ratio, 0.25);
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesFloat64() {
+        O2 o2 = Groups.o2();
+        Representation<O2Element> in = Representation.directSum("i", o2.irrep(0, 0), o2.irrep(1, 1), o2.irrep(1, 2), o2.irrep(1, 1));
+        Representation<O2Element> out = Representation.directSum("o", o2.irrep(1, 1), o2.irrep(0, 0), o2.irrep(1, 2));
+        EquivariantLinear<O2Element> block = EquivariantLinear.builder(in, out).optSeed(17).build();
+        try (NDManager m = manager.newSubManager()) {
+            block.initialize(m, DataType.FLOAT64, new Shape(5, 7));
+            NDArray c = block.coefficients().getArray();
+            NDArray beta = block.biasCoefficients().getArray();
+            beta.addi(m.create(new double[] {0.3}));
+            NDArray x = TestSupport.gaussian(m, new Shape(5, 7), DataType.FLOAT64, 21);
+            NDArray r = TestSupport.gaussian(m, new Shape(5, 5), DataType.FLOAT64, 22);
+            ParameterStore ps = new ParameterStore(m, false);
+            x.setRequiresGradient(true);
+            JniUtils.zeroGrad((PtNDArray) c);
+            JniUtils.zeroGrad((PtNDArray) beta);
+            double[] gc;
+            double[] gb;
+            double[] gx;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = loss(block, ps, x, r);
+                collector.backward(loss);
+                gc = c.getGradient().toDoubleArray();
+                gb = beta.getGradient().toDoubleArray();
+                gx = x.getGradient().toDoubleArray();
+            }
+            assertEquals(block.numBasis(), gc.length);
+            assertTrue(java.util.Arrays.stream(gc).map(Math::abs).max().orElse(0) > 0.1, "gradients reach the coefficients");
+            double h = 1e-6;
+            double[] c0 = c.toDoubleArray();
+            for (int k = 0; k < c0.length; k++) {
+                double fd = finiteDifference(block, ps, x, r, c, c0, k, h);
+                assertEquals(fd, gc[k], 1e-6 * Math.max(1, Math.abs(fd)), "d loss / d c_" + k);
+            }
+            assertEquals(finiteDifference(block, ps, x, r, beta, beta.toDoubleArray(), 0, h), gb[0], 1e-6);
+            // input gradient = (dL/dy) W, dL/dy = r + y
+            double[][] w = block.weightMatrix();
+            double[] dy = r.add(block.forward(ps, new NDList(x), false).singletonOrThrow()).toDoubleArray();
+            for (int row = 0; row < 5; row++) {
+                for (int i = 0; i < 7; i++) {
+                    double expected = 0;
+                    for (int o = 0; o < 5; o++) {
+                        expected += dy[row * 5 + o] * w[o][i];
+                    }
+                    assertEquals(expected, gx[row * 7 + i], 1e-10);
+                }
+            }
+        }
+    }
+
+    /** L = Σ y⊙r + ½ Σ y². */
+    private static NDArray loss(EquivariantLinear<?> block, ParameterStore ps, NDArray x, NDArray r) {
+        NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
+        return y.mul(r).sum().add(y.square().sum().mul(0.5));
+    }
+
+    private static double finiteDifference(
+            EquivariantLinear<?> block, ParameterStore ps, NDArray x, NDArray r, NDArray param, double[] p0, int k, double h) {
+        double[] plus = p0.clone();
+        plus[k] += h;
+        double[] minus = p0.clone();
+        minus[k] -= h;
+        try (NDScope scope = new NDScope()) {
+            param.set(java.nio.DoubleBuffer.wrap(plus));
+            double lp = loss(block, ps, x, r).getDouble();
+            param.set(java.nio.DoubleBuffer.wrap(minus));
+            double lm = loss(block, ps, x, r).getDouble();
+            param.set(java.nio.DoubleBuffer.wrap(p0));
+            return (lp - lm) / (2 * h);
+        }
+    }
+
+    @Test
+    void saveLoadRoundTripIsBitExact(@TempDir Path dir) throws Exception {
+        DihedralGroup d4 = Groups.dihedral(4);
+        Representation<DihedralElement> out = Representation.directSum("o", d4.regularRepresentation(), d4.irrep(0, 0));
+        Shape shape = new Shape(3, 8);
+        EquivariantLinear<DihedralElement> original = EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(1).build();
+        try (NDManager m = manager.newSubManager()) {
+            original.initialize(m, DataType.FLOAT32, shape);
+            original.biasCoefficients().getArray().addi(m.create(new float[] {0.25f, -1.5f}));
+            NDArray x = TestSupport.gaussian(m, shape, DataType.FLOAT32, 4);
+            float[] expected = original.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+
+            // 1. block streams, no initialize() afterwards: the basis is rebuilt on first use
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            original.saveParameters(new DataOutputStream(bytes));
+            EquivariantLinear<DihedralElement> copy = EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(2).build();
+            try (NDManager m2 = manager.newSubManager()) {
+                copy.loadParameters(m2, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+                assertParametersEqual(original, copy);
+                float[] actual = copy.forward(new ParameterStore(m2, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+                assertArrayEquals(expected, actual, 0f);
+            }
+
+            // 2. Model.save / Model.load, then initialize() as DJL recommends for constant buffers
+            try (Model model = Model.newInstance("lin")) {
+                model.setBlock(original);
+                model.save(dir, "lin");
+            }
+            assertTrue(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".params")));
+            EquivariantLinear<DihedralElement> loaded = EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(3).build();
+            try (Model model = Model.newInstance("lin")) {
+                model.setBlock(loaded);
+                model.load(dir, "lin");
+                loaded.initialize(model.getNDManager(), DataType.FLOAT32, shape);
+                assertParametersEqual(original, loaded);
+                float[] actual = loaded.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
+                        .singletonOrThrow().toFloatArray();
+                assertArrayEquals(expected, actual, 0f);
+            }
+
+            // 3. parameters of another configuration are refused with both configurations named
+            EquivariantLinear<DihedralElement> other = EquivariantLinear.builder(d4.regularRepresentation(), d4.regularRepresentation()).build();
+            MalformedModelException e = assertThrows(MalformedModelException.class,
+                    () -> other.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+            assertTrue(e.getMessage().contains("[8, 9, 9, 2]") && e.getMessage().contains("[8, 8, 8, 1]"), e.getMessage());
+        }
+    }
+
+    private static void assertParametersEqual(EquivariantLinear<?> a, EquivariantLinear<?> b) {
+        assertArrayEquals(a.coefficients().getArray().toFloatArray(), b.coefficients().getArray().toFloatArray(), 0f);
+        assertArrayEquals(a.biasCoefficients().getArray().toFloatArray(), b.biasCoefficients().getArray().toFloatArray(), 0f);
+    }
+
+    @Test
+    void scopedTrainingLoopDoesNotLeakAndLearns() {
+        CyclicGroup c8 = Groups.cyclic(8);
+        Representation<CyclicElement> reg = c8.regularRepresentation();
+        EquivariantLinear<CyclicElement> block = EquivariantLinear.builder(reg, reg).optSeed(5).build();
+        try (NDManager model = manager.newSubManager(); NDManager data = manager.newSubManager()) {
+            block.initialize(model, DataType.FLOAT32, new Shape(16, 8));
+            ParameterStore ps = new ParameterStore(model, false);
+            List<Parameter> params = block.getParameters().values();
+            int[] before = null;
+            double firstLoss = 0;
+            double lastLoss = 0;
+            for (int step = 0; step < 200; step++) {
+                try (NDScope scope = new NDScope()) {
+                    NDArray x = data.randomNormal(new Shape(16, 8));
+                    double lossValue;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
+                        NDArray loss = y.sub(x).square().mean(); // target: the identity, an intertwiner of reg
+                        gc.backward(loss);
+                        lossValue = loss.getFloat();
+                    }
+                    for (Parameter p : params) {
+                        NDArray w = p.getArray();
+                        w.subi(w.getGradient().mul(0.1f));
+                        JniUtils.zeroGrad((PtNDArray) w);
+                    }
+                    if (step == 0) {
+                        firstLoss = lossValue;
+                    }
+                    lastLoss = lossValue;
+                }
+                if (step == 4) {
+                    before = counts(model, data);
+                }
+            }
+            int[] after = counts(model, data);
+            System.out.printf("scope loop: managed arrays (model, data, root) %s after 5 steps, %s after 200; loss %.4f -> %.2e%n",
+                    java.util.Arrays.toString(before), java.util.Arrays.toString(after), firstLoss, lastLoss);
+            assertArrayEquals(before, after);
+            assertTrue(lastLoss < 1e-3 * firstLoss, firstLoss + " -> " + lastLoss);
+        }
+    }
+
+    private static int[] counts(NDManager model, NDManager data) {
+        return new int[] {
+            ((BaseNDManager) model).getManagedArrays().size(),
+            ((BaseNDManager) data).getManagedArrays().size(),
+            ((BaseNDManager) manager).getManagedArrays().size()
+        };
+    }
+}
