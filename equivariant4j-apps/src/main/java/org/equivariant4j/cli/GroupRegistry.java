@@ -32,7 +32,11 @@ public final class GroupRegistry {
             family("C_N", "cyclic group of the N rotations by multiples of 2pi/N", Groups::cyclic),
             family("D_N", "dihedral group of N rotations and N reflections (order 2N)", Groups::dihedral),
             fixed("SO(2)", "planar rotations", Groups::so2),
-            fixed("O(2)", "planar rotations and reflections", Groups::o2));
+            fixed("O(2)", "planar rotations and reflections", Groups::o2),
+            fixed("SO(3)", "rotations of R^3", Groups::so3),
+            fixed("O(3)", "rotations and reflections of R^3", Groups::o3),
+            fixed("Octahedral", "the 24 rotations of the cube (octahedral group O)", Groups::octahedral),
+            fixed("Icosahedral", "the 60 rotations of the icosahedron (icosahedral group I)", Groups::icosahedral));
 
     private GroupRegistry() {}
 
@@ -54,14 +58,21 @@ public final class GroupRegistry {
         return ENTRIES.stream().map(Entry::key).toList();
     }
 
-    /** The entry with this key (case-insensitive); an unknown key gets an exception listing the known ones. */
+    /**
+     * The entry with this key, ignoring case and punctuation ("so3" finds "SO(3)"); an unknown key gets an exception
+     * listing the known ones.
+     */
     public static Entry entry(String key) {
         for (Entry e : ENTRIES) {
-            if (e.key().toLowerCase(Locale.ROOT).equals(key.toLowerCase(Locale.ROOT))) {
+            if (normalise(e.key()).equals(normalise(key))) {
                 return e;
             }
         }
         throw new IllegalArgumentException("unknown group '" + key + "'; known groups: " + String.join(", ", keys()));
+    }
+
+    private static String normalise(String key) {
+        return key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
     /**

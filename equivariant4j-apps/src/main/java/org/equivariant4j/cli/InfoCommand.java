@@ -131,8 +131,16 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     static void printTable(PrintWriter out, Report report) {
-        out.printf("Groups known to equivariant4j (C_N and D_N for N = %s; continuous groups up to frequency %s)%n",
-                join(report.config().get("orders")), report.config().get("max_frequency"));
+        boolean families = report.groups().stream().anyMatch(GroupInfo::finite);
+        boolean continuous = report.groups().stream().anyMatch(g -> !g.finite());
+        List<String> notes = new ArrayList<>();
+        if (families) {
+            notes.add("C_N and D_N for N = " + join(report.config().get("orders")));
+        }
+        if (continuous) {
+            notes.add("continuous groups up to frequency " + report.config().get("max_frequency"));
+        }
+        out.printf("Groups known to equivariant4j (%s)%n", String.join("; ", notes));
         for (GroupInfo g : report.groups()) {
             out.println();
             out.printf("%s  %s; %s%n", g.name(), g.description(), g.finite() ? "finite, order " + g.order() : "continuous");

@@ -86,7 +86,7 @@ class MainTest {
                 }
             }
         }
-        assertEquals(List.of("C3", "C6", "D3", "D6", "SO(2)", "O(2)"), names);
+        assertEquals(List.of("C3", "C6", "D3", "D6", "SO(2)", "O(2)", "SO(3)", "O(3)", "Octahedral", "Icosahedral"), names);
         JsonNode so2 = root.get("groups").get(4);
         assertEquals(3, so2.get("irreps").size());
         assertEquals("complex", so2.get("irreps").get(1).get("type").asText());
@@ -98,6 +98,10 @@ class MainTest {
         Result r = run("info", "--group", "o(2)", "--max-frequency", "1");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("O(2)") && !r.out().contains("SO(2)") && !r.out().contains("C4"), r.out());
+        Result so3 = run("info", "--group", "so3,icosahedral", "--max-frequency", "1");
+        assertEquals(0, so3.exitCode(), so3.err());
+        assertTrue(so3.out().contains("SO(3)") && so3.out().contains("regular representation (dimension 60) = A + 3 T1 + 5 H + 3 T2 + 4 G"),
+                so3.out());
         Result bad = run("info", "--group", "Q8");
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("unknown group 'Q8'") && bad.err().contains("C_N"), bad.err());
