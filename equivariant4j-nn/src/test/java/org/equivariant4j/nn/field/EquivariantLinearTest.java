@@ -42,6 +42,11 @@ import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.group.O2;
 import org.equivariant4j.group.O2Element;
+import org.equivariant4j.group.O3;
+import org.equivariant4j.group.O3Element;
+import org.equivariant4j.group.PolyhedralGroup;
+import org.equivariant4j.group.SO3;
+import org.equivariant4j.group.SO3Element;
 import org.equivariant4j.group.SO2;
 import org.equivariant4j.group.SO2Element;
 import org.equivariant4j.linalg.Matrices;
@@ -182,6 +187,32 @@ class EquivariantLinearTest {
         Built<O2Element> o2In = irreps("i", o2.irrep(0, 0), o2.irrep(1, 0), o2.irrep(1, 1), o2.irrep(1, 2), o2.irrep(1, 3));
         Built<O2Element> o2Out = irreps("o", o2.irrep(1, 0), o2.irrep(1, 1), o2.irrep(1, 1), o2.irrep(1, 3), o2.irrep(0, 0));
         checkCase("O(2) psi00+psi10+psi11+psi12+psi13 -> ...", o2In, o2Out, o2Elements, f64, tol, 13);
+    }
+
+    @Test
+    void threeDimensionalGroups() {
+        PolyhedralGroup oct = Groups.octahedral();
+        Built<SO3Element> octReg = build(oct, "regular", oct.regularRepresentation());
+        checkCase("Octahedral regular -> regular", octReg, octReg, oct.elements(), DataType.FLOAT32, 1e-5, 31);
+        checkCase("Octahedral regular -> A1+T1+E+T2", octReg,
+                irreps("o", oct.irrep("A1"), oct.irrep("T1"), oct.irrep("E"), oct.irrep("T2")), oct.elements(), DataType.FLOAT32, 1e-5, 32);
+
+        SplittableRandom rng = new SplittableRandom(43);
+        SO3 so3 = Groups.so3();
+        O3 o3 = Groups.o3();
+        List<SO3Element> so3Elements = new ArrayList<>();
+        List<O3Element> o3Elements = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            so3Elements.add(so3.random(rng));
+            o3Elements.add(o3.random(rng));
+        }
+        checkCase("SO(3) psi0+2psi1+psi2+psi3 -> psi1+psi2+psi0+psi3",
+                irreps("i", so3.irrep(0), so3.irrep(1), so3.irrep(1), so3.irrep(2), so3.irrep(3)),
+                irreps("o", so3.irrep(1), so3.irrep(2), so3.irrep(0), so3.irrep(3)), so3Elements, DataType.FLOAT64, 1e-9, 33);
+        checkCase("O(3) 0e+1o+1e+2e+2o -> 1o+0e+2e+1o+0o",
+                irreps("i", o3.irrep("0e"), o3.irrep("1o"), o3.irrep("1e"), o3.irrep("2e"), o3.irrep("2o")),
+                irreps("o", o3.irrep("1o"), o3.irrep("0e"), o3.irrep("2e"), o3.irrep("1o"), o3.irrep("0o")), o3Elements,
+                DataType.FLOAT64, 1e-9, 34);
     }
 
     @Test
