@@ -1,0 +1,78 @@
+package org.equivariant4j.task;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * A line chart written as PNG (XChart): learning curves, accuracy against rotation angle, and the like.
+ * Build it with named series, then {@link #writePng}.
+ */
+public final class LineChart {
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final boolean logY;
+    private final Map<String, double[][]> series = new LinkedHashMap<>();
+
+    /**
+     * @param title  chart title
+     * @param xLabel x axis label
+     * @param yLabel y axis label
+     * @param logY   logarithmic y axis (all y values must then be positive)
+     */
+    public LineChart(String title, String xLabel, String yLabel, boolean logY) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.logY = logY;
+    }
+
+    /** Adds a series of points (x[i], y[i]); the arrays must have equal, non-zero length. */
+    public LineChart add(String name, double[] x, double[] y) {
+        if (x.length != y.length || x.length == 0) {
+            throw new IllegalArgumentException("series '" + name + "' needs equal, non-zero numbers of x and y values, got "
+                    + x.length + " and " + y.length);
+        }
+        if (series.containsKey(name)) {
+            throw new IllegalArgumentException("the chart already has a series named '" + name + "'");
+        }
+        for (double v : y) {
+            if (logY && !(v > 0)) {
+                throw new IllegalArgumentException("series '" + name + "' has a non-positive value " + v + " on a log axis");
+            }
+        }
+        series.put(name, new double[][] {x.clone(), y.clone()});
+        return this;
+    }
+
+    /** Renders the chart (900×540) to a PNG file, creating parent folders. */
+    public void writePng(Path path) throws IOException {
+        if (series.isEmpty()) {
+            throw new IllegalStateException("chart '" + title + "' has no series to draw");
+        }
+        XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            s.setMarker(e.getValue()[0].length > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        }
+        Path abs = path.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        String file = abs.toString();
+        String base = file.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? file.substring(0, file.length() - 4) : file;
+        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+    }
+}
