@@ -210,7 +210,11 @@ public final class Npy {
     static long size(int[] shape) {
         long n = 1;
         for (int d : shape) {
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has too many elements", e);
+            }
         }
         return n;
     }
