@@ -40,8 +40,8 @@ import org.equivariant4j.kernel.ScaleKernelBasis;
  * were not computed. Two treatments, chosen by {@link Builder#boundary}:
  * <ul>
  *   <li>{@link Boundary#ZERO} (default): the missing input scales are zero; the output keeps all S scales, and the top
- *       L − 1 of them are not equivariant (they see fewer scale taps than their partners). This is what SESN does and
- *       keeps layers stackable with a fixed S.</li>
+ *       L − 1 of them are not equivariant (they see fewer scale taps than their partners). Layers stay stackable with a
+ *       fixed S; measure or pool only over the scales that are far enough from the top.</li>
  *   <li>{@link Boundary#TRUNCATE}: only the S − L + 1 output scales whose inputs all exist are computed; the scale axis
  *       shrinks by L − 1 per layer, every output is an honest sample of the group correlation, and the next layer is
  *       built with {@code scales(S − L + 1, n)}.</li>
