@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -279,6 +280,18 @@ class EgnnModelTest {
 
     @Test
     void scopedTrainingLoopDoesNotLeakAndLearns() {
+        // Tiny tensors gain nothing from intra-op threads, and on a loaded 2-core machine libgomp's
+        // spinning barriers make each step ~10x slower with 2 threads; run this loop single-threaded.
+        int threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        try {
+            trainingLoop();
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    private static void trainingLoop() {
         try (NDManager m = NDManager.newBaseManager()) {
             EgnnModel model = newModel(m, DataType.FLOAT32, 2);
             ParameterStore ps = new ParameterStore(m, false);
