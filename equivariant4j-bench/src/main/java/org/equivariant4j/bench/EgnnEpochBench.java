@@ -1,0 +1,202 @@
+package org.equivariant4j.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.equivariant4j.nn.graph.EgnnModel;
+import org.equivariant4j.nn.graph.GraphBatch;
+import org.equivariant4j.nn.graph.GraphTopology;
+import org.equivariant4j.nn.graph.NBodyGraphs;
+
+/**
+ * Times one training epoch of EGNN (N-body configuration, 134 020 parameters) on 3000 random 5-body
+ * systems, batch 100 (30 steps of forward + backward + Adam), float32, for the DENSE and the SCATTER
+ * path in the same process, and prints seconds per epoch and their ratio.
+ *
+ * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -cp "$(cat
+ * equivariant4j-bench/target/classpath.txt):equivariant4j-bench/target/classes"
+ * org.equivariant4j.bench.EgnnEpochBench [epochs]}. The reference PyTorch code needs about 2.4 s per
+ * epoch on the same machine class.
+ *
+ * <p>On a shared, loaded 2-core machine set {@code OMP_WAIT_POLICY=PASSIVE}: with libgomp's default
+ * spinning barriers a 2-thread run can be ten times slower than a 1-thread run (measured).
+ */
+public final class EgnnEpochBench {
+    static final int SYSTEMS = 3000;
+    static final int BODIES = 5;
+    static final int BATCH = 100;
+
+    private EgnnEpochBench() {}
+
+    /** Data of the whole epoch: x, v, target [S·5, 3] and charges [S·5]. */
+    record Data(NDArray x, NDArray v, NDArray q, NDArray target) {}
+
+    static Data randomData(NDManager m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = SYSTEMS * BODIES;
+        float[] x = new float[3 * n];
+        float[] v = new float[3 * n];
+        float[] y = new float[3 * n];
+        float[] q = new float[n];
+        for (int i = 0; i < 3 * n; i++) {
+            x[i] = (float) (1.7 * gaussian(r));
+            v[i] = (float) gaussian(r);
+            y[i] = x[i] + 0.8f * v[i] + (float) (0.1 * gaussian(r));
+        }
+        for (int i = 0; i < n; i++) {
+            q[i] = r.nextBoolean() ? 1f : -1f;
+        }
+        return new Data(m.create(x, new Shape(n, 3)), m.create(v, new Shape(n, 3)), m.create(q, new Shape(n)),
+                m.create(y, new Shape(n, 3)));
+    }
+
+    static double gaussian(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    /** Per-phase times of one epoch, in seconds. */
+    static final class Timing {
+        double total;
+        double forwardBackward;
+        double adam;
+        double loss;
+        double cpu;
+    }
+
+    static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() * 1e-9 : Double.NaN;
+    }
+
+    static Timing epoch(EgnnModel model, ParameterStore ps, Optimizer adam, Data d, GraphTopology topo,
+            EgnnModel.Path path, int[] order) {
+        Timing t = new Timing();
+        long t0 = System.nanoTime();
+        double c0 = processCpuSeconds();
+        int steps = SYSTEMS / BATCH;
+        for (int s = 0; s < steps; s++) {
+            int b = order[s];
+            long a0 = System.nanoTime();
+            try (NDScope scope = new NDScope()) {
+                String rows = (b * BATCH * BODIES) + ":" + ((b + 1) * BATCH * BODIES);
+                GraphBatch g = NBodyGraphs.egnn(topo, d.x().get(rows), d.v().get(rows), d.q().get(rows));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = model.forward(ps, g, true, path).sub(d.target().get(rows)).square().mean();
+                    gc.backward(loss);
+                    t.loss += loss.getFloat() / steps;
+                }
+            }
+            long a1 = System.nanoTime();
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                try (NDArray grad = w.getGradient()) {
+                    adam.update(p.getValue().getId(), w, grad);
+                }
+            }
+            long a2 = System.nanoTime();
+            t.forwardBackward += (a1 - a0) * 1e-9;
+            t.adam += (a2 - a1) * 1e-9;
+        }
+        t.total = (System.nanoTime() - t0) * 1e-9;
+        t.cpu = processCpuSeconds() - c0;
+        return t;
+    }
+
+    /** Median seconds per epoch over {@code epochs} timed epochs after one warm-up epoch. */
+    static double run(NDManager m, Data d, EgnnModel.Path path, int epochs) {
+        Engine.getInstance().setRandomSeed(1);
+        EgnnModel model = EgnnModel.builder().build();
+        model.initialize(m, DataType.FLOAT32, new Shape(BATCH * BODIES, 1), new Shape(BATCH * BODIES, 3));
+        ParameterStore ps = new ParameterStore(m, false);
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).optWeightDecays(1e-12f).build();
+        GraphTopology topo = GraphTopology.fullyConnected(BODIES, BATCH);
+        SplittableRandom r = new SplittableRandom(3);
+        double[] times = new double[epochs];
+        for (int e = -1; e < epochs; e++) {
+            int[] order = shuffled(SYSTEMS / BATCH, r);
+            Timing t = epoch(model, ps, adam, d, topo, path, order);
+            if (e >= 0) {
+                times[e] = t.total;
+            }
+            System.out.printf(Locale.ROOT, "  %-7s epoch %2d: %.3f s (fwd+bwd %.3f, adam %.3f; process CPU %.3f s), train loss %.4f%s%n",
+                    path, e + 1, t.total, t.forwardBackward, t.adam, t.cpu, t.loss, e < 0 ? " (warm-up)" : "");
+        }
+        Arrays.sort(times);
+        return times[epochs / 2];
+    }
+
+    static int[] shuffled(int n, SplittableRandom r) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+        return a;
+    }
+
+    /**
+     * Prints the speed of two reference ops measured quietly on this machine class in the DJL audit
+     * (shared/reference/djl.md §6-7: matMul 1024² f32 9.9 ms with 2 threads; exp of 1M floats 0.30 ms),
+     * so that epoch times from a loaded machine can be put in proportion.
+     */
+    static void calibrate(NDManager m) {
+        NDArray a = m.randomNormal(new Shape(1024, 1024));
+        NDArray e = m.randomNormal(new Shape(1_000_000));
+        double mm = medianMillis(() -> a.matMul(a), 20);
+        double exp = medianMillis(e::exp, 50);
+        System.out.printf(Locale.ROOT, "calibration: matMul 1024^2 %.2f ms (audit, quiet: 9.9 ms), exp 1M %.3f ms (audit: 0.30 ms)%n",
+                mm, exp);
+        a.close();
+        e.close();
+    }
+
+    static double medianMillis(java.util.function.Supplier<NDArray> op, int reps) {
+        double[] t = new double[reps];
+        for (int i = -3; i < reps; i++) {
+            try (NDScope s = new NDScope()) {
+                long t0 = System.nanoTime();
+                op.get().toType(DataType.FLOAT32, false).getShape();
+                if (i >= 0) {
+                    t[i] = (System.nanoTime() - t0) * 1e-6;
+                }
+            }
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    public static void main(String[] args) {
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        try (NDManager m = NDManager.newBaseManager()) {
+            calibrate(m);
+            Data d = randomData(m, 42);
+            System.out.println("EGNN N-body epoch: 3000 systems x 5 bodies, batch 100, float32, threads="
+                    + System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            double dense = run(m, d, EgnnModel.Path.DENSE, epochs);
+            double scatter = run(m, d, EgnnModel.Path.SCATTER, epochs);
+            double dense2 = run(m, d, EgnnModel.Path.DENSE, epochs);
+            double denseBest = Math.min(dense, dense2);
+            System.out.printf(Locale.ROOT, "RESULT dense %.3f s/epoch (runs %.3f, %.3f), scatter %.3f s/epoch, "
+                    + "scatter/dense = %.2f; reference PyTorch ~2.4 s/epoch%n", denseBest, dense, dense2, scatter,
+                    scatter / denseBest);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package org.equivariant4j.nn.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The EGNN N-body model exactly as {@code EGNN_vel} of the EGNN reference code: an embedding
+ * {@code h⁰ = Linear(F, H)(node features)} (F = 1, the speed ‖v‖, for N-body), then L
+ * {@link EgnnLayer}s without weight sharing, each updating positions and h; the output is the final
+ * positions [N, 3] (absolute, not a displacement). With H = 64, L = 4, F = 1, A = 2 it has
+ * {@value #NBODY_PARAMETERS} parameters.
+ *
+ * <p>Inputs come as a {@link GraphBatch}: node features [N, F], positions x [N, 3], velocities v⁰
+ * [N, 3] (reused in every layer), edge attributes [E, A] (for N-body [q_iq_j, ‖x⁰_i − x⁰_j‖²]; see
+ * {@link NBodyGraphs}). It is E(3)-equivariant in x and v and permutation-equivariant in the nodes.
+ *
+ * <p>Two formulations give the same function: {@link Path#SCATTER} (any graph) and {@link Path#DENSE}
+ * (fully connected batches of equal-size graphs as built by {@link GraphTopology#fullyConnected};
+ * [B, n, n, ·] tensors, no scatter). {@link Path#AUTO} picks DENSE whenever the batch allows it.
+ */
+public final class EgnnModel extends AbstractBlock {
+    /** Parameter count of the N-body configuration (H = 64, 4 layers, F = 1, A = 2). */
+    public static final long NBODY_PARAMETERS = 134_020L;
+
+    private static final byte VERSION = 1;
+
+    /** Which formulation of the message passing to run. */
+    public enum Path {
+        /** DENSE when the batch is uniformly fully connected, else SCATTER. */
+        AUTO,
+        /** Gathers over the edge list and sparse segment sums; any graph. */
+        SCATTER,
+        /** [B, n, n, ·] tensors for fully connected batches of equal-size graphs. */
+        DENSE
+    }
+
+    private final int nodeFeatures;
+    private final int hidden;
+    private final int edgeAttributes;
+    private final TorchLinear embedding;
+    private final List<EgnnLayer> layers;
+    private volatile Path path;
+
+    private EgnnModel(Builder b) {
+        super(VERSION);
+        this.nodeFeatures = b.nodeFeatures;
+        this.hidden = b.hidden;
+        this.edgeAttributes = b.edgeAttributes;
+        this.path = b.path;
+        this.embedding = addChildBlock("embedding", new TorchLinear(nodeFeatures, hidden, true));
+        List<EgnnLayer> ls = new ArrayList<>();
+        for (int i = 0; i < b.layers; i++) {
+            ls.add(addChildBlock("gcl_" + i, new EgnnLayer(hidden, edgeAttributes)));
+        }
+        this.layers = Collections.unmodifiableList(ls);
+    }
+
+    /** N-body defaults: H = 64, 4 layers, 1 node feature, 2 edge attributes, path AUTO. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int hidden() {
+        return hidden;
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    public List<EgnnLayer> layers() {
+        return layers;
+    }
+
+    /** Number of scalar parameters (from the shapes; valid before initialisation). */
+    public long parameterCount() {
+        return Ops.parameterCount(this);
+    }
+
+    /** The path used by {@link #forward(ParameterStore, GraphBatch, boolean)} and by {@code Block.forward}. */
+    public Path getPath() {
+        return path;
+    }
+
+    public void setPath(Path path) {
+        this.path = java.util.Objects.requireNonNull(path);
+    }
+
+    /** Output positions [N, 3] with the configured {@link #getPath() path}. */
+    public NDArray forward(ParameterStore ps, GraphBatch g, boolean training) {
+        return forward(ps, g, training, path);
+    }
+
+    /**
+     * Output positions [N, 3], on the positions' manager. Initialises the block in the batch's dtype
+     * on first use if needed.
+     *
+     * @throws IllegalArgumentException when the batch lacks node features or velocities, their widths
+     *     differ from the configuration, or DENSE is asked for a batch that is not uniformly fully connected
+     */
+    public NDArray forward(ParameterStore ps, GraphBatch g, boolean training, Path which) {
+        NDArray hIn = g.nodeFeatures().orElseThrow(() -> new IllegalArgumentException(
+                "EgnnModel needs node features [N, " + nodeFeatures + "] (for N-body the speed ‖v‖)"));
+        if (hIn.getShape().get(1) != nodeFeatures) {
+            throw new IllegalArgumentException("EgnnModel expects node features [N, " + nodeFeatures + "], got "
+                    + hIn.getShape());
+        }
+        NDArray v0 = g.velocities().orElseThrow(() -> new IllegalArgumentException("EgnnModel needs velocities [N, 3]"));
+        NDArray attr = checkedEdgeAttributes(g, edgeAttributes);
+        if (!isInitialized()) {
+            initialize(ps.getManager(), g.dataType(), hIn.getShape(), g.positions().getShape());
+        }
+        Ops.checkDataType(this, g);
+        int n = g.topology().uniformFullyConnectedSize();
+        boolean dense = which == Path.DENSE || (which == Path.AUTO && n > 0);
+        if (dense && n == 0) {
+            throw new IllegalArgumentException("the DENSE path needs a fully connected batch of equal-size graphs in "
+                    + "i-major edge order (GraphTopology.fullyConnected), got " + g.topology());
+        }
+        NDArray h = embedding.apply(ps, hIn, training);
+        NDArray x = g.positions();
+        if (!dense) {
+            EgnnLayer.Constants c = EgnnLayer.Constants.create(x.getManager(), g.dataType(), 0);
+            for (EgnnLayer layer : layers) {
+                NDList out = layer.forwardScatter(ps, h, x, v0, attr, g, c, training);
+                h = out.get(0);
+                x = out.get(1);
+            }
+            return x;
+        }
+        long b = g.numGraphs();
+        NDManager m = x.getManager();
+        h = h.reshape(b, n, hidden);
+        x = x.reshape(b, n, 3);
+        NDArray v = v0.reshape(b, n, 3);
+        NDArray attrDense = attr == null ? null : DenseGraphs.toDense(attr, n, (int) b);
+        EgnnLayer.Constants c = EgnnLayer.Constants.create(m, g.dataType(), n);
+        for (EgnnLayer layer : layers) {
+            NDList out = layer.forwardDense(ps, h, x, v, attrDense, c, training);
+            h = out.get(0);
+            x = out.get(1);
+        }
+        return x.reshape(b * n, 3);
+    }
+
+    static NDArray checkedEdgeAttributes(GraphBatch g, int expected) {
+        NDArray a = g.edgeAttributes().orElse(null);
+        long got = a == null ? 0 : a.getShape().get(1);
+        if (got != expected) {
+            throw new IllegalArgumentException("expected " + expected + " edge attributes per edge, got "
+                    + (a == null ? "none" : a.getShape().toString()));
+        }
+        return expected == 0 ? null : a;
+    }
+
+    /** Runs on a {@link GraphBatch#toNDList()}; returns [positions [N, 3]]. */
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(ps, GraphBatch.fromNDList(inputs), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[1]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        embedding.initialize(manager, dataType, new Shape(1, nodeFeatures));
+        for (EgnnLayer layer : layers) {
+            layer.initialize(manager, dataType, new Shape(1, hidden), new Shape(1, 3));
+        }
+    }
+
+    /** Builder with the N-body defaults. */
+    public static final class Builder {
+        private int nodeFeatures = 1;
+        private int hidden = 64;
+        private int layers = 4;
+        private int edgeAttributes = 2;
+        private Path path = Path.AUTO;
+
+        private Builder() {}
+
+        public Builder nodeFeatures(int f) {
+            this.nodeFeatures = f;
+            return this;
+        }
+
+        public Builder hidden(int h) {
+            this.hidden = h;
+            return this;
+        }
+
+        public Builder layers(int l) {
+            this.layers = l;
+            return this;
+        }
+
+        public Builder edgeAttributes(int a) {
+            this.edgeAttributes = a;
+            return this;
+        }
+
+        public Builder path(Path p) {
+            this.path = java.util.Objects.requireNonNull(p);
+            return this;
+        }
+
+        public EgnnModel build() {
+            if (nodeFeatures < 1 || hidden < 1 || layers < 1 || edgeAttributes < 0) {
+                throw new IllegalArgumentException("need nodeFeatures >= 1, hidden >= 1, layers >= 1, edgeAttributes >= 0;"
+                        + " got " + nodeFeatures + ", " + hidden + ", " + layers + ", " + edgeAttributes);
+            }
+            return new EgnnModel(this);
+        }
+    }
+}
