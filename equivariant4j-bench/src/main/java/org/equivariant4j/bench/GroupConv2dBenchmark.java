@@ -69,6 +69,8 @@ public class GroupConv2dBenchmark {
     private NDArray flatInput;
     private NDArray plainWeight;
     private NDArray plainBias;
+    private NDArray plainWeightInference;
+    private NDArray plainBiasInference;
     private Shape one;
     private Shape pad;
 
@@ -86,6 +88,9 @@ public class GroupConv2dBenchmark {
         plainWeight.setRequiresGradient(true);
         plainBias = manager.zeros(new Shape(c));
         plainBias.setRequiresGradient(true);
+        // inference baseline: the same weight without gradient tracking (as the group layer's cached kernel)
+        plainWeightInference = plainWeight.stopGradient().duplicate();
+        plainBiasInference = plainBias.stopGradient().duplicate();
         one = new Shape(1, 1);
         pad = new Shape(K / 2, K / 2);
     }
@@ -138,7 +143,8 @@ public class GroupConv2dBenchmark {
     @Benchmark
     public float plainConvInference() {
         try (NDScope scope = new NDScope()) {
-            return Conv2d.conv2d(flatInput, plainWeight, plainBias, one, pad, one, 1).singletonOrThrow().getFloat(0, 0, 0, 0);
+            return Conv2d.conv2d(flatInput, plainWeightInference, plainBiasInference, one, pad, one, 1).singletonOrThrow()
+                    .getFloat(0, 0, 0, 0);
         }
     }
 
