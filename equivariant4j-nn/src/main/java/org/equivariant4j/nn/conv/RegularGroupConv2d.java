@@ -1,0 +1,547 @@
+package org.equivariant4j.nn.conv;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.equivariant4j.group.FiniteGroup;
+import org.equivariant4j.kernel.KernelInterpolation;
+import org.equivariant4j.kernel.KernelTransforms;
+import org.equivariant4j.nn.ops.Tensors;
+
+/**
+ * Common machinery of the regular group convolutions on the plane, {@link LiftingConv2d} (R² → R² ⋊ H) and
+ * {@link GroupConv2d} (R² ⋊ H → R² ⋊ H), for a finite planar group H (C_N or D_N, any N ≥ 1).
+ *
+ * <h2>Layout</h2>
+ * Group feature maps are [batch, channels, |H|, height, width]: entry [b, c, h, i, j] is the feature F_c(x, h) at pixel
+ * (i, j) (x = j − (W−1)/2, y = (H−1)/2 − i) and at the group element {@code group.elements().get(h)}. H acts by
+ * (L_g F)(x, h) = F(g⁻¹x, g⁻¹h): the image is transformed spatially (a counter-clockwise rotation by θ for the rotation
+ * by θ, the mirror x ↦ −x for the flip) and axis 2 is permuted by the regular representation.
+ *
+ * <h2>Forward</h2>
+ * The expanded kernel [C_out·|H|, C_in·|H_in|, k, k] is built from the learnable weight by ONE matMul with the constant
+ * transform matrix of {@link KernelTransforms} (a few microseconds against the convolution), then ONE
+ * {@code Conv2d.conv2d} runs on the input with the group axis folded into channels ([B, C·|H|, H, W]). One bias per
+ * output channel, shared over the |H| axis (a bias per (channel, h) would break equivariance).
+ *
+ * <h2>Inference cache</h2>
+ * With {@code training = false} the expanded kernel (and bias) is cached per block and reused while the parameter
+ * arrays are the same objects with the same contents: it is recomputed when a parameter array is replaced (loading,
+ * {@code Parameter.setArray}), after any training-mode forward (the optimizer then updates in place), when a cheap
+ * fingerprint (a 64-bit hash of the raw bytes, one copy of the parameters to the JVM per call: ~25 µs for a C8 4→4
+ * k = 5 layer, small against the convolution) of the arrays changes, on another device or dtype, or after
+ * {@link #invalidateCache()}. The cache is never saved; the saved parameters are the same in both modes.
+ *
+ * <h2>Equivariance</h2>
+ * Exact (float round-off) for the elements that map the pixel grid to itself (multiples of 90°, flips) on inputs whose
+ * spatial centre is kept by the layer: stride 1, or (H + 2·padding − dilation·(k−1) − 1) divisible by the stride (same
+ * for W). Other elements are approximate (interpolated kernels, see {@link KernelTransforms}).
+ */
+public abstract sealed class RegularGroupConv2d extends AbstractBlock permits LiftingConv2d, GroupConv2d {
+    private static final byte VERSION = 1;
+
+    final FiniteGroup<?> group;
+    final int order;
+    final int inChannels;
+    final int outChannels;
+    final int kernelSize;
+    final int padding;
+    final int stride;
+    final int dilation;
+    final KernelInterpolation interpolation;
+    final KernelTransforms transforms;
+    /** |H| for a group-conv input, 1 for a lifting input. */
+    final int inGroupAxis;
+    final double initStd;
+    final Parameter weight;
+    final Parameter bias;
+    private final Map<ConstantKey, Constants> constants = new ConcurrentHashMap<>();
+    private volatile Cache cache;
+
+    private record ConstantKey(Device device, DataType dataType) {}
+
+    /** The transposed transform matrix on one device in one dtype, on a dedicated manager. */
+    private record Constants(NDManager manager, NDArray transform) {
+        boolean usable() {
+            return manager.isOpen() && !transform.isReleased();
+        }
+    }
+
+    /** The expanded kernel and bias for one parameter state. */
+    private record Cache(NDArray weightRef, NDArray biasRef, long[] fingerprint, NDManager manager, NDArray kernel,
+            NDArray bias) {}
+
+    RegularGroupConv2d(Builder<?> b, int inGroupAxis, String kind) {
+        super(VERSION);
+        this.group = b.group;
+        this.order = group.order();
+        this.inChannels = b.inChannels;
+        this.outChannels = b.outChannels;
+        this.kernelSize = b.kernelSize;
+        this.padding = b.padding;
+        this.stride = b.stride;
+        this.dilation = b.dilation;
+        this.interpolation = b.interpolation;
+        this.transforms = b.maskRadius == null
+                ? KernelTransforms.of(group, kernelSize, interpolation)
+                : KernelTransforms.of(group, kernelSize, interpolation, b.maskRadius);
+        this.inGroupAxis = inGroupAxis;
+        // He: Var(w) = 2 / fan_in, fan_in = C_in · |H_in| · (pixels inside the mask)
+        long fanIn = (long) inChannels * inGroupAxis * transforms.activePixels();
+        this.initStd = Math.sqrt(2.0 / fanIn);
+        double std = initStd;
+        Long seed = b.seed;
+        Initializer init = seed == null
+                ? (manager, shape, dataType) -> manager.randomNormal(0f, (float) std, shape, dataType)
+                : (manager, shape, dataType) -> {
+                    SplittableRandom rng = new SplittableRandom(seed);
+                    double[] values = new double[Math.toIntExact(shape.size())];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = std * rng.nextGaussian();
+                    }
+                    return Tensors.fromFlat(manager, values, shape, dataType);
+                };
+        Shape wShape = inGroupAxis == 1
+                ? new Shape(outChannels, inChannels, kernelSize, kernelSize)
+                : new Shape(outChannels, inChannels, inGroupAxis, kernelSize, kernelSize);
+        this.weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(wShape)
+                .optInitializer(init)
+                .build());
+        this.bias = b.bias ? addParameter(Parameter.builder()
+                .setName("bias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(outChannels))
+                .optInitializer(Initializer.ZEROS)
+                .build()) : null;
+    }
+
+    /** The group H. */
+    public FiniteGroup<?> group() {
+        return group;
+    }
+
+    /** C_in, the number of input channels (each a function on R², or on R² × H for the group convolution). */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** C_out, the number of output channels (each a function on R² × H). */
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** k. */
+    public int kernelSize() {
+        return kernelSize;
+    }
+
+    /** Zero padding on each side. */
+    public int padding() {
+        return padding;
+    }
+
+    /** Stride. */
+    public int stride() {
+        return stride;
+    }
+
+    /** Dilation. */
+    public int dilation() {
+        return dilation;
+    }
+
+    /** The interpolation used for non-grid-preserving elements. */
+    public KernelInterpolation interpolation() {
+        return interpolation;
+    }
+
+    /** The constant kernel transforms (with the mask, if any). */
+    public KernelTransforms transforms() {
+        return transforms;
+    }
+
+    /** Whether the layer has a bias (one per output channel, shared over H). */
+    public boolean hasBias() {
+        return bias != null;
+    }
+
+    /** The learnable kernel. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    /** The bias [C_out], or null. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** σ of the default He initialisation, √(2 / (C_in·|H_in|·active pixels)). */
+    public double initStd() {
+        return initStd;
+    }
+
+    /** Drops the cached inference kernel (call after editing parameter arrays in place between inference calls). */
+    public void invalidateCache() {
+        Cache c = cache;
+        cache = null;
+        if (c != null) {
+            c.manager().close();
+        }
+    }
+
+    abstract String kind();
+
+    /** The expected input shape in words, for error messages. */
+    abstract String expectedShape();
+
+    abstract void checkInput(Shape s);
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        DataType dt = weight.getArray().getDataType();
+        ConstantKey key = new ConstantKey(manager.getDevice(), dt);
+        Constants old = constants.remove(key);
+        if (old != null) {
+            old.manager().close();
+        }
+        constants.put(key, buildConstants(manager, key));
+        invalidateCache();
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        getOutputShapes(inputShapes);
+    }
+
+    private Constants constantsFor(Device device, DataType dataType, NDManager owner) {
+        ConstantKey key = new ConstantKey(device, dataType);
+        Constants c = constants.get(key);
+        if (c != null && c.usable()) {
+            return c;
+        }
+        synchronized (constants) {
+            c = constants.get(key);
+            if (c == null || !c.usable()) {
+                c = buildConstants(owner, key);
+                constants.put(key, c);
+            }
+            return c;
+        }
+    }
+
+    private Constants buildConstants(NDManager parent, ConstantKey key) {
+        NDManager m = parent.newSubManager(key.device());
+        m.setName(kind() + " constants");
+        int n = kernelSize * kernelSize;
+        int inLen = inGroupAxis * n;
+        double[] t = inGroupAxis == 1 ? transforms.liftingTransposedRowMajor() : transforms.groupTransposedRowMajor();
+        NDArray arr = Tensors.fromFlat(m, t, new Shape(inLen, (long) order * inLen), key.dataType());
+        NDScope.unregister(arr);
+        return new Constants(m, arr);
+    }
+
+    /** The expanded kernel [C_out·|H|, C_in·|H_in|, k, k] from the weight, on the weight's graph (differentiable). */
+    private NDArray expand(NDArray w, Constants c, NDManager target) {
+        int n = kernelSize * kernelSize;
+        int inLen = inGroupAxis * n;
+        NDArray w2 = w.reshape(outChannels * (long) inChannels, inLen);
+        w2.attach(target);
+        // [C_out·C_in, |H|·inLen] → [C_out, C_in, |H|, inLen] → [C_out, |H|, C_in, inLen]
+        return w2.matMul(c.transform())
+                .reshape(outChannels, inChannels, order, inLen)
+                .swapAxes(1, 2)
+                .reshape((long) outChannels * order, (long) inChannels * inGroupAxis, kernelSize, kernelSize);
+    }
+
+    private NDArray expandBias(NDArray b, NDManager target) {
+        NDArray b2 = b.reshape(outChannels, 1);
+        b2.attach(target);
+        return b2.repeat(1, order).reshape((long) outChannels * order);
+    }
+
+    /**
+     * The current expanded kernel [C_out·|H|, C_in·|H_in|, k, k] as used by the convolution (a new array on
+     * {@code manager}, no gradient), for inspection and export to a plain convolution.
+     */
+    public NDArray expandedKernel(NDManager manager) {
+        NDArray w = requireInitialized();
+        Constants c = constantsFor(w.getDevice(), w.getDataType(), w.getManager());
+        return expand(w, c, manager).stopGradient();
+    }
+
+    private NDArray requireInitialized() {
+        if (!weight.isInitialized()) {
+            throw new IllegalStateException(this + " is not initialized: call initialize(manager, dataType, inputShape)"
+                    + " or load parameters first");
+        }
+        return weight.getArray();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
+        }
+        NDArray x = inputs.get(0);
+        Shape s = x.getShape();
+        checkInput(s);
+        Device device = x.getDevice();
+        NDArray w = parameterStore.getValue(weight, device, training);
+        if (x.getDataType() != w.getDataType()) {
+            throw new IllegalArgumentException(this + " has " + w.getDataType() + " parameters but got a " + x.getDataType()
+                    + " input of shape " + s + " (choose the dtype at initialize(manager, dataType, shape))");
+        }
+        NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
+        NDManager batch = x.getManager();
+        NDArray kernel;
+        NDArray biasExpanded;
+        if (training) {
+            invalidateCache();
+            Constants c = constantsFor(device, w.getDataType(), w.getManager());
+            kernel = expand(w, c, batch);
+            biasExpanded = b == null ? null : expandBias(b, batch);
+        } else {
+            Cache cached = cachedKernel(w, b);
+            kernel = cached.kernel();
+            biasExpanded = cached.bias();
+        }
+        long batchSize = s.get(0);
+        NDArray input = inGroupAxis == 1 ? x : x.reshape(batchSize, (long) inChannels * inGroupAxis, s.get(3), s.get(4));
+        Shape st = new Shape(stride, stride);
+        Shape pad = new Shape(padding, padding);
+        Shape dil = new Shape(dilation, dilation);
+        NDArray y = biasExpanded == null
+                ? Conv2d.conv2d(input, kernel, null, st, pad, dil, 1).singletonOrThrow()
+                : Conv2d.conv2d(input, kernel, biasExpanded, st, pad, dil, 1).singletonOrThrow();
+        Shape ys = y.getShape();
+        return new NDList(y.reshape(batchSize, outChannels, order, ys.get(2), ys.get(3)));
+    }
+
+    private Cache cachedKernel(NDArray w, NDArray b) {
+        Cache c = cache;
+        if (c != null && c.weightRef() == w && c.biasRef() == b && c.manager().isOpen()
+                && c.kernel().getDevice().equals(w.getDevice()) && c.kernel().getDataType() == w.getDataType()
+                && Arrays.equals(c.fingerprint(), fingerprint(w, b))) {
+            return c;
+        }
+        synchronized (this) {
+            c = cache;
+            long[] fp = fingerprint(w, b);
+            if (c != null && c.weightRef() == w && c.biasRef() == b && c.manager().isOpen()
+                    && c.kernel().getDevice().equals(w.getDevice()) && c.kernel().getDataType() == w.getDataType()
+                    && Arrays.equals(c.fingerprint(), fp)) {
+                return c;
+            }
+            invalidateCache();
+            Constants k = constantsFor(w.getDevice(), w.getDataType(), w.getManager());
+            NDManager m = k.manager().newSubManager();
+            m.setName(kind() + " inference cache");
+            NDArray kernel;
+            NDArray be = null;
+            try (NDManager tmp = m.newSubManager()) {
+                kernel = expand(w, k, tmp).stopGradient().duplicate();
+                kernel.attach(m);
+                NDScope.unregister(kernel);
+                if (b != null) {
+                    be = expandBias(b, tmp).stopGradient();
+                    be.attach(m);
+                    NDScope.unregister(be);
+                }
+            }
+            c = new Cache(w, b, fp, m, kernel, be);
+            cache = c;
+            return c;
+        }
+    }
+
+    /** A 64-bit hash of the raw bytes of the parameter arrays: one copy to the JVM each, exact change detection. */
+    private static long[] fingerprint(NDArray w, NDArray b) {
+        return b == null ? new long[] {hash(w)} : new long[] {hash(w), hash(b)};
+    }
+
+    private static long hash(NDArray a) {
+        java.nio.ByteBuffer buf = a.toByteBuffer();
+        long h = 0x9E3779B97F4A7C15L;
+        while (buf.remaining() >= 8) {
+            h = (h ^ buf.getLong()) * 0x100000001B3L;
+            h ^= h >>> 29;
+        }
+        while (buf.hasRemaining()) {
+            h = (h ^ buf.get()) * 0x100000001B3L;
+        }
+        return h;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (inputShapes.length != 1) {
+            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
+        }
+        Shape s = inputShapes[0];
+        checkInput(s);
+        int r = s.dimension();
+        return new Shape[] {new Shape(s.get(0), outChannels, order, outSize(s.get(r - 2), s), outSize(s.get(r - 1), s))};
+    }
+
+    long outSize(long in, Shape s) {
+        long out = (in + 2L * padding - (long) dilation * (kernelSize - 1) - 1) / stride + 1;
+        if (in + 2L * padding - (long) dilation * (kernelSize - 1) - 1 < 0 || out < 1) {
+            throw new IllegalArgumentException(this + ": input of shape " + s + " is too small for kernel " + kernelSize
+                    + " (dilation " + dilation + ", padding " + padding + "): the output would be empty");
+        }
+        return out;
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        super.saveMetadata(os);
+        for (int v : config()) {
+            os.writeInt(v);
+        }
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        super.loadMetadata(loadVersion, is);
+        int[] mine = config();
+        int[] saved = new int[mine.length];
+        for (int i = 0; i < saved.length; i++) {
+            saved[i] = is.readInt();
+        }
+        if (!Arrays.equals(saved, mine)) {
+            throw new MalformedModelException(kind() + " parameters were saved for (|H|, in, out, k, bias) = "
+                    + Arrays.toString(saved) + " but this block is " + Arrays.toString(mine) + " (" + this + ")");
+        }
+        invalidateCache();
+    }
+
+    private int[] config() {
+        return new int[] {order, inChannels, outChannels, kernelSize, bias == null ? 0 : 1};
+    }
+
+    @Override
+    public String toString() {
+        return kind() + "(" + group.name() + ", " + inChannels + " -> " + outChannels + ", k = " + kernelSize + ", padding "
+                + padding + ", stride " + stride + ", dilation " + dilation
+                + (transforms.isExact() ? "" : ", " + interpolation.name().toLowerCase(java.util.Locale.ROOT)) + ")";
+    }
+
+    /**
+     * Options shared by both layers.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        final FiniteGroup<?> group;
+        final int inChannels;
+        final int outChannels;
+        int kernelSize = 3;
+        int padding;
+        int stride = 1;
+        int dilation = 1;
+        boolean bias = true;
+        KernelInterpolation interpolation = KernelInterpolation.BILINEAR;
+        Double maskRadius;
+        Long seed;
+
+        Builder(FiniteGroup<?> group, int inChannels, int outChannels, String kind) {
+            this.group = Objects.requireNonNull(group, "group");
+            if (inChannels < 1 || outChannels < 1) {
+                throw new IllegalArgumentException(kind + " needs at least one input and one output channel, got " + inChannels
+                        + " -> " + outChannels);
+            }
+            if (group.actionDimension() != 2) {
+                throw new IllegalArgumentException(kind + " needs a finite group acting on the plane (C_N or D_N), got "
+                        + group.name());
+            }
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+        }
+
+        abstract B self();
+
+        /** k (default 3). */
+        public B kernelSize(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("the kernel size must be >= 1, got " + k);
+            }
+            this.kernelSize = k;
+            return self();
+        }
+
+        /** Zero padding on each side (default 0). */
+        public B padding(int p) {
+            if (p < 0) {
+                throw new IllegalArgumentException("padding must be >= 0, got " + p);
+            }
+            this.padding = p;
+            return self();
+        }
+
+        /** Stride (default 1). */
+        public B stride(int s) {
+            if (s < 1) {
+                throw new IllegalArgumentException("stride must be >= 1, got " + s);
+            }
+            this.stride = s;
+            return self();
+        }
+
+        /** Dilation (default 1). */
+        public B dilation(int d) {
+            if (d < 1) {
+                throw new IllegalArgumentException("dilation must be >= 1, got " + d);
+            }
+            this.dilation = d;
+            return self();
+        }
+
+        /** Whether to learn a bias per output channel (shared over H; default true). */
+        public B optBias(boolean bias) {
+            this.bias = bias;
+            return self();
+        }
+
+        /** Interpolation for non-grid-preserving elements (default bilinear; ignored when all elements are exact). */
+        public B interpolation(KernelInterpolation interpolation) {
+            this.interpolation = Objects.requireNonNull(interpolation, "interpolation");
+            return self();
+        }
+
+        /** An explicit disc mask radius in pixels (see {@link KernelTransforms}). */
+        public B maskRadius(double radius) {
+            this.maskRadius = radius;
+            return self();
+        }
+
+        /** Draw the initial weights from a Java generator with this seed instead of the engine's generator. */
+        public B optSeed(long seed) {
+            this.seed = seed;
+            return self();
+        }
+    }
+}
