@@ -15,19 +15,15 @@ import org.equivariant4j.repr.Representation;
  * <p>Real irreps (all of real type): psi[0,0] trivial, psi[1,0] the determinant, and for k ≥ 1 the 2×2 irreps
  * r_θ f^j ↦ R(kθ) F^j with F = diag(−1, 1); psi[1,1] is the standard action.
  */
-public final class O2 implements Group<O2Element> {
+public final class O2 extends ContinuousGroup<O2Element> {
     private final ConcurrentHashMap<Integer, Irrep<O2Element>> irreps = new ConcurrentHashMap<>();
     private final Irrep<O2Element> trivial;
     private final Irrep<O2Element> determinant;
 
     O2() {
+        super("O(2)", O2Element.class, 2);
         trivial = new Irrep<>(this, "psi[0,0]", 1, 0, IrrepType.REAL, g -> new double[][] {{1.0}});
         determinant = new Irrep<>(this, "psi[1,0]", 1, 0, IrrepType.REAL, g -> new double[][] {{g.flip() == 1 ? -1.0 : 1.0}});
-    }
-
-    @Override
-    public String name() {
-        return "O(2)";
     }
 
     /** r_θ f^j. */
@@ -80,16 +76,6 @@ public final class O2 implements Group<O2Element> {
         return g;
     }
 
-    @Override
-    public boolean isFinite() {
-        return false;
-    }
-
-    @Override
-    public int order() {
-        return -1;
-    }
-
     /** Rotations by 1 and √2 radians and the flip f. */
     @Override
     public List<O2Element> generators() {
@@ -97,22 +83,9 @@ public final class O2 implements Group<O2Element> {
     }
 
     @Override
-    public int actionDimension() {
-        return 2;
-    }
-
-    @Override
     public double[][] standardAction(O2Element g) {
         requireElement(g);
         return PlanarMatrices.rotoflip(g.angle(), g.flip());
-    }
-
-    @Override
-    public O2Element requireElement(Object candidate) {
-        if (candidate instanceof O2Element e) {
-            return e;
-        }
-        throw new IllegalArgumentException("expected an element of O(2), got " + candidate);
     }
 
     @Override
@@ -147,27 +120,7 @@ public final class O2 implements Group<O2Element> {
         return list;
     }
 
-    @Override
-    public Representation<O2Element> standardRepresentation() {
-        return Representation.of(this, "standard", 2, this::standardAction);
-    }
-
     private Irrep<O2Element> makeIrrep(int k) {
         return new Irrep<>(this, "psi[1," + k + "]", 2, k, IrrepType.REAL, g -> PlanarMatrices.rotoflip(k * g.angle(), g.flip()));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof O2;
-    }
-
-    @Override
-    public int hashCode() {
-        return 4;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

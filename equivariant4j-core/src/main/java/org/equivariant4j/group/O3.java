@@ -17,15 +17,12 @@ import org.equivariant4j.repr.Representation;
  * "lo" (p = −1): ψ_{l,p}((−1)^k R) = p^k D^l(R). "1o" is the standard action on (x, y, z), "0o" the pseudoscalar,
  * "1e" the pseudovector. Clebsch–Gordan: those of SO(3), with parity p₁p₂.
  */
-public final class O3 implements Group<O3Element>, ClosedFormClebschGordan<O3Element> {
+public final class O3 extends ContinuousGroup<O3Element> implements ClosedFormClebschGordan<O3Element> {
     private final SO3 so3 = new SO3();
     private final ConcurrentHashMap<String, Irrep<O3Element>> irreps = new ConcurrentHashMap<>();
 
-    O3() {}
-
-    @Override
-    public String name() {
-        return "O(3)";
+    O3() {
+        super("O(3)", O3Element.class, 3);
     }
 
     /** The element (−1)^inversion R(q). */
@@ -82,16 +79,6 @@ public final class O3 implements Group<O3Element>, ClosedFormClebschGordan<O3Ele
         return g;
     }
 
-    @Override
-    public boolean isFinite() {
-        return false;
-    }
-
-    @Override
-    public int order() {
-        return -1;
-    }
-
     /** The SO(3) generators and the inversion. */
     @Override
     public List<O3Element> generators() {
@@ -104,21 +91,8 @@ public final class O3 implements Group<O3Element>, ClosedFormClebschGordan<O3Ele
     }
 
     @Override
-    public int actionDimension() {
-        return 3;
-    }
-
-    @Override
     public double[][] standardAction(O3Element g) {
         return requireElement(g).matrix();
-    }
-
-    @Override
-    public O3Element requireElement(Object candidate) {
-        if (candidate instanceof O3Element e) {
-            return e;
-        }
-        throw new IllegalArgumentException("expected an element of O(3), got " + candidate);
     }
 
     @Override
@@ -189,20 +163,5 @@ public final class O3 implements Group<O3Element>, ClosedFormClebschGordan<O3Ele
     /** The parity +1 or −1 of an O(3) irrep. */
     public static int parity(Irrep<O3Element> psi) {
         return psi.name().endsWith("e") ? 1 : -1;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof O3;
-    }
-
-    @Override
-    public int hashCode() {
-        return 6;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

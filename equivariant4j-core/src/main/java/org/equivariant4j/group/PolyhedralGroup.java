@@ -23,6 +23,8 @@ import org.equivariant4j.repr.Representation;
  * T1 (l=1), H (l=2), T2 and G (l=3). The irrep's frequency is the l it was found in.
  */
 public final class PolyhedralGroup extends FiniteGroup<SO3Element> {
+    /** The ambient rotation group, for the group law (stateless). */
+    private final SO3 rotations = new SO3();
     private final String[][] labels;
     private final List<Irrep<SO3Element>> irreps;
 
@@ -88,17 +90,17 @@ public final class PolyhedralGroup extends FiniteGroup<SO3Element> {
 
     @Override
     public SO3Element compose(SO3Element a, SO3Element b) {
-        return new SO3Element(requireElement(a).rotation().compose(requireElement(b).rotation()).normalized());
+        return rotations.compose(requireElement(a), requireElement(b));
     }
 
     @Override
     public SO3Element inverse(SO3Element a) {
-        return new SO3Element(requireElement(a).rotation().inverse());
+        return rotations.inverse(requireElement(a));
     }
 
     @Override
     public boolean isClose(SO3Element a, SO3Element b, double tolerance) {
-        return requireElement(a).distance(requireElement(b)) <= tolerance;
+        return rotations.isClose(requireElement(a), requireElement(b), tolerance);
     }
 
     @Override

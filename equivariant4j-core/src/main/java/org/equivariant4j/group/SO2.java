@@ -12,14 +12,11 @@ import org.equivariant4j.repr.Representation;
  * The circle group SO(2) of planar rotations r_θ. Real irreps psi[k], k ≥ 0: psi[0] trivial and, for k ≥ 1, the
  * complex-type 2×2 irreps r_θ ↦ R(kθ); psi[1] is the standard action.
  */
-public final class SO2 implements Group<SO2Element> {
+public final class SO2 extends ContinuousGroup<SO2Element> {
     private final ConcurrentHashMap<Integer, Irrep<SO2Element>> irreps = new ConcurrentHashMap<>();
 
-    SO2() {}
-
-    @Override
-    public String name() {
-        return "SO(2)";
+    SO2() {
+        super("SO(2)", SO2Element.class, 2);
     }
 
     /** r_θ. */
@@ -65,16 +62,6 @@ public final class SO2 implements Group<SO2Element> {
         return g;
     }
 
-    @Override
-    public boolean isFinite() {
-        return false;
-    }
-
-    @Override
-    public int order() {
-        return -1;
-    }
-
     /** Two rotations by 1 and √2 radians: each alone generates a dense subgroup. */
     @Override
     public List<SO2Element> generators() {
@@ -82,21 +69,8 @@ public final class SO2 implements Group<SO2Element> {
     }
 
     @Override
-    public int actionDimension() {
-        return 2;
-    }
-
-    @Override
     public double[][] standardAction(SO2Element g) {
         return PlanarMatrices.rotation(requireElement(g).angle());
-    }
-
-    @Override
-    public SO2Element requireElement(Object candidate) {
-        if (candidate instanceof SO2Element e) {
-            return e;
-        }
-        throw new IllegalArgumentException("expected an element of SO(2), got " + candidate);
     }
 
     @Override
@@ -121,11 +95,6 @@ public final class SO2 implements Group<SO2Element> {
         return list;
     }
 
-    @Override
-    public Representation<SO2Element> standardRepresentation() {
-        return Representation.of(this, "standard", 2, this::standardAction);
-    }
-
     /** SO(2) &lt; O(2) as the rotations. */
     public SubgroupEmbedding<SO2Element, O2Element> embeddingInO2(O2 o2) {
         return new SubgroupEmbedding<>(this, o2, g -> new O2Element(0, g.angle()), "SO(2) < O(2)");
@@ -136,20 +105,5 @@ public final class SO2 implements Group<SO2Element> {
             return new Irrep<>(this, "psi[0]", 1, 0, IrrepType.REAL, g -> new double[][] {{1.0}});
         }
         return new Irrep<>(this, "psi[" + k + "]", 2, k, IrrepType.COMPLEX, g -> PlanarMatrices.rotation(k * g.angle()));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SO2;
-    }
-
-    @Override
-    public int hashCode() {
-        return 3;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

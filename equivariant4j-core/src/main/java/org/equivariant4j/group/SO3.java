@@ -20,17 +20,14 @@ import org.equivariant4j.repr.Representation;
  * (y-up, psi[1](R) = R acting on (x, y, z)); see {@link WignerD}. Clebsch–Gordan coefficients are closed form:
  * C = √(2l₃+1) · w3j(l₁, l₂, l₃) with e3nn's {@link Wigner3j}.
  */
-public final class SO3 implements Group<SO3Element>, ClosedFormClebschGordan<SO3Element> {
+public final class SO3 extends ContinuousGroup<SO3Element> implements ClosedFormClebschGordan<SO3Element> {
     /** ψ of the super-Fibonacci spiral: the real root of ψ⁴ = ψ + 4. */
     private static final double SUPER_FIBONACCI_PSI = superFibonacciPsi();
 
     private final ConcurrentHashMap<Integer, Irrep<SO3Element>> irreps = new ConcurrentHashMap<>();
 
-    SO3() {}
-
-    @Override
-    public String name() {
-        return "SO(3)";
+    SO3() {
+        super("SO(3)", SO3Element.class, 3);
     }
 
     /** The rotation with the given quaternion. */
@@ -103,16 +100,6 @@ public final class SO3 implements Group<SO3Element>, ClosedFormClebschGordan<SO3
         return x;
     }
 
-    @Override
-    public boolean isFinite() {
-        return false;
-    }
-
-    @Override
-    public int order() {
-        return -1;
-    }
-
     /** Two generic rotations; they generate a dense subgroup. */
     @Override
     public List<SO3Element> generators() {
@@ -120,21 +107,8 @@ public final class SO3 implements Group<SO3Element>, ClosedFormClebschGordan<SO3
     }
 
     @Override
-    public int actionDimension() {
-        return 3;
-    }
-
-    @Override
     public double[][] standardAction(SO3Element g) {
         return requireElement(g).matrix();
-    }
-
-    @Override
-    public SO3Element requireElement(Object candidate) {
-        if (candidate instanceof SO3Element e) {
-            return e;
-        }
-        throw new IllegalArgumentException("expected an element of SO(3), got " + candidate);
     }
 
     @Override
@@ -199,20 +173,5 @@ public final class SO3 implements Group<SO3Element>, ClosedFormClebschGordan<SO3
     /** SO(3) &lt; O(3) as the proper rotations. */
     public SubgroupEmbedding<SO3Element, O3Element> embeddingInO3(O3 o3) {
         return new SubgroupEmbedding<>(this, o3, g -> new O3Element(g, 0), "SO(3) < O(3)");
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SO3;
-    }
-
-    @Override
-    public int hashCode() {
-        return 5;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }
