@@ -28,11 +28,30 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.SplittableRandom;
 import org.equivariant4j.nn.graph.EgnnModel.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EgnnModelTest {
     private static final int N_BODY = 5;
     private static final int GRAPHS = 3;
+    private static int savedThreads;
+
+    /**
+     * These graphs are tiny, so intra-op threads gain nothing, and on a loaded 2-core machine libgomp's
+     * spinning barriers made each step ~10x slower with 2 threads (measured): run the class
+     * single-threaded and restore the setting afterwards.
+     */
+    @BeforeAll
+    static void singleThreaded() {
+        savedThreads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(savedThreads);
+    }
 
     /** Random N-body inputs: x, v [N, 3], charges [N]. */
     private static NDArray[] inputs(NDManager m, long seed, DataType dt) {
@@ -286,18 +305,6 @@ class EgnnModelTest {
 
     @Test
     void scopedTrainingLoopDoesNotLeakAndLearns() {
-        // Tiny tensors gain nothing from intra-op threads, and on a loaded 2-core machine libgomp's
-        // spinning barriers make each step ~10x slower with 2 threads; run this loop single-threaded.
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            trainingLoop();
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-    }
-
-    private static void trainingLoop() {
         try (NDManager m = NDManager.newBaseManager()) {
             EgnnModel model = newModel(m, DataType.FLOAT32, 2);
             ParameterStore ps = new ParameterStore(m, false);
