@@ -30,9 +30,10 @@ import ai.djl.util.PairList;
  * The mean divides by max(number of neighbours, 1). Children are named after the PyTorch modules
  * ({@code edge_mlp_0}, {@code edge_mlp_2}, {@code node_mlp_0}, …, {@code coord_mlp_vel_2}).
  *
- * <p>Two equivalent formulations: {@link #forwardScatter} for any {@link GraphBatch} (gathers and
- * sparse segment sums), and {@link #forwardDense} for fully connected batches of equal-size graphs
- * ([B, n, n, ·] tensors, no gathers or scatters).
+ * <p>Three equivalent formulations: {@code forwardScatter} for any {@link GraphBatch} (gathers and
+ * sparse segment sums); for fully connected batches of equal-size graphs {@code forwardDense} ([B, n, n, ·]
+ * pair tensors, no gathers or scatters, the diagonal masked) and {@code forwardPacked} (the edge list
+ * viewed as [B, n, n−1, ·]: broadcasts and reshape-sums, one sender gather). {@link EgnnModel} selects one.
  */
 public final class EgnnLayer extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -157,6 +158,41 @@ public final class EgnnLayer extends AbstractBlock {
         NDArray xNew = x.add(trans.mul(c.inverseNeighbours()));
         xNew = xNew.add(mlp2(ps, vel0, vel2, h, training).mul(v0));
         NDArray agg = m.mul(c.offDiagonal()).sum(new int[] {2}); // [B, n, H]
+        NDArray hNew = h.add(mlp2(ps, node0, node2, concatLast(h, agg), training));
+        return new NDList(hNew, xNew);
+    }
+
+    /**
+     * Packed formulation for B fully connected graphs of n ≥ 2 nodes whose edges are in the i-major
+     * order of {@link GraphTopology#fullyConnected}: the E = B·n·(n−1) edges are viewed as [B, n, n−1, ·],
+     * so receiver-side terms are broadcasts and both aggregations are reshape-sums over the n−1
+     * neighbours (no scatter, no diagonal); only the sender side needs one gather per layer.
+     *
+     * @param h node features [N, H]
+     * @param x positions [N, 3]
+     * @param v0 input velocities [N, 3]
+     * @param edgeAttr edge attributes [E, A] in the topology's order, or null when A = 0
+     * @param g the graph (its sender index is used)
+     * @param n nodes per graph
+     * @param c per-forward constants for this n and dtype
+     * @return [h', x'] with the input shapes
+     */
+    NDList forwardPacked(ParameterStore ps, NDArray h, NDArray x, NDArray v0, NDArray edgeAttr, GraphBatch g, int n,
+            Constants c, boolean training) {
+        long nodes = h.getShape().get(0);
+        long b = nodes / n;
+        long k = n - 1;
+        NDArray cols = g.senderIndex();
+        NDArray diff = x.reshape(b, n, 1, 3).sub(gather(x, cols).reshape(b, n, k, 3)); // [B, n, n−1, 3]
+        NDArray radial = diff.square().sum(new int[] {3}, true); // [B, n, n−1, 1]
+        NDArray attr = edgeAttr == null ? null : edgeAttr.reshape(b, n, k, edgeAttributes);
+        NDArray[] p = firstEdgeLayerParts(ps, h, radial, attr, training);
+        NDArray pre = p[2].add(p[0].reshape(b, n, 1, hidden)).add(gather(p[1], cols).reshape(b, n, k, hidden));
+        NDArray m = silu(edge2.apply(ps, silu(pre), training)); // [B, n, n−1, H]
+        NDArray trans = clamp(diff.mul(mlp2(ps, coord0, coord2, m, training)), c).sum(new int[] {2}); // [B, n, 3]
+        NDArray xNew = x.add(trans.mul(c.inverseNeighbours()).reshape(nodes, 3));
+        xNew = xNew.add(mlp2(ps, vel0, vel2, h, training).mul(v0));
+        NDArray agg = m.sum(new int[] {2}).reshape(nodes, hidden);
         NDArray hNew = h.add(mlp2(ps, node0, node2, concatLast(h, agg), training));
         return new NDList(hNew, xNew);
     }

@@ -23,9 +23,10 @@ import java.util.List;
  * [N, 3] (reused in every layer), edge attributes [E, A] (for N-body [q_iq_j, ‖x⁰_i − x⁰_j‖²]; see
  * {@link NBodyGraphs}). It is E(3)-equivariant in x and v and permutation-equivariant in the nodes.
  *
- * <p>Two formulations give the same function: {@link Path#SCATTER} (any graph) and {@link Path#DENSE}
- * (fully connected batches of equal-size graphs as built by {@link GraphTopology#fullyConnected};
- * [B, n, n, ·] tensors, no scatter). {@link Path#AUTO} picks DENSE whenever the batch allows it.
+ * <p>Three formulations give the same function: {@link Path#SCATTER} (any graph), and for fully
+ * connected batches of equal-size graphs as built by {@link GraphTopology#fullyConnected}
+ * {@link Path#DENSE} ([B, n, n, ·] tensors, no gather or scatter) and {@link Path#PACKED} ([B, n, n−1, ·],
+ * no scatter). {@link Path#AUTO} picks PACKED whenever the batch allows it, else SCATTER.
  */
 public final class EgnnModel extends AbstractBlock {
     /** Parameter count of the N-body configuration (H = 64, 4 layers, F = 1, A = 2). */
@@ -33,14 +34,23 @@ public final class EgnnModel extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    /** Which formulation of the message passing to run. */
+    /** Which formulation of the message passing to run; all give the same function. */
     public enum Path {
-        /** DENSE when the batch is uniformly fully connected, else SCATTER. */
+        /** PACKED when the batch is uniformly fully connected with n ≥ 2, else SCATTER. */
         AUTO,
         /** Gathers over the edge list and sparse segment sums; any graph. */
         SCATTER,
-        /** [B, n, n, ·] tensors for fully connected batches of equal-size graphs. */
-        DENSE
+        /**
+         * [B, n, n, ·] pair tensors for fully connected batches of equal-size graphs: no gathers or
+         * scatters; the diagonal is computed and masked out.
+         */
+        DENSE,
+        /**
+         * For fully connected batches of equal-size graphs: the i-major edge list viewed as [B, n, n−1, ·];
+         * receiver terms by broadcasting, aggregation by reshape-sums, one sender gather per layer; no
+         * scatter and no diagonal. The fastest path for N-body (see EgnnEpochBench).
+         */
+        PACKED
     }
 
     private final int nodeFeatures;
@@ -121,17 +131,26 @@ public final class EgnnModel extends AbstractBlock {
         }
         Ops.checkDataType(this, g);
         int n = g.topology().uniformFullyConnectedSize();
-        boolean dense = which == Path.DENSE || (which == Path.AUTO && n > 0);
-        if (dense && n == 0) {
-            throw new IllegalArgumentException("the DENSE path needs a fully connected batch of equal-size graphs in "
-                    + "i-major edge order (GraphTopology.fullyConnected), got " + g.topology());
+        Path resolved = which != Path.AUTO ? which : (n >= 2 ? Path.PACKED : Path.SCATTER);
+        if ((resolved == Path.DENSE || resolved == Path.PACKED) && n < 2) {
+            throw new IllegalArgumentException("the " + resolved + " path needs a fully connected batch of equal-size"
+                    + " graphs of n >= 2 nodes in i-major edge order (GraphTopology.fullyConnected), got " + g.topology());
         }
         NDArray h = embedding.apply(ps, hIn, training);
         NDArray x = g.positions();
-        if (!dense) {
+        if (resolved == Path.SCATTER) {
             EgnnLayer.Constants c = EgnnLayer.Constants.create(x.getManager(), g.dataType(), 0);
             for (EgnnLayer layer : layers) {
                 NDList out = layer.forwardScatter(ps, h, x, v0, attr, g, c, training);
+                h = out.get(0);
+                x = out.get(1);
+            }
+            return x;
+        }
+        if (resolved == Path.PACKED) {
+            EgnnLayer.Constants c = EgnnLayer.Constants.create(x.getManager(), g.dataType(), n);
+            for (EgnnLayer layer : layers) {
+                NDList out = layer.forwardPacked(ps, h, x, v0, attr, g, n, c, training);
                 h = out.get(0);
                 x = out.get(1);
             }

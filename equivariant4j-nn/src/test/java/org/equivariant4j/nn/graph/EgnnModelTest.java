@@ -28,11 +28,30 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.SplittableRandom;
 import org.equivariant4j.nn.graph.EgnnModel.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EgnnModelTest {
     private static final int N_BODY = 5;
     private static final int GRAPHS = 3;
+    private static int savedThreads;
+
+    /**
+     * These graphs are tiny, so intra-op threads gain nothing, and on a loaded 2-core machine libgomp's
+     * spinning barriers made each step ~10x slower with 2 threads (measured): run the class
+     * single-threaded and restore the setting afterwards.
+     */
+    @BeforeAll
+    static void singleThreaded() {
+        savedThreads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(savedThreads);
+    }
 
     /** Random N-body inputs: x, v [N, 3], charges [N]. */
     private static NDArray[] inputs(NDManager m, long seed, DataType dt) {
@@ -95,18 +114,22 @@ class EgnnModelTest {
                 GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
                 NDArray dense = model.forward(ps, g, false, Path.DENSE);
                 NDArray scatter = model.forward(ps, g, false, Path.SCATTER);
+                NDArray packed = model.forward(ps, g, false, Path.PACKED);
                 NDArray auto = model.forward(ps, g, false);
                 double tol = dt == DataType.FLOAT32 ? 1e-5 : 1e-10;
                 double err = GraphTestSupport.maxAbsDiff(dense, scatter);
-                System.out.printf("EGNN dense vs scatter (%s): max |diff| = %.3e%n", dt, err);
+                double errPacked = GraphTestSupport.maxAbsDiff(packed, scatter);
+                System.out.printf("EGNN %s: max |dense - scatter| = %.3e, max |packed - scatter| = %.3e%n", dt, err,
+                        errPacked);
                 assertTrue(err < tol, dt + ": dense and scatter differ by " + err);
-                assertEquals(0.0, GraphTestSupport.maxAbsDiff(dense, auto));
+                assertTrue(errPacked < tol, dt + ": packed and scatter differ by " + errPacked);
+                assertEquals(0.0, GraphTestSupport.maxAbsDiff(packed, auto));
                 assertEquals(new Shape(N_BODY * GRAPHS, 3), dense.getShape());
                 // the model moves the points: it is not the identity
                 assertTrue(GraphTestSupport.maxAbsDiff(dense, in[0]) > 0.01);
                 // and the generic Block API gives the same result
                 NDArray viaBlock = model.forward(ps, g.toNDList(), false).singletonOrThrow();
-                assertEquals(0.0, GraphTestSupport.maxAbsDiff(dense, viaBlock));
+                assertEquals(0.0, GraphTestSupport.maxAbsDiff(auto, viaBlock));
             }
         }
     }
@@ -120,7 +143,7 @@ class EgnnModelTest {
             NDArray[] in = inputs(m, 23, DataType.FLOAT64);
             SplittableRandom r = new SplittableRandom(99);
             double worst = 0;
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER}) {
+            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED}) {
                 NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
                 for (int trial = 0; trial < 4; trial++) {
                     double[][] rot = GraphTestSupport.randomOrthogonal(r, trial % 2 == 1);
@@ -154,7 +177,7 @@ class EgnnModelTest {
                 }
             }
             NDIndex p = new NDIndex("{}", m.create(perm));
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER}) {
+            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED}) {
                 NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
                 NDArray outP = model.forward(ps, NBodyGraphs.egnn(topo, in[0].get(p), in[1].get(p), in[2].get(p)), false, path);
                 double err = GraphTestSupport.maxAbsDiff(outP, out.get(p));
@@ -224,6 +247,8 @@ class EgnnModelTest {
             GraphBatch radiusA = radius.withEdgeAttributes(m.ones(new Shape(radius.numEdges(), 2)));
             ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.DENSE));
             assertTrue(ex.getMessage().contains("DENSE"), ex.getMessage());
+            ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.PACKED));
+            assertTrue(ex.getMessage().contains("PACKED"), ex.getMessage());
             assertEquals(new Shape(15, 3), model.forward(ps, radiusA, false).getShape());
             // float64 batch on a float32 model
             NDArray[] in64 = inputs(m, 3, DataType.FLOAT64);
@@ -280,18 +305,6 @@ class EgnnModelTest {
 
     @Test
     void scopedTrainingLoopDoesNotLeakAndLearns() {
-        // Tiny tensors gain nothing from intra-op threads, and on a loaded 2-core machine libgomp's
-        // spinning barriers make each step ~10x slower with 2 threads; run this loop single-threaded.
-        int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        try {
-            trainingLoop();
-        } finally {
-            JniUtils.setNumThreads(threads);
-        }
-    }
-
-    private static void trainingLoop() {
         try (NDManager m = NDManager.newBaseManager()) {
             EgnnModel model = newModel(m, DataType.FLOAT32, 2);
             ParameterStore ps = new ParameterStore(m, false);
@@ -305,7 +318,7 @@ class EgnnModelTest {
             for (int it = 0; it < 200; it++) {
                 try (NDScope scope = new NDScope()) {
                     GraphBatch g = NBodyGraphs.egnn(topo, in[0], in[1], in[2]);
-                    float loss = backward(model, ps, g, target, it % 2 == 0 ? Path.DENSE : Path.SCATTER);
+                    float loss = backward(model, ps, g, target, Path.values()[1 + it % 3]);
                     if (it == 0) {
                         first = loss;
                     }

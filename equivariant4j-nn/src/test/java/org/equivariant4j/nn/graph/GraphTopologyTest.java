@@ -113,6 +113,7 @@ class GraphTopologyTest {
         System.out.printf("radiusGraph: %d points, %d edges (%.1f neighbours/point) in %.3f s%n", n, t.numEdges(), mean,
                 seconds);
         assertTrue(mean > 20 && mean < 35, "mean degree " + mean);
-        assertTrue(seconds < 5.0, "radius graph took " + seconds + " s");
+        // generous bound for a loaded shared 2-core machine; about 0.4 s when warm (EgnnEpochBench notes)
+        assertTrue(seconds < 10.0, "radius graph took " + seconds + " s");
     }
 }
