@@ -97,6 +97,10 @@ final class NBodyCommand implements Callable<Integer> {
         NBodyDataset.Split train = dataset.train(trainSize);
         NBodyDataset.Split valid = dataset.valid(NBodyDataset.DEFAULT_NUM_VALID);
         NBodyDataset.Split test = dataset.test(NBodyDataset.DEFAULT_NUM_TEST);
+        if (train.size() < trainSize) {
+            throw new IllegalArgumentException("--train-size " + trainSize + " but the data has only " + train.size()
+                    + " training systems");
+        }
 
         List<NBodyTask.Run> runs = new ArrayList<>();
         for (String m : models) {
