@@ -138,7 +138,7 @@ final class NBodyCommand implements Callable<Integer> {
         results.write(jsonPath);
         w.println("wrote " + jsonPath);
 
-        LineChart chart = new LineChart("Charged N-body: validation MSE", "epoch", "MSE", true);
+        LineChart chart = new LineChart("Charged N-body: mean squared error of predicted positions", "epoch", "MSE (log scale)", true);
         for (NBodyTask.Run r : runs) {
             if (r.epochs() > 0) {
                 chart.add(r.name() + " valid", r.curveEpochs(), r.validCurve());

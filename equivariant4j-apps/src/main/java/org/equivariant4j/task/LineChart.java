@@ -62,6 +62,8 @@ public final class LineChart {
         XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisDecimalPattern(logY ? "0.####" : null);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
