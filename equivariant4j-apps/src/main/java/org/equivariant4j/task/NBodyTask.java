@@ -205,7 +205,7 @@ public final class NBodyTask {
                     }
                     epochSeconds.add((System.nanoTime() - t0) / 1e9);
                     double trainLoss = lossSum / steps;
-                    String status = String.format(Locale.ROOT, "%s epoch %d train %.5f", name, epoch, trainLoss);
+                    String status = String.format(Locale.ROOT, "train %.5f", trainLoss);
                     if (epoch % cfg.evalInterval() == 0 || epoch == cfg.epochs()) {
                         double v = evaluate(trainer, name, va, cfg.batchSize());
                         if (v < bestValid) {
@@ -214,7 +214,7 @@ public final class NBodyTask {
                             testAtBest = evaluate(trainer, name, te, cfg.batchSize());
                         }
                         curve.add(new double[] {epoch, trainLoss, v});
-                        status += String.format(Locale.ROOT, " valid %.5f best test %.5f", v, testAtBest);
+                        status += String.format(Locale.ROOT, " valid %.5f test@best %.5f", v, testAtBest);
                     }
                     onEpoch.accept(status);
                 }

@@ -27,6 +27,7 @@ public final class Progress implements AutoCloseable {
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
+                .setMaxRenderedLength(140)
                 .setConsumer(new ConsoleProgressBarConsumer(stream))
                 .build();
         return new Progress(bar);
