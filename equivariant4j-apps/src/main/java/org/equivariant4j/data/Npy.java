@@ -537,18 +537,35 @@ public final class Npy {
     public static void write(Path file, NpyArray array) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        writeAtomically(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(headerBytes(array.dtype(), array.shape)));
                 writeData(ch, array);
                 ch.force(true);
             }
+        });
+    }
+
+    /** Writes the contents of a file, given the path to write them to. */
+    @FunctionalInterface
+    interface FileContents {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    /**
+     * Writes a file atomically: {@code contents} go to a temporary file in the target's directory (created if missing),
+     * which is then moved over the target ({@link StandardCopyOption#ATOMIC_MOVE}, replacing an existing file). On
+     * failure the temporary file is deleted and an {@link UncheckedIOException} names the target.
+     */
+    static void writeAtomically(Path file, FileContents contents) {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            contents.writeTo(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -1,6 +1,7 @@
 package org.equivariant4j.data;
 
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -142,12 +143,7 @@ public final class NumpyRandomState implements RandomGenerator {
 
     /** {@code random_sample(n)}: n doubles drawn one after the other. */
     public double[] randomSample(int n) {
-        checkCount(n);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = randomSample();
-        }
-        return out;
+        return draws(n, this::randomSample);
     }
 
     /** {@code tomaxint()} on a 64-bit platform: {@code next_uint64 >>> 1}. */
@@ -182,10 +178,15 @@ public final class NumpyRandomState implements RandomGenerator {
 
     /** {@code standard_normal(n)}: n Gaussians drawn one after the other. */
     public double[] standardNormal(int n) {
+        return draws(n, this::standardNormal);
+    }
+
+    /** n values of {@code next}, drawn one after the other. */
+    private static double[] draws(int n, DoubleSupplier next) {
         checkCount(n);
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            out[i] = standardNormal();
+            out[i] = next.getAsDouble();
         }
         return out;
     }
@@ -196,9 +197,7 @@ public final class NumpyRandomState implements RandomGenerator {
      * pairs, and a value left in the cache is computed.
      */
     public void skipStandardNormal(long n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + n);
-        }
+        checkCount(n);
         if (n > 0 && hasGauss) {
             hasGauss = false;
             gauss = 0.0;
@@ -419,7 +418,7 @@ public final class NumpyRandomState implements RandomGenerator {
         return standardNormal();
     }
 
-    private static void checkCount(int n) {
+    private static void checkCount(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("count must be >= 0, got " + n);
         }

@@ -157,29 +157,16 @@ public final class WignerD {
     static void gaussLegendre(int n, double[] nodes, double[] weights) {
         for (int i = 0; i < (n + 1) / 2; i++) {
             double t = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-            double dp = 1;
             for (int iter = 0; iter < 100; iter++) {
-                double p0 = 1, p1 = t;
-                for (int k = 2; k <= n; k++) {
-                    double p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                dp = n * (t * p1 - p0) / (t * t - 1);
-                double dt = p1 / dp;
+                double[] p = legendre(n, t);
+                double dt = p[1] / legendreDerivative(n, t, p); // Newton on P_n
                 t -= dt;
                 if (Math.abs(dt) < 1e-16) {
                     break;
                 }
             }
-            // recompute derivative at the converged node
-            double p0 = 1, p1 = t;
-            for (int k = 2; k <= n; k++) {
-                double p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
-                p0 = p1;
-                p1 = p2;
-            }
-            dp = n * (t * p1 - p0) / (t * t - 1);
+            // the derivative at the converged node
+            double dp = legendreDerivative(n, t, legendre(n, t));
             double w = 2 / ((1 - t * t) * dp * dp);
             nodes[i] = t;
             nodes[n - 1 - i] = -t;
@@ -189,5 +176,22 @@ public final class WignerD {
         if (n % 2 == 1) {
             nodes[n / 2] = 0; // exact middle node for odd n
         }
+    }
+
+    /** P_n'(t) = n (t P_n − P_{n−1}) / (t² − 1), from p = {P_{n−1}(t), P_n(t)}. */
+    private static double legendreDerivative(int n, double t, double[] p) {
+        return n * (t * p[1] - p[0]) / (t * t - 1);
+    }
+
+    /** {P_{n−1}(t), P_n(t)} by the three-term recurrence (n ≥ 1). */
+    private static double[] legendre(int n, double t) {
+        double p0 = 1;
+        double p1 = t;
+        for (int k = 2; k <= n; k++) {
+            double p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
+            p0 = p1;
+            p1 = p2;
+        }
+        return new double[] {p0, p1};
     }
 }

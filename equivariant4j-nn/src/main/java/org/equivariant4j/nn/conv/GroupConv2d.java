@@ -2,6 +2,7 @@ package org.equivariant4j.nn.conv;
 
 import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.group.FiniteGroup;
+import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
  * The group convolution R² ⋊ H → R² ⋊ H: input and output group feature maps [batch, C, |H|, height, width] with
@@ -30,16 +31,9 @@ public final class GroupConv2d extends RegularGroupConv2d {
     }
 
     @Override
-    String expectedShape() {
-        return "(batch, " + inChannels + ", " + order + ", height, width)";
-    }
-
-    @Override
     void checkInput(Shape s) {
-        if (s.dimension() != 5 || s.get(1) != inChannels || s.get(2) != order) {
-            throw new IllegalArgumentException(this + " expects an input of shape " + expectedShape()
-                    + " (axis 2 = |" + group.name() + "| = " + order + "), got " + s);
-        }
+        BlockInputs.requireGroupFeatureMap(this, s, inChannels, order, BlockInputs.Spatial.PLANE,
+                " (axis 2 = |" + group.name() + "| = " + order + ")");
     }
 
     /** Builder for {@link GroupConv2d}. */

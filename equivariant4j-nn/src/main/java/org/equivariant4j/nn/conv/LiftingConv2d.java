@@ -33,14 +33,10 @@ public final class LiftingConv2d extends RegularGroupConv2d {
     }
 
     @Override
-    String expectedShape() {
-        return "(batch, " + inChannels + ", height, width)";
-    }
-
-    @Override
     void checkInput(Shape s) {
         if (s.dimension() != 4 || s.get(1) != inChannels) {
-            throw new IllegalArgumentException(this + " expects an input of shape " + expectedShape() + ", got " + s);
+            throw new IllegalArgumentException(this + " expects an input of shape (batch, " + inChannels
+                    + ", height, width), got " + s);
         }
     }
 

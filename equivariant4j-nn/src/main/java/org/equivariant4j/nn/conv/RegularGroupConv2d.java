@@ -18,13 +18,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.kernel.KernelTransforms;
+import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.DeviceConstants;
+import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
 
 /**
@@ -74,17 +74,9 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
     final double initStd;
     final Parameter weight;
     final Parameter bias;
-    private final Map<ConstantKey, Constants> constants = new ConcurrentHashMap<>();
+    /** The transposed transform matrix [|H_in|·k², |H|·|H_in|·k²] on each device in each dtype. */
+    private final DeviceConstants constants;
     private volatile Cache cache;
-
-    private record ConstantKey(Device device, DataType dataType) {}
-
-    /** The transposed transform matrix on one device in one dtype, on a dedicated manager. */
-    private record Constants(NDManager manager, NDArray transform) {
-        boolean usable() {
-            return manager.isOpen() && !transform.isReleased();
-        }
-    }
 
     /** The expanded kernel and bias for one parameter state. */
     private record Cache(NDArray weightRef, NDArray biasRef, long[] fingerprint, NDManager manager, NDArray kernel,
@@ -108,18 +100,6 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
         // He: Var(w) = 2 / fan_in, fan_in = C_in · |H_in| · (pixels inside the mask)
         long fanIn = (long) inChannels * inGroupAxis * transforms.activePixels();
         this.initStd = Math.sqrt(2.0 / fanIn);
-        double std = initStd;
-        Long seed = b.seed;
-        Initializer init = seed == null
-                ? (manager, shape, dataType) -> manager.randomNormal(0f, (float) std, shape, dataType)
-                : (manager, shape, dataType) -> {
-                    SplittableRandom rng = new SplittableRandom(seed);
-                    double[] values = new double[Math.toIntExact(shape.size())];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = std * rng.nextGaussian();
-                    }
-                    return Tensors.fromFlat(manager, values, shape, dataType);
-                };
         Shape wShape = inGroupAxis == 1
                 ? new Shape(outChannels, inChannels, kernelSize, kernelSize)
                 : new Shape(outChannels, inChannels, inGroupAxis, kernelSize, kernelSize);
@@ -127,7 +107,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
                 .setName("weight")
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(wShape)
-                .optInitializer(init)
+                .optInitializer(Initializers.gaussian(b.seed, initStd))
                 .build());
         this.bias = b.bias ? addParameter(Parameter.builder()
                 .setName("bias")
@@ -135,6 +115,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
                 .optShape(new Shape(outChannels))
                 .optInitializer(Initializer.ZEROS)
                 .build()) : null;
+        this.constants = new DeviceConstants(kind + " constants", this::buildConstants);
     }
 
     /** The group H. */
@@ -213,21 +194,12 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
 
     abstract String kind();
 
-    /** The expected input shape in words, for error messages. */
-    abstract String expectedShape();
-
     abstract void checkInput(Shape s);
 
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
-        DataType dt = weight.getArray().getDataType();
-        ConstantKey key = new ConstantKey(manager.getDevice(), dt);
-        Constants old = constants.remove(key);
-        if (old != null) {
-            old.manager().close();
-        }
-        constants.put(key, buildConstants(manager, key));
+        constants.rebuild(manager, weight.getArray().getDataType());
         invalidateCache();
     }
 
@@ -236,41 +208,21 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
         getOutputShapes(inputShapes);
     }
 
-    private Constants constantsFor(Device device, DataType dataType, NDManager owner) {
-        ConstantKey key = new ConstantKey(device, dataType);
-        Constants c = constants.get(key);
-        if (c != null && c.usable()) {
-            return c;
-        }
-        synchronized (constants) {
-            c = constants.get(key);
-            if (c == null || !c.usable()) {
-                c = buildConstants(owner, key);
-                constants.put(key, c);
-            }
-            return c;
-        }
-    }
-
-    private Constants buildConstants(NDManager parent, ConstantKey key) {
-        NDManager m = parent.newSubManager(key.device());
-        m.setName(kind() + " constants");
+    private NDList buildConstants(NDManager manager, DataType dataType) {
         int n = kernelSize * kernelSize;
         int inLen = inGroupAxis * n;
         double[] t = inGroupAxis == 1 ? transforms.liftingTransposedRowMajor() : transforms.groupTransposedRowMajor();
-        NDArray arr = Tensors.fromFlat(m, t, new Shape(inLen, (long) order * inLen), key.dataType());
-        NDScope.unregister(arr);
-        return new Constants(m, arr);
+        return new NDList(Tensors.fromFlat(manager, t, new Shape(inLen, (long) order * inLen), dataType));
     }
 
     /** The expanded kernel [C_out·|H|, C_in·|H_in|, k, k] from the weight, on the weight's graph (differentiable). */
-    private NDArray expand(NDArray w, Constants c, NDManager target) {
+    private NDArray expand(NDArray w, DeviceConstants.Copy c, NDManager target) {
         int n = kernelSize * kernelSize;
         int inLen = inGroupAxis * n;
         NDArray w2 = w.reshape(outChannels * (long) inChannels, inLen);
         w2.attach(target);
         // [C_out·C_in, |H|·inLen] → [C_out, C_in, |H|, inLen] → [C_out, |H|, C_in, inLen]
-        return w2.matMul(c.transform())
+        return w2.matMul(c.get(0))
                 .reshape(outChannels, inChannels, order, inLen)
                 .swapAxes(1, 2)
                 .reshape((long) outChannels * order, (long) inChannels * inGroupAxis, kernelSize, kernelSize);
@@ -288,7 +240,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
      */
     public NDArray expandedKernel(NDManager manager) {
         NDArray w = requireInitialized();
-        Constants c = constantsFor(w.getDevice(), w.getDataType(), w.getManager());
+        DeviceConstants.Copy c = constants.get(w.getDevice(), w.getDataType(), w.getManager());
         return expand(w, c, manager).stopGradient();
     }
 
@@ -303,25 +255,19 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         Shape s = x.getShape();
         checkInput(s);
         Device device = x.getDevice();
         NDArray w = parameterStore.getValue(weight, device, training);
-        if (x.getDataType() != w.getDataType()) {
-            throw new IllegalArgumentException(this + " has " + w.getDataType() + " parameters but got a " + x.getDataType()
-                    + " input of shape " + s + " (choose the dtype at initialize(manager, dataType, shape))");
-        }
+        BlockInputs.requireParameterDataType(this, x, w);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
         NDManager batch = x.getManager();
         NDArray kernel;
         NDArray biasExpanded;
         if (training) {
             invalidateCache();
-            Constants c = constantsFor(device, w.getDataType(), w.getManager());
+            DeviceConstants.Copy c = constants.get(device, w.getDataType(), w.getManager());
             kernel = expand(w, c, batch);
             biasExpanded = b == null ? null : expandBias(b, batch);
         } else {
@@ -357,7 +303,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
                 return c;
             }
             invalidateCache();
-            Constants k = constantsFor(w.getDevice(), w.getDataType(), w.getManager());
+            DeviceConstants.Copy k = constants.get(w.getDevice(), w.getDataType(), w.getManager());
             NDManager m = k.manager().newSubManager();
             m.setName(kind() + " inference cache");
             NDArray kernel;
@@ -398,10 +344,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        Shape s = inputShapes[0];
+        Shape s = BlockInputs.singleShape(this, inputShapes);
         checkInput(s);
         int r = s.dimension();
         return new Shape[] {new Shape(s.get(0), outChannels, order, outSize(s.get(r - 2), s), outSize(s.get(r - 1), s))};

@@ -5,7 +5,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -18,13 +17,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.linalg.SymmetricEigen;
+import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.DeviceConstants;
+import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.repr.Intertwiners;
 import org.equivariant4j.repr.Irrep;
@@ -54,7 +53,7 @@ import org.equivariant4j.repr.Representation;
  * reachable component when m_in(ψ)·dim End(ψ)/dim ψ is the same for all shared irreps (e.g. whenever ρ_in is a regular
  * representation, or ρ_in = ρ_out); otherwise it is r·s² in total, spread in proportion to those ratios. Draws come
  * from the engine's generator (seed it with {@code Engine.getInstance().setRandomSeed}) or, with {@code optSeed}, from a
- * Java {@link SplittableRandom}, reproducible across engines. {@code setInitializer(…, Parameter.Type.WEIGHT)} overrides.
+ * Java {@link java.util.SplittableRandom}, reproducible across engines. {@code setInitializer(…, Parameter.Type.WEIGHT)} overrides.
  *
  * <h2>Zero maps</h2>
  * When ρ_in and ρ_out share no irrep, every equivariant linear map is 0 (K = 0) and the layer would ignore its input;
@@ -86,16 +85,8 @@ public final class EquivariantLinear<E extends GroupElement> extends AbstractBlo
     private final double initStd;
     private final Parameter coefficients;
     private final Parameter biasCoefficients;
-    private final Map<ConstantKey, Constants> constants = new ConcurrentHashMap<>();
-
-    private record ConstantKey(Device device, DataType dataType) {}
-
-    /** The basis on one device in one dtype, on a dedicated manager that owns nothing else. */
-    private record Constants(NDManager manager, NDArray basisTransposed, NDArray biasBasis) {
-        boolean usable() {
-            return manager.isOpen() && !basisTransposed.isReleased();
-        }
-    }
+    /** On each device in each dtype: Bᵀ [K, dIn·dOut], then (with a bias) the invariant vectors [numBiasBasis, dOut]. */
+    private final DeviceConstants constants = new DeviceConstants("EquivariantLinear constants", this::buildConstants);
 
     private EquivariantLinear(Builder<E> b, List<double[][]> basis, List<double[][]> biasVectors) {
         super(VERSION);
@@ -125,23 +116,11 @@ public final class EquivariantLinear<E extends GroupElement> extends AbstractBlo
             }
         }
         this.initStd = Math.sqrt((double) reachableDimension / numBasis);
-        Long seed = b.seed;
-        double std = initStd;
-        Initializer init = seed == null
-                ? (manager, shape, dataType) -> manager.randomNormal(0f, (float) std, shape, dataType)
-                : (manager, shape, dataType) -> {
-                    SplittableRandom rng = new SplittableRandom(seed);
-                    double[] values = new double[Math.toIntExact(shape.size())];
-                    for (int k = 0; k < values.length; k++) {
-                        values[k] = std * rng.nextGaussian();
-                    }
-                    return Tensors.fromFlat(manager, values, shape, dataType);
-                };
         this.coefficients = addParameter(Parameter.builder()
                 .setName("coefficients")
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(numBasis))
-                .optInitializer(init)
+                .optInitializer(Initializers.gaussian(b.seed, initStd))
                 .build());
         this.biasCoefficients = numBiasBasis == 0 ? null : addParameter(Parameter.builder()
                 .setName("biasCoefficients")
@@ -250,8 +229,7 @@ public final class EquivariantLinear<E extends GroupElement> extends AbstractBlo
 
     private NDArray requireInitialized() {
         if (!coefficients.isInitialized()) {
-            throw new IllegalStateException("EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name()
-                    + " is not initialized: call initialize(manager, dataType, inputShape) or load parameters first");
+            throw new IllegalStateException(describe() + " is not initialized: call initialize(manager, dataType, inputShape) or load parameters first");
         }
         return coefficients.getArray();
     }
@@ -260,74 +238,44 @@ public final class EquivariantLinear<E extends GroupElement> extends AbstractBlo
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
         // (Re)build the constant basis on a dedicated sub-manager of the model's manager, in the parameters' dtype.
-        DataType dt = coefficients.getArray().getDataType();
-        ConstantKey key = new ConstantKey(manager.getDevice(), dt);
-        Constants old = constants.remove(key);
-        if (old != null) {
-            old.manager().close();
-        }
-        constants.put(key, buildConstants(manager, key));
+        constants.rebuild(manager, coefficients.getArray().getDataType());
     }
 
     @Override
     protected void prepare(Shape[] inputShapes) {
-        checkInputShapes(inputShapes);
+        checkInputShape(BlockInputs.singleShape(describe(), inputShapes));
     }
 
-    private Constants constantsFor(Device device, DataType dataType, NDManager owner) {
-        ConstantKey key = new ConstantKey(device, dataType);
-        Constants c = constants.get(key);
-        if (c != null && c.usable()) {
-            return c;
+    private NDList buildConstants(NDManager manager, DataType dataType) {
+        NDList arrays = new NDList(Tensors.fromFlat(manager, basisTransposed, new Shape(numBasis, (long) dIn * dOut), dataType));
+        if (numBiasBasis > 0) {
+            arrays.add(Tensors.fromFlat(manager, biasBasis, new Shape(numBiasBasis, dOut), dataType));
         }
-        synchronized (constants) {
-            c = constants.get(key);
-            if (c == null || !c.usable()) {
-                c = buildConstants(owner, key);
-                constants.put(key, c);
-            }
-            return c;
-        }
+        return arrays;
     }
 
-    private Constants buildConstants(NDManager parent, ConstantKey key) {
-        NDManager m = parent.newSubManager(key.device());
-        m.setName("EquivariantLinear constants");
-        NDArray bt = Tensors.fromFlat(m, basisTransposed, new Shape(numBasis, (long) dIn * dOut), key.dataType());
-        NDArray bb = numBiasBasis == 0 ? null : Tensors.fromFlat(m, biasBasis, new Shape(numBiasBasis, dOut), key.dataType());
-        // Constants outlive any NDScope that happens to be open while they are built.
-        NDScope.unregister(bt);
-        if (bb != null) {
-            NDScope.unregister(bb);
-        }
-        return new Constants(m, bt, bb);
+    /** "EquivariantLinear ρ_in -> ρ_out", the start of every error message. */
+    private String describe() {
+        return "EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name();
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException("EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name()
-                    + " expects exactly one input array, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(describe(), inputs);
         checkInputShape(x.getShape());
         Device device = x.getDevice();
         NDArray c = parameterStore.getValue(coefficients, device, training);
-        if (x.getDataType() != c.getDataType()) {
-            throw new IllegalArgumentException("EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name() + " has "
-                    + c.getDataType() + " parameters but got a " + x.getDataType() + " input of shape " + x.getShape()
-                    + " (choose the dtype at initialize(manager, dataType, shape))");
-        }
-        Constants k = constantsFor(device, c.getDataType(), c.getManager());
+        BlockInputs.requireParameterDataType(describe(), x, c);
+        DeviceConstants.Copy k = constants.get(device, c.getDataType(), c.getManager());
         NDManager batchManager = x.getManager();
         // Wᵀ = Σ_k c_k B_kᵀ: parameter-first op, so move the result onto the input's manager explicitly.
-        NDArray wtFlat = c.matMul(k.basisTransposed());
+        NDArray wtFlat = c.matMul(k.get(0));
         wtFlat.attach(batchManager);
         NDArray y = x.matMul(wtFlat.reshape(dIn, dOut));
         if (biasCoefficients != null) {
             NDArray beta = parameterStore.getValue(biasCoefficients, device, training);
-            NDArray b = beta.matMul(k.biasBasis());
+            NDArray b = beta.matMul(k.get(1));
             b.attach(batchManager);
             y = y.add(b);
         }
@@ -336,25 +284,16 @@ public final class EquivariantLinear<E extends GroupElement> extends AbstractBlo
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        checkInputShapes(inputShapes);
-        Shape s = inputShapes[0];
+        Shape s = BlockInputs.singleShape(describe(), inputShapes);
+        checkInputShape(s);
         long[] out = s.getShape().clone();
         out[out.length - 1] = dOut;
         return new Shape[] {new Shape(out)};
     }
 
-    private void checkInputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException("EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name()
-                    + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        checkInputShape(inputShapes[0]);
-    }
-
     private void checkInputShape(Shape s) {
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != dIn) {
-            throw new IllegalArgumentException("EquivariantLinear " + rhoIn.name() + " -> " + rhoOut.name()
-                    + " expects an input of shape (..., " + dIn + ") (last axis = dim of " + rhoIn.name() + " of "
+            throw new IllegalArgumentException(describe() + " expects an input of shape (..., " + dIn + ") (last axis = dim of " + rhoIn.name() + " of "
                     + rhoIn.group().name() + "), got " + s);
         }
     }

@@ -10,6 +10,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
  * Batch normalisation of regular group feature maps [batch, channels, |H|, spatial…] (any number of spatial axes).
@@ -90,10 +91,7 @@ public final class GroupBatchNorm extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         Shape s = x.getShape();
         checkShape(s);
         Device d = x.getDevice();
@@ -106,11 +104,9 @@ public final class GroupBatchNorm extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        checkShape(inputShapes[0]);
-        return new Shape[] {inputShapes[0]};
+        Shape s = BlockInputs.singleShape(this, inputShapes);
+        checkShape(s);
+        return new Shape[] {s};
     }
 
     @Override
@@ -119,10 +115,7 @@ public final class GroupBatchNorm extends AbstractBlock {
     }
 
     private void checkShape(Shape s) {
-        if (s.dimension() < 3 || s.get(1) != channels || s.get(2) != groupOrder) {
-            throw new IllegalArgumentException(this + " expects an input of shape (batch, " + channels + ", " + groupOrder
-                    + ", spatial...), got " + s);
-        }
+        BlockInputs.requireGroupFeatureMap(this, s, channels, groupOrder, BlockInputs.Spatial.ANY, "");
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Locale;
+import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
  * The invariant head of a regular G-CNN: [batch, channels, |H|, height, width] → [batch, channels], first a
@@ -44,10 +45,7 @@ public final class GlobalInvariantPooling extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
-        }
-        checkShape(inputs.get(0).getShape());
+        checkShape(BlockInputs.single(this, inputs).getShape());
         NDArray p = groupPooling.forward(parameterStore, inputs, training, params).singletonOrThrow();
         Shape s = p.getShape();
         NDArray flat = p.reshape(s.get(0), s.get(1), -1);
@@ -57,11 +55,9 @@ public final class GlobalInvariantPooling extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        checkShape(inputShapes[0]);
-        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1))};
+        Shape s = BlockInputs.singleShape(this, inputShapes);
+        checkShape(s);
+        return new Shape[] {new Shape(s.get(0), s.get(1))};
     }
 
     @Override
@@ -70,10 +66,7 @@ public final class GlobalInvariantPooling extends AbstractBlock {
     }
 
     private void checkShape(Shape s) {
-        if (s.dimension() != 5 || s.get(2) != groupPooling.groupOrder()) {
-            throw new IllegalArgumentException(this + " expects an input of shape (batch, channels, "
-                    + groupPooling.groupOrder() + ", height, width), got " + s);
-        }
+        BlockInputs.requireGroupFeatureMap(this, s, -1, groupPooling.groupOrder(), BlockInputs.Spatial.PLANE, "");
     }
 
     @Override

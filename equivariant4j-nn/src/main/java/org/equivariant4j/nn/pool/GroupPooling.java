@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Locale;
+import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
  * Invariant pooling over the group axis of regular-representation feature maps.
@@ -60,10 +61,7 @@ public final class GroupPooling extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         checkShape(x.getShape());
         int[] axis = {2};
         return new NDList(mode == Mode.MAX ? x.max(axis) : x.mean(axis));
@@ -71,10 +69,7 @@ public final class GroupPooling extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        Shape s = inputShapes[0];
+        Shape s = BlockInputs.singleShape(this, inputShapes);
         checkShape(s);
         long[] in = s.getShape();
         long[] out = new long[in.length - 1];
@@ -90,10 +85,8 @@ public final class GroupPooling extends AbstractBlock {
     }
 
     private void checkShape(Shape s) {
-        if (s.dimension() < 3 || s.get(2) != groupOrder) {
-            throw new IllegalArgumentException(this + " expects an input of shape (batch, channels, " + groupOrder
-                    + ", spatial...) with the group axis at position 2, got " + s);
-        }
+        BlockInputs.requireGroupFeatureMap(this, s, -1, groupOrder, BlockInputs.Spatial.ANY,
+                " with the group axis at position 2");
     }
 
     @Override

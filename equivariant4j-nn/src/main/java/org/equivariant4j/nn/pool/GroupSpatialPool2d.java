@@ -8,6 +8,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Locale;
+import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
  * Spatial max or average pooling of group feature maps [batch, channels, |H|, height, width] that keeps the layout:
@@ -67,10 +68,7 @@ public final class GroupSpatialPool2d extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input array, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         Shape s = x.getShape();
         checkShape(s);
         NDArray flat = x.reshape(s.get(0), s.get(1) * s.get(2), s.get(3), s.get(4));
@@ -84,10 +82,7 @@ public final class GroupSpatialPool2d extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (inputShapes.length != 1) {
-            throw new IllegalArgumentException(this + " expects exactly one input shape, got " + inputShapes.length);
-        }
-        Shape s = inputShapes[0];
+        Shape s = BlockInputs.singleShape(this, inputShapes);
         checkShape(s);
         return new Shape[] {new Shape(s.get(0), s.get(1), s.get(2), out(s.get(3), s), out(s.get(4), s))};
     }
@@ -106,10 +101,7 @@ public final class GroupSpatialPool2d extends AbstractBlock {
     }
 
     private void checkShape(Shape s) {
-        if (s.dimension() != 5 || s.get(2) != groupOrder) {
-            throw new IllegalArgumentException(this + " expects an input of shape (batch, channels, " + groupOrder
-                    + ", height, width), got " + s);
-        }
+        BlockInputs.requireGroupFeatureMap(this, s, -1, groupOrder, BlockInputs.Spatial.PLANE, "");
     }
 
     @Override

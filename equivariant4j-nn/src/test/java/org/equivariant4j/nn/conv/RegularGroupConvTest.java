@@ -40,6 +40,7 @@ import org.equivariant4j.nn.norm.GroupBatchNorm;
 import org.equivariant4j.nn.pool.GlobalInvariantPooling;
 import org.equivariant4j.nn.pool.GroupSpatialPool2d;
 import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.nn.testing.GradientChecks;
 import org.equivariant4j.nn.testing.ImageActions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -413,8 +414,7 @@ class RegularGroupConvTest {
             double[] gw;
             double[] gb;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = conv.forward(ps, new NDList(x), true).singletonOrThrow();
-                gc.backward(loss(y, r));
+                gc.backward(GradientChecks.loss(conv, ps, x, r));
                 gw = w.getGradient().toDoubleArray();
                 gb = b.getGradient().toDoubleArray();
             }
@@ -427,34 +427,13 @@ class RegularGroupConvTest {
                 max = Math.max(max, Math.abs(gw[i]));
             }
             assertTrue(max > 0.1, "gradient reaches the weights: " + max);
-            double[] w0 = w.toDoubleArray();
-            double h = 1e-6;
             SplittableRandom rng = new SplittableRandom(65);
             for (int t = 0; t < 8; t++) {
-                int idx = rng.nextInt(w0.length);
-                double fd = fd(conv, ps, x, r, w, w0, idx, h);
-                assertEquals(fd, gw[idx], 1e-6 * Math.max(1, Math.abs(fd)), "d loss / d w[" + idx + "]");
+                int idx = rng.nextInt(gw.length);
+                GradientChecks.assertGradient("d loss / d w", conv, ps, x, r, w, gw[idx], idx);
             }
-            double fdb = fd(conv, ps, x, r, b, b.toDoubleArray(), 1, h);
-            assertEquals(fdb, gb[1], 1e-6 * Math.max(1, Math.abs(fdb)));
+            GradientChecks.assertGradient("d loss / d b", conv, ps, x, r, b, gb[1], 1);
         }
-    }
-
-    private static NDArray loss(NDArray y, NDArray r) {
-        return y.mul(r).sum().add(y.mul(y).sum().mul(0.5));
-    }
-
-    private static double fd(RegularGroupConv2d conv, ParameterStore ps, NDArray x, NDArray r, NDArray p, double[] p0, int idx,
-            double h) {
-        double[] v = p0.clone();
-        v[idx] = p0[idx] + h;
-        p.set(v);
-        double plus = loss(conv.forward(ps, new NDList(x), true).singletonOrThrow(), r).getDouble();
-        v[idx] = p0[idx] - h;
-        p.set(v);
-        double minus = loss(conv.forward(ps, new NDList(x), true).singletonOrThrow(), r).getDouble();
-        p.set(p0);
-        return (plus - minus) / (2 * h);
     }
 
     @Test

@@ -59,44 +59,21 @@ final class ScaleConvTestSupport {
         }
     }
 
-    /** Naive lifting: x [B, Cin, H, W], w [Cout, Cin, nb], bias [Cout] (or null) → [B, Cout, S, H, W]. */
+    /**
+     * Naive lifting: x [B, Cin, H, W], w [Cout, Cin, nb], bias [Cout] (or null) → [B, Cout, S, H, W]; the group
+     * correlation with L = 1 of the input copied to every scale.
+     */
     static double[] naiveLifting(double[] x, int batch, int cin, int h, int wd, double[] w, int cout, double[] bias,
             ScaleKernelBasis basis) {
         int s = basis.numScales();
-        int nb = basis.numBasis();
-        int k = basis.kernelSize();
-        int r = (k - 1) / 2;
-        double[][][][] psi = basis.tensor();
-        double[] y = new double[batch * cout * s * h * wd];
-        for (int bt = 0; bt < batch; bt++) {
-            for (int o = 0; o < cout; o++) {
-                for (int i = 0; i < s; i++) {
-                    for (int p = 0; p < h; p++) {
-                        for (int q = 0; q < wd; q++) {
-                            double acc = bias == null ? 0 : bias[o];
-                            for (int c = 0; c < cin; c++) {
-                                for (int a = 0; a < k; a++) {
-                                    for (int e = 0; e < k; e++) {
-                                        int pp = p + a - r;
-                                        int qq = q + e - r;
-                                        if (pp < 0 || pp >= h || qq < 0 || qq >= wd) {
-                                            continue;
-                                        }
-                                        double kv = 0;
-                                        for (int b = 0; b < nb; b++) {
-                                            kv += w[(o * cin + c) * nb + b] * psi[i][b][a][e];
-                                        }
-                                        acc += kv * x[((bt * cin + c) * h + pp) * wd + qq];
-                                    }
-                                }
-                            }
-                            y[(((bt * cout + o) * s + i) * h + p) * wd + q] = acc;
-                        }
-                    }
-                }
+        int plane = h * wd;
+        double[] lifted = new double[batch * cin * s * plane];
+        for (int bc = 0; bc < batch * cin; bc++) {
+            for (int i = 0; i < s; i++) {
+                System.arraycopy(x, bc * plane, lifted, (bc * s + i) * plane, plane);
             }
         }
-        return y;
+        return naiveGroup(lifted, batch, cin, s, h, wd, w, cout, 1, bias, basis);
     }
 
     /**

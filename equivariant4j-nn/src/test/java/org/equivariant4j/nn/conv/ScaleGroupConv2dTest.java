@@ -1,18 +1,16 @@
 package org.equivariant4j.nn.conv;
 
-import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.checkGradient;
+import static org.equivariant4j.nn.testing.GradientChecks.checkGradient;
+import static org.equivariant4j.nn.testing.GradientChecks.loss;
 import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.forward;
 import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.gaussian;
-import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.loss;
 import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.roll;
 import static org.equivariant4j.nn.conv.ScaleLiftingConv2dTest.shiftError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
@@ -29,15 +27,13 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.pool.GroupPooling;
+import org.equivariant4j.nn.testing.GradientChecks;
+import org.equivariant4j.nn.testing.SaveLoadChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,11 +209,7 @@ class ScaleGroupConv2dTest {
                         gc.backward(l);
                         last = l.getFloat();
                     }
-                    for (Parameter p : params) {
-                        NDArray v = p.getArray();
-                        v.subi(v.getGradient().mul(0.3f));
-                        JniUtils.zeroGrad((PtNDArray) v);
-                    }
+                    GradientChecks.sgdStep(params, 0.3f);
                 }
                 if (step == 0) {
                     first = last;
@@ -241,35 +233,14 @@ class ScaleGroupConv2dTest {
             original.initialize(m, DataType.FLOAT32, shape);
             original.bias().getArray().addi(m.create(new float[] {0.3f, -0.4f}));
             NDArray x = TestSupport.gaussian(m, shape, DataType.FLOAT32, 16);
-            float[] expected = original.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            original.saveParameters(new DataOutputStream(bytes));
-            ScaleGroupConv2d copy = ScaleGroupConv2d.builder(3, 2).scales(4, 2).scaleKernelSize(2).optSeed(1).build();
-            try (NDManager m2 = manager.newSubManager()) {
-                copy.loadParameters(m2, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-                float[] actual = copy.forward(new ParameterStore(m2, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
-
-            try (Model model = Model.newInstance("group")) {
-                model.setBlock(original);
-                model.save(dir, "group");
-            }
-            ScaleGroupConv2d loaded = ScaleGroupConv2d.builder(3, 2).scales(4, 2).scaleKernelSize(2).optSeed(2).build();
-            try (Model model = Model.newInstance("group")) {
-                model.setBlock(loaded);
-                model.load(dir, "group");
-                loaded.initialize(model.getNDManager(), DataType.FLOAT32, shape);
-                float[] actual = loaded.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
+            byte[] bytes = SaveLoadChecks.assertRoundTripsExact(original,
+                    ScaleGroupConv2d.builder(3, 2).scales(4, 2).scaleKernelSize(2).optSeed(1).build(),
+                    ScaleGroupConv2d.builder(3, 2).scales(4, 2).scaleKernelSize(2).optSeed(2).build(), x, manager, dir, "group");
 
             ScaleGroupConv2d other = ScaleGroupConv2d.builder(3, 2).scales(4, 2).scaleKernelSize(2)
                     .boundary(ScaleGroupConv2d.Boundary.TRUNCATE).kernelSize(21).build();
             MalformedModelException e = assertThrows(MalformedModelException.class,
-                    () -> other.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+                    () -> SaveLoadChecks.load(other, manager, bytes));
             assertTrue(e.getMessage().contains("[3, 2, 4, 2, 2, 0, 21, 6, 1]") && e.getMessage().contains("[3, 2, 4, 2, 2, 1, 21, 6, 1]"),
                     e.getMessage());
         }

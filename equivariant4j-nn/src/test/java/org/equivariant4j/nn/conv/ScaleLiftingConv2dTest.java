@@ -1,17 +1,17 @@
 package org.equivariant4j.nn.conv;
 
+import static org.equivariant4j.nn.testing.GradientChecks.checkGradient;
+import static org.equivariant4j.nn.testing.GradientChecks.loss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -20,14 +20,11 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Path;
 import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.pool.GroupPooling;
+import org.equivariant4j.nn.testing.SaveLoadChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,44 +158,6 @@ class ScaleLiftingConv2dTest {
         }
     }
 
-    /** L = Σ y⊙r + ½ Σ y². */
-    static NDArray loss(Block block, ParameterStore ps, NDArray x, NDArray r) {
-        NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
-        return y.mul(r).sum().add(y.square().sum().mul(0.5));
-    }
-
-    /** Central finite differences of the loss in every entry of {@code param}, compared with the autograd gradient. */
-    static void checkGradient(String label, Block block, ParameterStore ps, NDArray x, NDArray r, NDArray param,
-            double[] grad) {
-        checkGradient(label, block, ps, x, r, param, grad, 0, 1);
-    }
-
-    /** As above, for the entries first, first + stride, … only (all gradients must still be nonzero somewhere). */
-    static void checkGradient(String label, Block block, ParameterStore ps, NDArray x, NDArray r, NDArray param,
-            double[] grad, int first, int stride) {
-        double[] p0 = param.toDoubleArray();
-        double h = 1e-6;
-        double maxGrad = 0;
-        for (int k = first; k < p0.length; k += stride) {
-            double[] plus = p0.clone();
-            plus[k] += h;
-            double[] minus = p0.clone();
-            minus[k] -= h;
-            double fd;
-            try (NDScope scope = new NDScope()) {
-                param.set(java.nio.DoubleBuffer.wrap(plus));
-                double lp = loss(block, ps, x, r).getDouble();
-                param.set(java.nio.DoubleBuffer.wrap(minus));
-                double lm = loss(block, ps, x, r).getDouble();
-                param.set(java.nio.DoubleBuffer.wrap(p0));
-                fd = (lp - lm) / (2 * h);
-            }
-            assertEquals(fd, grad[k], 1e-6 * Math.max(1, Math.abs(fd)), label + "[" + k + "]");
-            maxGrad = Math.max(maxGrad, Math.abs(grad[k]));
-        }
-        assertTrue(maxGrad > 1e-3, label + ": gradients reach the parameter");
-    }
-
     @Test
     void gradientsMatchFiniteDifferencesFloat64() {
         ScaleLiftingConv2d lift = ScaleLiftingConv2d.builder(2, 2).scales(2, 1).basisOrder(1).sigma(0.6).optSeed(7).build();
@@ -234,35 +193,13 @@ class ScaleLiftingConv2dTest {
             original.initialize(m, DataType.FLOAT32, shape);
             original.bias().getArray().addi(m.create(new float[] {0.1f, 0.2f, 0.3f, 0.4f}));
             NDArray x = TestSupport.gaussian(m, shape, DataType.FLOAT32, 11);
-            float[] expected = original.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            original.saveParameters(new DataOutputStream(bytes));
-            ScaleLiftingConv2d copy = ScaleLiftingConv2d.builder(3, 4).scales(3, 2).optSeed(99).build();
-            try (NDManager m2 = manager.newSubManager()) {
-                copy.loadParameters(m2, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-                float[] actual = copy.forward(new ParameterStore(m2, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
-
-            try (Model model = Model.newInstance("lift")) {
-                model.setBlock(original);
-                model.save(dir, "lift");
-            }
-            ScaleLiftingConv2d loaded = ScaleLiftingConv2d.builder(3, 4).scales(3, 2).optSeed(98).build();
-            try (Model model = Model.newInstance("lift")) {
-                model.setBlock(loaded);
-                model.load(dir, "lift");
-                loaded.initialize(model.getNDManager(), DataType.FLOAT32, shape);
-                assertArrayEquals(original.weight().getArray().toFloatArray(), loaded.weight().getArray().toFloatArray(), 0f);
-                float[] actual = loaded.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
+            byte[] bytes = SaveLoadChecks.assertRoundTripsExact(original,
+                    ScaleLiftingConv2d.builder(3, 4).scales(3, 2).optSeed(99).build(),
+                    ScaleLiftingConv2d.builder(3, 4).scales(3, 2).optSeed(98).build(), x, manager, dir, "lift");
 
             ScaleLiftingConv2d other = ScaleLiftingConv2d.builder(3, 4).scales(4, 2).build();
             MalformedModelException e = assertThrows(MalformedModelException.class,
-                    () -> other.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+                    () -> SaveLoadChecks.load(other, manager, bytes));
             assertTrue(e.getMessage().contains("[3, 4, 3, 2, ") && e.getMessage().contains("[3, 4, 4, 2, 21, 6, 1]"),
                     e.getMessage());
         }

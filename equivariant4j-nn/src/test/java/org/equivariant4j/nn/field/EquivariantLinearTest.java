@@ -22,10 +22,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +48,8 @@ import org.equivariant4j.group.SO2Element;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.nn.testing.GradientChecks;
+import org.equivariant4j.nn.testing.SaveLoadChecks;
 import org.equivariant4j.repr.Irrep;
 import org.equivariant4j.repr.Representation;
 import org.junit.jupiter.api.AfterAll;
@@ -376,7 +374,7 @@ class EquivariantLinearTest {
             double[] gb;
             double[] gx;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = loss(block, ps, x, r);
+                NDArray loss = GradientChecks.loss(block, ps, x, r);
                 collector.backward(loss);
                 gc = c.getGradient().toDoubleArray();
                 gb = beta.getGradient().toDoubleArray();
@@ -384,13 +382,10 @@ class EquivariantLinearTest {
             }
             assertEquals(block.numBasis(), gc.length);
             assertTrue(java.util.Arrays.stream(gc).map(Math::abs).max().orElse(0) > 0.1, "gradients reach the coefficients");
-            double h = 1e-6;
-            double[] c0 = c.toDoubleArray();
-            for (int k = 0; k < c0.length; k++) {
-                double fd = finiteDifference(block, ps, x, r, c, c0, k, h);
-                assertEquals(fd, gc[k], 1e-6 * Math.max(1, Math.abs(fd)), "d loss / d c_" + k);
+            for (int k = 0; k < gc.length; k++) {
+                GradientChecks.assertGradient("d loss / d c", block, ps, x, r, c, gc[k], k);
             }
-            assertEquals(finiteDifference(block, ps, x, r, beta, beta.toDoubleArray(), 0, h), gb[0], 1e-6);
+            GradientChecks.assertGradient("d loss / d beta", block, ps, x, r, beta, gb[0], 0);
             // input gradient = (dL/dy) W, dL/dy = r + y
             double[][] w = block.weightMatrix();
             double[] dy = r.add(block.forward(ps, new NDList(x), false).singletonOrThrow()).toDoubleArray();
@@ -406,28 +401,6 @@ class EquivariantLinearTest {
         }
     }
 
-    /** L = Σ y⊙r + ½ Σ y². */
-    private static NDArray loss(EquivariantLinear<?> block, ParameterStore ps, NDArray x, NDArray r) {
-        NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
-        return y.mul(r).sum().add(y.square().sum().mul(0.5));
-    }
-
-    private static double finiteDifference(
-            EquivariantLinear<?> block, ParameterStore ps, NDArray x, NDArray r, NDArray param, double[] p0, int k, double h) {
-        double[] plus = p0.clone();
-        plus[k] += h;
-        double[] minus = p0.clone();
-        minus[k] -= h;
-        try (NDScope scope = new NDScope()) {
-            param.set(java.nio.DoubleBuffer.wrap(plus));
-            double lp = loss(block, ps, x, r).getDouble();
-            param.set(java.nio.DoubleBuffer.wrap(minus));
-            double lm = loss(block, ps, x, r).getDouble();
-            param.set(java.nio.DoubleBuffer.wrap(p0));
-            return (lp - lm) / (2 * h);
-        }
-    }
-
     @Test
     void saveLoadRoundTripIsBitExact(@TempDir Path dir) throws Exception {
         DihedralGroup d4 = Groups.dihedral(4);
@@ -438,47 +411,18 @@ class EquivariantLinearTest {
             original.initialize(m, DataType.FLOAT32, shape);
             original.biasCoefficients().getArray().addi(m.create(new float[] {0.25f, -1.5f}));
             NDArray x = TestSupport.gaussian(m, shape, DataType.FLOAT32, 4);
-            float[] expected = original.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-
-            // 1. block streams, no initialize() afterwards: the basis is rebuilt on first use
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            original.saveParameters(new DataOutputStream(bytes));
-            EquivariantLinear<DihedralElement> copy = EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(2).build();
-            try (NDManager m2 = manager.newSubManager()) {
-                copy.loadParameters(m2, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-                assertParametersEqual(original, copy);
-                float[] actual = copy.forward(new ParameterStore(m2, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
-
-            // 2. Model.save / Model.load, then initialize() as DJL recommends for constant buffers
-            try (Model model = Model.newInstance("lin")) {
-                model.setBlock(original);
-                model.save(dir, "lin");
-            }
+            // streams (no initialize() afterwards: the basis is rebuilt on first use), then Model.save / Model.load
+            byte[] bytes = SaveLoadChecks.assertRoundTripsExact(original,
+                    EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(2).build(),
+                    EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(3).build(), x, manager, dir, "lin");
             assertTrue(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".params")));
-            EquivariantLinear<DihedralElement> loaded = EquivariantLinear.builder(d4.regularRepresentation(), out).optSeed(3).build();
-            try (Model model = Model.newInstance("lin")) {
-                model.setBlock(loaded);
-                model.load(dir, "lin");
-                loaded.initialize(model.getNDManager(), DataType.FLOAT32, shape);
-                assertParametersEqual(original, loaded);
-                float[] actual = loaded.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
-                assertArrayEquals(expected, actual, 0f);
-            }
 
             // 3. parameters of another configuration are refused with both configurations named
             EquivariantLinear<DihedralElement> other = EquivariantLinear.builder(d4.regularRepresentation(), d4.regularRepresentation()).build();
             MalformedModelException e = assertThrows(MalformedModelException.class,
-                    () -> other.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+                    () -> SaveLoadChecks.load(other, manager, bytes));
             assertTrue(e.getMessage().contains("[8, 9, 9, 2]") && e.getMessage().contains("[8, 8, 8, 1]"), e.getMessage());
         }
-    }
-
-    private static void assertParametersEqual(EquivariantLinear<?> a, EquivariantLinear<?> b) {
-        assertArrayEquals(a.coefficients().getArray().toFloatArray(), b.coefficients().getArray().toFloatArray(), 0f);
-        assertArrayEquals(a.biasCoefficients().getArray().toFloatArray(), b.biasCoefficients().getArray().toFloatArray(), 0f);
     }
 
     @Test
@@ -503,11 +447,7 @@ class EquivariantLinearTest {
                         gc.backward(loss);
                         lossValue = loss.getFloat();
                     }
-                    for (Parameter p : params) {
-                        NDArray w = p.getArray();
-                        w.subi(w.getGradient().mul(0.1f));
-                        JniUtils.zeroGrad((PtNDArray) w);
-                    }
+                    GradientChecks.sgdStep(params, 0.1f);
                     if (step == 0) {
                         firstLoss = lossValue;
                     }
