@@ -30,27 +30,38 @@ final class EgnnScript {
         lines.add("  i = torch.floor_divide(e, k)");
         lines.add("  r = torch.remainder(e, k)");
         lines.add("  return torch.add(r, torch.ge(r, i).to(4))");
-        lines.add("def layer(self, h: Tensor, x: Tensor, v: Tensor, " + (attr ? "attr: Tensor, " : "") + "send: Tensor, "
-                + lp + ") -> Tuple[Tensor, Tensor]:");
-        lines.add("  b = x.size(0)");
-        lines.add("  n = x.size(1)");
-        lines.add("  k = n - 1");
-        lines.add("  hid = h.size(2)");
-        lines.add("  diff = torch.sub(torch.unsqueeze(x, 2), torch.index_select(x, 1, send).view([b, n, k, 3]))");
-        lines.add("  radial = torch.sum(torch.mul(diff, diff), [3], True)");
-        lines.add("  w = torch.split_with_sizes(e0w, [hid, hid, e0w.size(1) - 2 * hid], 1)");
-        lines.add("  pra = torch.linear(" + (attr ? "torch.cat([radial, attr], 3)" : "radial") + ", w[2])");
-        lines.add("  pi = torch.unsqueeze(torch.linear(h, w[0], e0b), 2)");
-        lines.add("  pj = torch.index_select(torch.linear(h, w[1]), 1, send).view([b, n, k, hid])");
-        lines.add("  pre = torch.add(torch.add(pra, pi), pj)");
-        lines.add("  m = torch.silu(torch.linear(torch.silu(pre), e2w, e2b))");
-        lines.add("  phix = torch.linear(torch.silu(torch.linear(m, c0w, c0b)), c2w)");
-        lines.add("  trans = torch.mul(torch.sum(torch.clamp(torch.mul(diff, phix), -100.0, 100.0), [2]), 1.0 / k)");
-        lines.add("  vel = torch.linear(torch.silu(torch.linear(h, v0w, v0b)), v2w, v2b)");
-        lines.add("  xn = torch.add(torch.add(x, trans), torch.mul(vel, v))");
-        lines.add("  agg = torch.sum(m, [2])");
-        lines.add("  hn = torch.add(h, torch.linear(torch.silu(torch.linear(torch.cat([h, agg], 2), n0w, n0b)), n2w, n2b))");
-        lines.add("  return (hn, xn)");
+        // layer: [h', x']; layer_x: x' only (the last layer: its h' is unused, so it is not computed)
+        for (boolean withH : new boolean[] {true, false}) {
+            lines.add("def " + (withH ? "layer" : "layer_x") + "(self, h: Tensor, x: Tensor, v: Tensor, "
+                    + (attr ? "attr: Tensor, " : "") + "send: Tensor, " + lp + ") -> "
+                    + (withH ? "Tuple[Tensor, Tensor]:" : "Tensor:"));
+            lines.add("  b = x.size(0)");
+            lines.add("  n = x.size(1)");
+            lines.add("  k = n - 1");
+            lines.add("  hid = h.size(2)");
+            lines.add("  diff = torch.sub(torch.unsqueeze(x, 2), torch.index_select(x, 1, send).view([b, n, k, 3]))");
+            lines.add("  radial = torch.sum(torch.mul(diff, diff), [3], True)");
+            // φ_e's first Linear on [h_i, h_j, r, a] split by input blocks: h parts per node, [r, a] part per edge,
+            // that one as addmm onto the gathered node parts
+            lines.add("  w = torch.split_with_sizes(e0w, [hid, hid, e0w.size(1) - 2 * hid], 1)");
+            lines.add("  pi = torch.unsqueeze(torch.linear(h, w[0], e0b), 2)");
+            lines.add("  pij = torch.add(torch.index_select(torch.linear(h, w[1]), 1, send).view([b, n, k, hid]), pi)");
+            lines.add("  ra = " + (attr ? "torch.cat([radial, attr], 3)" : "radial"));
+            lines.add("  pre = torch.addmm(pij.view([-1, hid]), ra.view([-1, ra.size(3)]), torch.t(w[2])).view([b, n, k, hid])");
+            lines.add("  m = torch.silu(torch.linear(torch.silu(pre), e2w, e2b))");
+            lines.add("  phix = torch.linear(torch.silu(torch.linear(m, c0w, c0b)), c2w)");
+            lines.add("  trans = torch.mul(torch.sum(torch.clamp(torch.mul(diff, phix), -100.0, 100.0), [2]), 1.0 / k)");
+            lines.add("  vel = torch.linear(torch.silu(torch.linear(h, v0w, v0b)), v2w, v2b)");
+            lines.add("  xn = torch.add(torch.add(x, trans), torch.mul(vel, v))");
+            if (withH) {
+                lines.add("  agg = torch.sum(m, [2])");
+                lines.add("  hn = torch.add(h, torch.linear(torch.silu(torch.linear(torch.cat([h, agg], 2), n0w, n0b)), n2w,"
+                        + " n2b))");
+                lines.add("  return (hn, xn)");
+            } else {
+                lines.add("  return xn");
+            }
+        }
         StringBuilder allParams = new StringBuilder("embw: Tensor, embb: Tensor");
         for (int l = 0; l < layers; l++) {
             for (String p : layerParams(": Tensor")) {
@@ -90,7 +101,8 @@ final class EgnnScript {
 
     private static void layerCalls(List<String> lines, int layers, String attrArg) {
         for (int l = 0; l < layers; l++) {
-            StringBuilder call = new StringBuilder("  h, x = self.layer(h, x, v3, " + attrArg + "send");
+            StringBuilder call = new StringBuilder(l < layers - 1 ? "  h, x = self.layer(h, x, v3, " + attrArg + "send"
+                    : "  x = self.layer_x(h, x, v3, " + attrArg + "send");
             for (String p : layerParams("")) {
                 call.append(", ").append(p).append('_').append(l);
             }
