@@ -21,6 +21,7 @@ import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.nn.ops.FusedAdam;
 
 /**
  * Times one training epoch of EGNN (N-body configuration, 134 020 parameters) on 3000 random 5-body
@@ -85,16 +86,19 @@ public final class EgnnEpochBench {
     }
 
     /** A way of running the model: a path, and whether the input goes through a GraphBatch or the typed N-body call. */
-    record Variant(String name, EgnnModel.Path path, boolean typed) {
+    record Variant(String name, EgnnModel.Path path, boolean typed, boolean fusedAdam) {
         static Variant parse(String s) {
-            boolean typed = s.endsWith("-typed");
-            EgnnModel.Path p = EgnnModel.Path.valueOf(typed ? s.substring(0, s.length() - 6) : s);
-            return new Variant(s, p, typed);
+            String rest = s;
+            boolean fusedAdam = rest.endsWith("+fadam");
+            rest = fusedAdam ? rest.substring(0, rest.length() - 6) : rest;
+            boolean typed = rest.endsWith("-typed");
+            rest = typed ? rest.substring(0, rest.length() - 6) : rest;
+            return new Variant(s, EgnnModel.Path.valueOf(rest), typed, fusedAdam);
         }
     }
 
-    static Timing epoch(EgnnModel model, ParameterStore ps, Optimizer adam, Data d, GraphTopology topo,
-            Variant variant, int[] order) {
+    static Timing epoch(EgnnModel model, ParameterStore ps, Optimizer adam, FusedAdam fusedAdam, Data d,
+            GraphTopology topo, Variant variant, int[] order) {
         Timing t = new Timing();
         long t0 = System.nanoTime();
         double c0 = processCpuSeconds();
@@ -120,10 +124,14 @@ public final class EgnnEpochBench {
                 }
             }
             long a1 = System.nanoTime();
-            for (Pair<String, Parameter> p : model.getParameters()) {
-                NDArray w = p.getValue().getArray();
-                try (NDArray grad = w.getGradient()) {
-                    adam.update(p.getValue().getId(), w, grad);
+            if (variant.fusedAdam()) {
+                fusedAdam.step(model);
+            } else {
+                for (Pair<String, Parameter> p : model.getParameters()) {
+                    NDArray w = p.getValue().getArray();
+                    try (NDArray grad = w.getGradient()) {
+                        adam.update(p.getValue().getId(), w, grad);
+                    }
                 }
             }
             long a2 = System.nanoTime();
@@ -141,6 +149,7 @@ public final class EgnnEpochBench {
         final EgnnModel model;
         final ParameterStore ps;
         final Optimizer adam;
+        final FusedAdam fusedAdam;
         final SplittableRandom r = new SplittableRandom(3);
         final List<Double> times = new ArrayList<>();
         final List<Double> adamTimes = new ArrayList<>();
@@ -152,10 +161,11 @@ public final class EgnnEpochBench {
             model.initialize(m, DataType.FLOAT32, new Shape(BATCH * BODIES, 1), new Shape(BATCH * BODIES, 3));
             ps = new ParameterStore(m, false);
             adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).optWeightDecays(1e-12f).build();
+            fusedAdam = FusedAdam.builder().learningRate(Tracker.fixed(5e-4f)).weightDecay(1e-12f).build();
         }
 
         void epoch(Data d, GraphTopology topo, int e) {
-            Timing t = EgnnEpochBench.epoch(model, ps, adam, d, topo, variant, shuffled(SYSTEMS / BATCH, r));
+            Timing t = EgnnEpochBench.epoch(model, ps, adam, fusedAdam, d, topo, variant, shuffled(SYSTEMS / BATCH, r));
             if (e >= 0) {
                 times.add(t.total);
                 adamTimes.add(t.adam);
@@ -217,8 +227,9 @@ public final class EgnnEpochBench {
 
     /**
      * Arguments: {@code [epochs] [variant...]}, a variant being a {@link EgnnModel.Path} name, optionally with
-     * {@code -typed} (the N-body input without a GraphBatch, {@link EgnnModel#forwardNBody}). Default:
-     * 5 epochs of PACKED, FUSED and FUSED-typed. The variants run interleaved, epoch by epoch, each after one
+     * {@code -typed} (the N-body input without a GraphBatch, {@link EgnnModel#forwardNBody}) and/or
+     * {@code +fadam} (the Adam step as one call, {@link FusedAdam}, instead of DJL's Adam per parameter).
+     * Default: 5 epochs of PACKED, FUSED, FUSED-typed and FUSED-typed+fadam. The variants run interleaved, epoch by epoch, each after one
      * warm-up epoch, so that load from other processes hits them alike; the first is the baseline of the ratios.
      */
     public static void main(String[] args) {
@@ -228,7 +239,7 @@ public final class EgnnEpochBench {
             variants.add(Variant.parse(args[i]));
         }
         if (variants.isEmpty()) {
-            for (String v : new String[] {"PACKED", "FUSED", "FUSED-typed"}) {
+            for (String v : new String[] {"PACKED", "FUSED", "FUSED-typed", "FUSED-typed+fadam"}) {
                 variants.add(Variant.parse(v));
             }
         }

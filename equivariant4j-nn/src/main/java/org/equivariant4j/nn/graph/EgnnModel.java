@@ -268,7 +268,8 @@ public final class EgnnModel extends AbstractBlock {
         for (EgnnLayer layer : layers) {
             layer.scriptParameters(ps, device, training, args);
         }
-        return script(args.get(args.size() - 1).getManager()).call(method, true, args.toArray(new NDArray[0]))
+        // like DJL's PtSymbolBlock: training records autograd (under a GradientCollector), inference runs under no-grad
+        return script(args.get(args.size() - 1).getManager()).call(method, training, args.toArray(new NDArray[0]))
                 .singletonOrThrow();
     }
 

@@ -228,6 +228,56 @@ class EgnnFusedTest {
         }
     }
 
+    /** FUSED forward + FusedAdam follows the trajectory of PACKED + DJL's Adam (float64: to rounding). */
+    @Test
+    void fusedPathWithFusedAdamTrainsLikePackedWithDjlAdam() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            EgnnModel a = newModel(m, DataType.FLOAT64, 13);
+            EgnnModel b = newModel(m, DataType.FLOAT64, 13);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray[] in = inputs(m, 3, DataType.FLOAT64, GRAPHS);
+            NDArray target = in[0].add(in[1].mul(0.8));
+            GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(1e-4f).build();
+            try (org.equivariant4j.nn.ops.FusedAdam fused = org.equivariant4j.nn.ops.FusedAdam.builder()
+                    .learningRate(Tracker.fixed(1e-3f)).weightDecay(1e-4f).build()) {
+                for (int step = 0; step < 8; step++) {
+                    double la;
+                    double lb;
+                    try (NDScope scope = new NDScope()) {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray l = a.forward(ps, g, true, Path.PACKED).sub(target).square().mean();
+                            gc.backward(l);
+                            la = l.getDouble();
+                        }
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray l = b.forwardNBody(ps, in[0].reshape(GRAPHS, N_BODY, 3), in[1].reshape(GRAPHS, N_BODY, 3),
+                                    in[2].reshape(GRAPHS, N_BODY), true).sub(target).square().mean();
+                            gc.backward(l);
+                            lb = l.getDouble();
+                        }
+                    }
+                    for (Pair<String, Parameter> p : a.getParameters()) {
+                        NDArray w = p.getValue().getArray();
+                        try (NDArray grad = w.getGradient()) {
+                            adam.update(p.getValue().getId(), w, grad);
+                        }
+                    }
+                    fused.step(b);
+                    assertTrue(Math.abs(la - lb) <= 1e-10 * Math.abs(la), "step " + step + ": loss " + la + " vs " + lb);
+                }
+            }
+            var pa = a.getParameters();
+            var pb = b.getParameters();
+            double worst = 0;
+            for (int i = 0; i < pa.size(); i++) {
+                worst = Math.max(worst, GraphTestSupport.maxAbsDiff(pa.get(i).getValue().getArray(), pb.get(i).getValue().getArray()));
+            }
+            System.out.printf("8 Adam steps, FUSED+FusedAdam vs PACKED+DJL Adam (float64): max parameter difference %.3e%n", worst);
+            assertTrue(worst < 1e-10, "parameters drifted apart: " + worst);
+        }
+    }
+
     @Test
     void fusedTrainingLoopDoesNotLeakAndLearns() {
         try (NDManager m = NDManager.newBaseManager()) {
