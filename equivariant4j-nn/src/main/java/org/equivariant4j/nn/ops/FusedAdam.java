@@ -43,6 +43,8 @@ public final class FusedAdam implements AutoCloseable {
     private final float epsilon;
     private final float weightDecay;
     private List<NDArray> weights;
+    private Block owner;
+    private List<Parameter> parameters;
     private ScriptModule script;
     private NDArray mean;
     private NDArray variance;
@@ -73,21 +75,37 @@ public final class FusedAdam implements AutoCloseable {
      *     all float32 or all float64, or the parameter set changed since the first step
      */
     public void step(Block block) {
-        List<NDArray> ws = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            Parameter param = p.getValue();
-            if (param.requiresGradient()) {
-                if (!param.isInitialized()) {
-                    throw new IllegalArgumentException("parameter " + p.getKey() + " is not initialised");
+        if (block != owner) {
+            // getParameters() walks the block tree and builds names: done once per block, not per step
+            List<Parameter> ps = new ArrayList<>();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                Parameter param = p.getValue();
+                if (param.requiresGradient()) {
+                    if (!param.isInitialized()) {
+                        throw new IllegalArgumentException("parameter " + p.getKey() + " is not initialised");
+                    }
+                    ps.add(param);
                 }
-                ws.add(param.getArray());
             }
-        }
-        if (weights == null) {
-            setUp(ws);
-        } else if (!sameArrays(ws, weights)) {
-            throw new IllegalArgumentException("the block's trainable parameters changed since the first step ("
-                    + weights.size() + " then, " + ws.size() + " now)");
+            List<NDArray> ws = new ArrayList<>();
+            for (Parameter p : ps) {
+                ws.add(p.getArray());
+            }
+            if (weights == null) {
+                setUp(ws);
+            } else if (!sameArrays(ws, weights)) {
+                throw new IllegalArgumentException("the block's trainable parameters changed since the first step ("
+                        + weights.size() + " then, " + ws.size() + " now)");
+            }
+            owner = block;
+            parameters = List.copyOf(ps);
+        } else {
+            for (int i = 0; i < parameters.size(); i++) {
+                if (parameters.get(i).getArray() != weights.get(i)) {
+                    throw new IllegalArgumentException("parameter " + parameters.get(i).getName()
+                            + " was given a new array since the first step");
+                }
+            }
         }
         steps++;
         int t = steps;
@@ -101,17 +119,10 @@ public final class FusedAdam implements AutoCloseable {
         // the scalars as DJL's JNI receives them (floats, 1 − β computed in float)
         double[] hp = {stepSize, weightDecay, beta1, 1f - beta1, beta2, 1f - beta2, epsilon};
         NDManager m = weights.get(0).getManager();
-        int n = weights.size();
-        // DJL's getGradient gives a zero array for a parameter autograd never reached (an undefined grad,
-        // which TorchScript cannot test for)
         try (NDScope scope = new NDScope()) {
             args[0] = m.create(hp);
-            for (int i = 0; i < n; i++) {
-                args[3 + n + i] = weights.get(i).getGradient();
-            }
             script.call("forward", false, args);
         } finally {
-            java.util.Arrays.fill(args, 3 + n, args.length, null);
             args[0] = null;
         }
     }
@@ -149,7 +160,7 @@ public final class FusedAdam implements AutoCloseable {
         NDScope.unregister(mean, variance);
         script = ScriptModule.compile(m, source(ws));
         weights = List.copyOf(ws);
-        args = new NDArray[3 + 2 * ws.size()];
+        args = new NDArray[3 + ws.size()];
         args[1] = mean;
         args[2] = variance;
         for (int i = 0; i < ws.size(); i++) {
@@ -161,16 +172,24 @@ public final class FusedAdam implements AutoCloseable {
     static String source(List<NDArray> ws) {
         int n = ws.size();
         StringBuilder s = new StringBuilder();
+        // w.grad of a parameter autograd never reached is an undefined tensor (numel 0), not None
+        s.append("def grad(self, w: Tensor) -> Tensor:\n");
+        s.append("  g = w.grad\n");
+        s.append("  if g is None:\n");
+        s.append("    return torch.zeros_like(w)\n");
+        s.append("  if g.numel() != w.numel():\n");
+        s.append("    return torch.zeros_like(w)\n");
+        s.append("  return g\n");
         s.append("def forward(self, hp: Tensor, m: Tensor, v: Tensor");
         for (int i = 0; i < n; i++) {
             s.append(", w").append(i).append(": Tensor");
         }
-        for (int i = 0; i < n; i++) {
-            s.append(", g").append(i).append(": Tensor");
-        }
         s.append(") -> Tensor:\n");
         s.append("  lr = float(hp[0])\n  wd = float(hp[1])\n  b1 = float(hp[2])\n  c1 = float(hp[3])\n");
         s.append("  b2 = float(hp[4])\n  c2 = float(hp[5])\n  eps = float(hp[6])\n");
+        for (int i = 0; i < n; i++) {
+            s.append("  g").append(i).append(" = self.grad(w").append(i).append(")\n");
+        }
         s.append("  g = torch.cat([");
         for (int i = 0; i < n; i++) {
             s.append(i == 0 ? "" : ", ").append("torch.reshape(g").append(i).append(", [-1])");
@@ -180,15 +199,17 @@ public final class FusedAdam implements AutoCloseable {
             s.append(i == 0 ? "" : ", ").append("torch.reshape(w").append(i).append(", [-1])");
         }
         s.append("])\n");
-        s.append("  g = torch.add(g, w, alpha=wd)\n");
+        // the same kernels as DJL's update, in place on the temporaries where DJL allocates
+        s.append("  g.add_(w, alpha=wd)\n");
         s.append("  m.mul_(b1).add_(g, alpha=c1)\n");
         s.append("  v.mul_(b2).addcmul_(g, g, value=c2)\n");
-        s.append("  u = torch.div(torch.mul(m, lr), torch.add(torch.sqrt(v), eps))\n");
+        s.append("  u = torch.mul(m, lr).div_(torch.sqrt(v).add_(eps))\n");
         s.append("  parts = torch.split_with_sizes(u, [");
         for (int i = 0; i < n; i++) {
             s.append(i == 0 ? "" : ", ").append(ws.get(i).size());
         }
         s.append("])\n");
+        // in-place updates statement by statement (TorchScript drops in-place _foreach ops on a local list as dead code)
         for (int i = 0; i < n; i++) {
             s.append("  w").append(i).append(".sub_(parts[").append(i).append("].view(w").append(i).append(".size()))\n");
             s.append("  g").append(i).append(".zero_()\n");
