@@ -26,6 +26,7 @@ import org.equivariant4j.nn.graph.GnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.nn.ops.FusedAdam;
 
 /**
  * The charged N-body training recipe of the EGNN paper: predict the positions of 5 charged particles 1.0 time units
@@ -157,6 +158,18 @@ public final class NBodyTask {
     }
 
     /**
+     * The block input of a batch: for EGNN the plain N-body arrays (x, v [B, 5, 3], q [B, 5, 1]; the model builds
+     * its node and edge features itself, {@link EgnnModel#nbodyInput}), else the {@link GraphBatch} as an NDList.
+     */
+    private static NDList input(String name, GraphTopology topology, Batch b) {
+        if ("egnn".equals(name)) {
+            long systems = b.x().getShape().get(0) / 5;
+            return EgnnModel.nbodyInput(b.x().reshape(systems, 5, 3), b.v().reshape(systems, 5, 3), b.q().reshape(systems, 5, 1));
+        }
+        return graph(name, topology, b).toNDList();
+    }
+
+    /**
      * Trains a neural model.
      *
      * @param onEpoch called after each epoch with a one-line status (for a progress bar)
@@ -175,12 +188,15 @@ public final class NBodyTask {
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) cfg.learningRate()))
                     .optWeightDecays((float) cfg.weightDecay()).build();
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam);
-            try (Trainer trainer = model.newTrainer(tc)) {
+            // the same Adam (DJL's arithmetic, bit for bit) as one engine call per step instead of one per parameter
+            FusedAdam fusedAdam = FusedAdam.builder().learningRate(Tracker.fixed((float) cfg.learningRate()))
+                    .weightDecay((float) cfg.weightDecay()).build();
+            try (Trainer trainer = model.newTrainer(tc); fusedAdam) {
                 NDManager m = trainer.getManager();
                 GraphTopology topology = GraphTopology.fullyConnected(5, cfg.batchSize());
                 try (NDManager init = m.newSubManager()) {
                     Batch b = tr.batch(init, identity(tr.size()), 0, cfg.batchSize());
-                    NDList list = graph(name, topology, b).toNDList();
+                    NDList list = input(name, topology, b);
                     trainer.initialize(list.getShapes());
                 }
                 long params = countParameters(block);
@@ -196,12 +212,12 @@ public final class NBodyTask {
                     for (int s = 0; s < steps; s++) {
                         try (NDScope scope = new NDScope(); GradientCollector gc = trainer.newGradientCollector()) {
                             Batch b = tr.batch(m, order, s * cfg.batchSize(), cfg.batchSize());
-                            NDArray pred = trainer.forward(graph(name, topology, b).toNDList()).singletonOrThrow();
+                            NDArray pred = trainer.forward(input(name, topology, b)).singletonOrThrow();
                             NDArray loss = pred.sub(b.y()).square().mean();
                             gc.backward(loss);
                             lossSum += loss.getFloat();
                         }
-                        trainer.step();
+                        fusedAdam.step(block);
                     }
                     epochSeconds.add((System.nanoTime() - t0) / 1e9);
                     double trainLoss = lossSum / steps;
@@ -234,7 +250,7 @@ public final class NBodyTask {
             int count = Math.min(batchSize, d.size() - s);
             try (NDScope scope = new NDScope()) {
                 Batch b = d.batch(trainer.getManager(), idx, s, count);
-                NDArray pred = trainer.evaluate(graph(name, GraphTopology.fullyConnected(5, count), b).toNDList()).singletonOrThrow();
+                NDArray pred = trainer.evaluate(input(name, GraphTopology.fullyConnected(5, count), b)).singletonOrThrow();
                 sum += pred.sub(b.y()).square().sum().getFloat();
             }
         }
@@ -265,9 +281,9 @@ public final class NBodyTask {
                 NDArray qT = m.create(qt, new Shape(3, 3));
                 NDArray shift = m.create(new float[] {(float) rng.nextDouble(-2, 2), (float) rng.nextDouble(-2, 2),
                         (float) rng.nextDouble(-2, 2)}, new Shape(1, 3));
-                NDArray out = trainer.evaluate(graph(name, topology, b).toNDList()).singletonOrThrow();
+                NDArray out = trainer.evaluate(input(name, topology, b)).singletonOrThrow();
                 Batch moved = new Batch(b.x().matMul(qT).add(shift), b.v().matMul(qT), b.q(), b.y());
-                NDArray outMoved = trainer.evaluate(graph(name, topology, moved).toNDList()).singletonOrThrow();
+                NDArray outMoved = trainer.evaluate(input(name, topology, moved)).singletonOrThrow();
                 NDArray expected = out.matMul(qT).add(shift);
                 double err = outMoved.sub(expected).abs().max().getFloat() / out.abs().max().getFloat();
                 worst = Math.max(worst, err);

@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * One EGNN layer for N-body, exactly as {@code E_GCL_vel} of the EGNN reference code (edges (i, j),
@@ -73,6 +74,23 @@ public final class EgnnLayer extends AbstractBlock {
 
     public int hidden() {
         return hidden;
+    }
+
+    /** Names of the parameters in the order {@link #scriptParameters} returns them (see {@link EgnnScript}). */
+    static final String[] SCRIPT_PARAMETERS = {"e0w", "e0b", "e2w", "e2b", "n0w", "n0b", "n2w", "n2b", "c0w", "c0b",
+        "c2w", "v0w", "v0b", "v2w", "v2b"};
+
+    /**
+     * This layer's parameter arrays as seen by this forward pass, in the order of {@link #SCRIPT_PARAMETERS}:
+     * φ_e (two linears), φ_h (two), φ_x (two, the second without bias), φ_v (two).
+     */
+    void scriptParameters(ParameterStore ps, ai.djl.Device device, boolean training, List<NDArray> out) {
+        for (TorchLinear l : new TorchLinear[] {edge0, edge2, node0, node2, coord0, coord2, vel0, vel2}) {
+            out.add(l.weight(ps, device, training));
+            if (l.hasBias()) {
+                out.add(l.bias(ps, device, training));
+            }
+        }
     }
 
     public int edgeAttributes() {

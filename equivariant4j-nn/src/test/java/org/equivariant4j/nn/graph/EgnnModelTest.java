@@ -115,6 +115,7 @@ class EgnnModelTest {
                 NDArray dense = model.forward(ps, g, false, Path.DENSE);
                 NDArray scatter = model.forward(ps, g, false, Path.SCATTER);
                 NDArray packed = model.forward(ps, g, false, Path.PACKED);
+                NDArray fused = model.forward(ps, g, false, Path.FUSED);
                 NDArray auto = model.forward(ps, g, false);
                 double tol = dt == DataType.FLOAT32 ? 1e-5 : 1e-10;
                 double err = GraphTestSupport.maxAbsDiff(dense, scatter);
@@ -123,7 +124,10 @@ class EgnnModelTest {
                         errPacked);
                 assertTrue(err < tol, dt + ": dense and scatter differ by " + err);
                 assertTrue(errPacked < tol, dt + ": packed and scatter differ by " + errPacked);
-                assertEquals(0.0, GraphTestSupport.maxAbsDiff(packed, auto));
+                double errFused = GraphTestSupport.maxAbsDiff(fused, scatter);
+                assertTrue(errFused < tol, dt + ": fused and scatter differ by " + errFused);
+                // AUTO takes the fused path for uniformly fully connected batches
+                assertEquals(0.0, GraphTestSupport.maxAbsDiff(fused, auto));
                 assertEquals(new Shape(N_BODY * GRAPHS, 3), dense.getShape());
                 // the model moves the points: it is not the identity
                 assertTrue(GraphTestSupport.maxAbsDiff(dense, in[0]) > 0.01);
@@ -143,7 +147,7 @@ class EgnnModelTest {
             NDArray[] in = inputs(m, 23, DataType.FLOAT64);
             SplittableRandom r = new SplittableRandom(99);
             double worst = 0;
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED}) {
+            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED, Path.FUSED}) {
                 NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
                 for (int trial = 0; trial < 4; trial++) {
                     double[][] rot = GraphTestSupport.randomOrthogonal(r, trial % 2 == 1);
@@ -177,7 +181,7 @@ class EgnnModelTest {
                 }
             }
             NDIndex p = new NDIndex("{}", m.create(perm));
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED}) {
+            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED, Path.FUSED}) {
                 NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
                 NDArray outP = model.forward(ps, NBodyGraphs.egnn(topo, in[0].get(p), in[1].get(p), in[2].get(p)), false, path);
                 double err = GraphTestSupport.maxAbsDiff(outP, out.get(p));
@@ -249,6 +253,8 @@ class EgnnModelTest {
             assertTrue(ex.getMessage().contains("DENSE"), ex.getMessage());
             ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.PACKED));
             assertTrue(ex.getMessage().contains("PACKED"), ex.getMessage());
+            ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.FUSED));
+            assertTrue(ex.getMessage().contains("FUSED"), ex.getMessage());
             assertEquals(new Shape(15, 3), model.forward(ps, radiusA, false).getShape());
             // float64 batch on a float32 model
             NDArray[] in64 = inputs(m, 3, DataType.FLOAT64);
@@ -318,7 +324,7 @@ class EgnnModelTest {
             for (int it = 0; it < 200; it++) {
                 try (NDScope scope = new NDScope()) {
                     GraphBatch g = NBodyGraphs.egnn(topo, in[0], in[1], in[2]);
-                    float loss = backward(model, ps, g, target, Path.values()[1 + it % 3]);
+                    float loss = backward(model, ps, g, target, Path.values()[1 + it % 4]);
                     if (it == 0) {
                         first = loss;
                     }
