@@ -43,7 +43,7 @@ class RotMnistTaskTest {
     private static void assertInvariant(String name, List<UnaryOperator<NDArray>> actions) {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
-            NDArray x = m.randomNormal(new Shape(6, 1, 28, 28));
+            NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
             Block b = model(m, name, x);
             for (boolean training : new boolean[] {false, true}) {
                 NDArray y = logits(m, b, x, training);
@@ -135,9 +135,9 @@ class RotMnistTaskTest {
 
     @Test
     void tinyTrainingRunLowersTheLossAndWritesResults(@TempDir Path dir) throws Exception {
-        MnistIdx.Digits d = SyntheticDigits.digits(256 + 64 + 64, 5);
-        RotMnistTask.Data data = RotMnistTask.prepare(d, 256, 64, 64, 1);
-        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 32, 3e-3, 90);
+        MnistIdx.Digits d = SyntheticDigits.digits(128 + 32 + 32, 5);
+        RotMnistTask.Data data = RotMnistTask.prepare(d, 128, 32, 32, 1);
+        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90);
         int[] batches = {0};
         RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new RotMnistTask.Monitor() {
             @Override
