@@ -1,0 +1,174 @@
+package org.equivariant4j.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.equivariant4j.data.MnistIdx;
+import org.equivariant4j.nn.testing.ImageActions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RotMnistTaskTest {
+
+    /** An initialised model on {@code m}, with non-trivial running statistics (one training-mode forward). */
+    private static Block model(NDManager m, String name, NDArray x) {
+        Block b = RotMnistTask.newModel(name, 7);
+        b.initialize(m, DataType.FLOAT32, x.getShape());
+        ParameterStore ps = new ParameterStore(m, false);
+        b.forward(ps, new NDList(x), true);
+        return b;
+    }
+
+    private static NDArray logits(NDManager m, Block b, NDArray x, boolean training) {
+        return b.forward(new ParameterStore(m, false), new NDList(x), training).singletonOrThrow();
+    }
+
+    private static double relativeError(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat() / b.abs().max().getFloat();
+    }
+
+    private static void assertInvariant(String name, List<UnaryOperator<NDArray>> actions) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
+            Block b = model(m, name, x);
+            for (boolean training : new boolean[] {false, true}) {
+                NDArray y = logits(m, b, x, training);
+                assertTrue(y.abs().max().getFloat() > 1e-3, "non-trivial logits");
+                for (int k = 0; k < actions.size(); k++) {
+                    double err = relativeError(logits(m, b, actions.get(k).apply(x), training), y);
+                    assertTrue(err < 1e-4, name + " action " + k + " (training " + training + "): relative error " + err);
+                }
+            }
+        }
+    }
+
+    @Test
+    void c4ModelIsInvariantToRot90EndToEnd() {
+        assertInvariant("c4", List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 2), x -> ImageActions.rot90(x, 3)));
+    }
+
+    @Test
+    void d4ModelIsInvariantToRot90AndFlips() {
+        assertInvariant("d4", List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX, x -> ImageActions.rot90(ImageActions.flipX(x), 1),
+                x -> x.flip(2)));
+    }
+
+    @Test
+    void c8ModelIsInvariantToRot90() {
+        assertInvariant("c8", List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 3)));
+    }
+
+    @Test
+    void cnnIsNotInvariant() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(6, 1, 28, 28));
+            Block b = model(m, "cnn", x);
+            double err = relativeError(logits(m, b, ImageActions.rot90(x, 1), false), logits(m, b, x, false));
+            assertTrue(err > 1e-2, "a plain CNN changes its logits under rot90, got " + err);
+        }
+    }
+
+    @Test
+    void parameterCountsAreAsDocumentedAndClose() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, Long> expected = Map.of(
+                    // conv 1→32 k5, 4 × conv 32→32 k3, BN γβ × 5, Linear 32→10
+                    "cnn", 32L * 25 + 4 * 32 * 32 * 9 + 5 * 2 * 32 + 32 * 10 + 10,
+                    // lifting 1→16 k5, 4 × group conv 16·4 → 16 k3, BN, Linear
+                    "c4", 16L * 25 + 4 * 16 * 16 * 4 * 9 + 5 * 2 * 16 + 16 * 10 + 10,
+                    "c8", 11L * 25 + 4 * 11 * 11 * 8 * 9 + 5 * 2 * 11 + 11 * 10 + 10,
+                    "d4", 11L * 25 + 4 * 11 * 11 * 8 * 9 + 5 * 2 * 11 + 11 * 10 + 10);
+            assertEquals(38_314L, expected.get("cnn"));
+            assertEquals(37_594L, expected.get("c4"));
+            assertEquals(35_353L, expected.get("c8"));
+            for (String name : RotMnistTask.MODELS) {
+                Block b = RotMnistTask.newModel(name, 1);
+                b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
+                long params = RotMnistTask.countParameters(b);
+                assertEquals(expected.get(name), params, name);
+                assertTrue(Math.abs(params - 38_314) < 0.1 * 38_314, name + " within 10% of the CNN");
+                assertEquals(new Shape(2, 10), b.getOutputShapes(new Shape[] {new Shape(2, 1, 28, 28)})[0], name);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.newModel("c5", 1));
+        assertTrue(e.getMessage().contains("unknown model 'c5'") && e.getMessage().contains("cnn, c4, c8, d4"), e.getMessage());
+    }
+
+    @Test
+    void splitsAndSeededTestRotations() {
+        MnistIdx.Digits d = SyntheticDigits.digits(100, 3);
+        RotMnistTask.Data a = RotMnistTask.prepare(d, 50, 20, 25, 9);
+        assertEquals(50, a.train().count());
+        assertEquals(20, a.valid().count());
+        assertEquals(25, a.testUpright().count());
+        assertEquals(d.label(0), a.train().labels()[0]);
+        assertEquals(d.label(50), a.valid().labels()[0]);
+        assertEquals(d.label(75), a.testUpright().labels()[0], "test = the last digits");
+        assertArrayEquals(d.normalizedPixels(75, 25), a.testUpright().pixels());
+        for (double angle : a.testAngles()) {
+            assertTrue(angle >= 0 && angle < 360, "angle " + angle);
+        }
+        assertArrayEquals(a.testAngles(), RotMnistTask.prepare(d, 50, 20, 25, 9).testAngles(), "same seed, same angles");
+        assertTrue(a.testAngles()[0] != RotMnistTask.prepare(d, 50, 20, 25, 10).testAngles()[0], "another seed, other angles");
+        assertArrayEquals(a.testUpright().rotated(a.testAngles()).pixels(), a.testRotated().pixels());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.prepare(d, 70, 20, 25, 1));
+        assertTrue(e.getMessage().contains("need 70 + 20 + 25 = 115 digits, the data has 100"), e.getMessage());
+        assertArrayEquals(new double[] {0, 90, 180, 270, 360}, RotMnistTask.sweepAngles(90));
+        assertEquals(25, RotMnistTask.sweepAngles(15).length);
+        assertEquals(0, RotMnistTask.sweepAngles(0).length);
+    }
+
+    @Test
+    void tinyTrainingRunLowersTheLossAndWritesResults(@TempDir Path dir) throws Exception {
+        MnistIdx.Digits d = SyntheticDigits.digits(128 + 32 + 32, 5);
+        RotMnistTask.Data data = RotMnistTask.prepare(d, 128, 32, 32, 1);
+        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90);
+        int[] batches = {0};
+        RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new RotMnistTask.Monitor() {
+            @Override
+            public void batchDone(double loss) {
+                assertTrue(Double.isFinite(loss));
+                batches[0]++;
+            }
+        });
+        assertEquals(2 * 8, batches[0]);
+        assertEquals(37_594, run.params());
+        double[] loss = run.trainLoss();
+        assertTrue(loss[1] < 0.9 * loss[0], "training loss per epoch should fall: " + java.util.Arrays.toString(loss));
+        // (no accuracy threshold: after 16 steps the batch norms' running statistics are still mostly their initial values)
+        assertTrue(run.validAccuracy() >= 0 && run.validAccuracy() <= 1, "validation accuracy " + run.validAccuracy());
+        assertTrue(run.bestEpoch() >= 1 && run.bestEpoch() <= 2);
+        assertEquals(run.validAccuracy(), java.util.Arrays.stream(run.validCurve()).max().orElseThrow(), 0);
+        assertArrayEquals(new double[] {0, 90, 180, 270, 360}, run.sweepAngles());
+        // exact C4 invariance: accuracy is the same at every multiple of 90°
+        for (double acc : run.sweepAccuracy()) {
+            assertEquals(run.accuracyUpright(), acc, 0, java.util.Arrays.toString(run.sweepAccuracy()));
+        }
+        assertTrue(run.secondsPerEpoch() > 0);
+
+        Path json = dir.resolve("r.json");
+        new Results("rotmnist", Map.of("epochs", 2), List.of(RotMnistTask.toResult(run))).write(json);
+        Results back = Results.read(json);
+        Results.ModelResult r = back.models().get(0);
+        assertEquals("c4", r.name());
+        assertEquals(List.of("accuracy_upright", "accuracy_rotated", "valid_accuracy", "best_epoch"), List.copyOf(r.metrics().keySet()));
+        assertEquals(run.accuracyRotated(), r.metrics().get("accuracy_rotated"), 0);
+        String text = java.nio.file.Files.readString(json);
+        assertTrue(text.contains("\"seconds_per_epoch\"") && text.contains("\"accuracy_upright\""), text);
+    }
+}
