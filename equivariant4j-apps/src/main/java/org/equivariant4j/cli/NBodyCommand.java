@@ -40,9 +40,6 @@ final class NBodyCommand implements Callable<Integer> {
     @Option(names = "--train-size", defaultValue = "3000", paramLabel = "N", description = "Training systems (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of shuffling and initial weights (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--eval-interval", paramLabel = "N", description = "Epochs between validations (default: 5; 1 when --epochs < 20).")
     Integer evalInterval;
 
@@ -57,17 +54,8 @@ final class NBodyCommand implements Callable<Integer> {
             description = "Where generated data is kept (default: ${DEFAULT-VALUE}).")
     Path cache;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/nbody", description = "Folder for plots (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--json", paramLabel = "PATH", description = "Write the results JSON here (default: <out>/results.json).")
-    Path json;
-
-    @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
+    @CommandLine.Mixin
+    RunOptions run;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,13 +68,11 @@ final class NBodyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--model must be one of " + NBodyTask.MODELS + " or all, got '" + m + "'");
             }
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        run.applyThreads();
+        Path out = run.outDir("nbody");
         int nEpochs = epochs != null ? epochs : (paper ? 10_000 : 60);
         int interval = evalInterval != null ? evalInterval : (nEpochs < 20 ? 1 : 5);
-        NBodyTask.Config cfg = new NBodyTask.Config(nEpochs, trainSize, seed, 100, 5e-4, 1e-12, interval);
+        NBodyTask.Config cfg = new NBodyTask.Config(nEpochs, trainSize, run.seed, 100, 5e-4, 1e-12, interval);
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
 
@@ -108,7 +94,7 @@ final class NBodyCommand implements Callable<Integer> {
                 runs.add(NBodyTask.linear(train, valid, test));
                 continue;
             }
-            try (Progress bar = Progress.start(m, nEpochs, err, quiet)) {
+            try (Progress bar = Progress.start(m, nEpochs, err, run.quiet)) {
                 runs.add(NBodyTask.train(m, train, valid, test, cfg, bar::step));
             }
         }
@@ -126,15 +112,15 @@ final class NBodyCommand implements Callable<Integer> {
         config.put("models", models);
         config.put("epochs", nEpochs);
         config.put("train_size", trainSize);
-        config.put("seed", seed);
+        config.put("seed", run.seed);
         config.put("batch_size", cfg.batchSize());
         config.put("learning_rate", cfg.learningRate());
         config.put("weight_decay", cfg.weightDecay());
         config.put("eval_interval", interval);
-        config.put("threads", threads);
+        config.put("threads", run.threads);
         config.put("data", data != null ? data.toString() : cache.toString());
         Results results = new Results("nbody", config, runs.stream().map(NBodyTask::toResult).toList());
-        Path jsonPath = json != null ? json : out.resolve("results.json");
+        Path jsonPath = run.jsonPath("nbody");
         results.write(jsonPath);
         w.println("wrote " + jsonPath);
 

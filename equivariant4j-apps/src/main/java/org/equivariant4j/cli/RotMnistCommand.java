@@ -43,9 +43,6 @@ final class RotMnistCommand implements Callable<Integer> {
             description = "Training epochs per model (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, shuffling and test rotations (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: <repo>/../shared/data/mnist).")
     Path data;
@@ -69,19 +66,8 @@ final class RotMnistCommand implements Callable<Integer> {
             description = "Step of the accuracy-against-angle sweep over 0-360 degrees; 0 skips it (default: ${DEFAULT-VALUE}).")
     double angleStep;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/rotmnist", description = "Folder for plots (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--json", paramLabel = "PATH", description = "Write the results JSON here (default: <out>/results.json).")
-    Path json;
-
-    @Option(names = "--threads", defaultValue = "2",
-            description = {"PyTorch intra-op threads (default: ${DEFAULT-VALUE}; on an idle 2-core machine a C8 epoch took 18.6 s",
-                "with 2 threads and 26.9 s with 1; while another process holds a core, 1 thread is faster)."})
-    int threads;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
+    @CommandLine.Mixin
+    RunOptions run;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -89,11 +75,9 @@ final class RotMnistCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<String> models = parseModels(model);
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        RotMnistTask.Config cfg = new RotMnistTask.Config(epochs, seed, batchSize, learningRate, angleStep);
+        run.applyThreads();
+        Path out = run.outDir("rotmnist");
+        RotMnistTask.Config cfg = new RotMnistTask.Config(epochs, run.seed, batchSize, learningRate, angleStep);
         Path dir = data != null ? data : defaultDataDir();
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("MNIST data folder " + dir.toAbsolutePath().normalize() + " not found"
@@ -105,7 +89,7 @@ final class RotMnistCommand implements Callable<Integer> {
 
         long t0 = System.nanoTime();
         MnistIdx.Digits digits = MnistIdx.loadTestSet(dir);
-        RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, seed);
+        RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed);
         w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d, test %d (upright and rotated) (%.1f s)%n",
                 dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize, testSize,
                 (System.nanoTime() - t0) / 1e9);
@@ -113,14 +97,14 @@ final class RotMnistCommand implements Callable<Integer> {
 
         List<RotMnistTask.Run> runs = new ArrayList<>();
         for (String m : models) {
-            BarMonitor monitor = new BarMonitor(err, quiet, epochs);
+            BarMonitor monitor = new BarMonitor(err, run.quiet, epochs);
             try {
                 runs.add(RotMnistTask.train(m, split, cfg, monitor));
             } finally {
                 monitor.close();
             }
             RotMnistTask.Run r = runs.get(runs.size() - 1);
-            if (!quiet) {
+            if (!run.quiet) {
                 err.printf(Locale.ROOT, "%s: upright %.4f rotated %.4f (best epoch %d)%n", m, r.accuracyUpright(),
                         r.accuracyRotated(), r.bestEpoch());
             }
@@ -134,22 +118,22 @@ final class RotMnistCommand implements Callable<Integer> {
                     100 * r.accuracyRotated(), 100 * r.validAccuracy(), r.secondsPerEpoch(), r.bestEpoch());
         }
         w.printf(Locale.ROOT, "(seed %d, %d epochs, %d training digits; UvA notebook with 60 000 training digits: CNN 47.4%%,"
-                + " C4 G-CNN 90.7%% rotated)%n", seed, epochs, trainSize);
+                + " C4 G-CNN 90.7%% rotated)%n", run.seed, epochs, trainSize);
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("models", models);
         config.put("epochs", epochs);
-        config.put("seed", seed);
+        config.put("seed", run.seed);
         config.put("train_size", trainSize);
         config.put("valid_size", validSize);
         config.put("test_size", testSize);
         config.put("batch_size", batchSize);
         config.put("learning_rate", learningRate);
         config.put("angle_step", angleStep);
-        config.put("threads", threads);
+        config.put("threads", run.threads);
         config.put("data", dir.toString());
         Results results = new Results("rotmnist", config, runs.stream().map(RotMnistTask::toResult).toList());
-        Path jsonPath = json != null ? json : out.resolve("results.json");
+        Path jsonPath = run.jsonPath("rotmnist");
         try {
             results.write(jsonPath);
         } catch (IOException e) {
@@ -158,7 +142,7 @@ final class RotMnistCommand implements Callable<Integer> {
         w.println("wrote " + jsonPath);
 
         if (angleStep > 0) {
-            LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained upright, seed " + seed
+            LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained upright, seed " + run.seed
                     + ")", "rotation angle (degrees, counter-clockwise)", "test accuracy (%)", false);
             for (RotMnistTask.Run r : runs) {
                 double[] pct = new double[r.sweepAccuracy().length];

@@ -14,7 +14,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -195,7 +194,7 @@ public final class NBodyTask {
                 NDManager m = trainer.getManager();
                 GraphTopology topology = GraphTopology.fullyConnected(5, cfg.batchSize());
                 try (NDManager init = m.newSubManager()) {
-                    Batch b = tr.batch(init, identity(tr.size()), 0, cfg.batchSize());
+                    Batch b = tr.batch(init, SampleOrder.identity(tr.size()), 0, cfg.batchSize());
                     NDList list = input(name, topology, b);
                     trainer.initialize(list.getShapes());
                 }
@@ -206,7 +205,7 @@ public final class NBodyTask {
                 double testAtBest = Double.NaN;
                 int bestEpoch = 0;
                 for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                    int[] order = shuffled(tr.size(), rng);
+                    int[] order = SampleOrder.shuffled(tr.size(), rng);
                     long t0 = System.nanoTime();
                     double lossSum = 0;
                     for (int s = 0; s < steps; s++) {
@@ -235,7 +234,7 @@ public final class NBodyTask {
                     onEpoch.accept(status);
                 }
                 double eqErr = equivarianceError(trainer, name, te, cfg.batchSize(), cfg.seed());
-                return new Run(name, params, median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, testAtBest, eqErr,
+                return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, testAtBest, eqErr,
                         curve.stream().mapToDouble(c -> c[0]).toArray(), curve.stream().mapToDouble(c -> c[1]).toArray(),
                         curve.stream().mapToDouble(c -> c[2]).toArray());
             }
@@ -244,7 +243,7 @@ public final class NBodyTask {
 
     /** MSE over a whole split (every system, the last batch possibly smaller), without gradients. */
     private static double evaluate(Trainer trainer, String name, Data d, int batchSize) {
-        int[] idx = identity(d.size());
+        int[] idx = SampleOrder.identity(d.size());
         double sum = 0;
         for (int s = 0; s < d.size(); s += batchSize) {
             int count = Math.min(batchSize, d.size() - s);
@@ -265,7 +264,7 @@ public final class NBodyTask {
         for (int trial = 0; trial < 4; trial++) {
             try (NDScope scope = new NDScope()) {
                 NDManager m = trainer.getManager();
-                Batch b = d.batch(m, identity(d.size()), 0, batchSize);
+                Batch b = d.batch(m, SampleOrder.identity(d.size()), 0, batchSize);
                 double[][] q = Rotations.randomMatrix(rng);
                 if (trial % 2 == 1) {
                     for (double[] row : q) {
@@ -300,31 +299,6 @@ public final class NBodyTask {
             }
         }
         return n;
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    private static int[] shuffled(int n, SplittableRandom rng) {
-        int[] a = identity(n);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** Converts a run to the shared results schema. */

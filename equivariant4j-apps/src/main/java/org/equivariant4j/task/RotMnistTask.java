@@ -25,7 +25,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -348,7 +347,7 @@ public final class RotMnistTask {
                 List<float[]> best = null;
                 for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
                     monitor.epochStarted(name, epoch, steps);
-                    int[] order = shuffled(tr.count(), rng);
+                    int[] order = SampleOrder.shuffled(tr.count(), rng);
                     long t0 = System.nanoTime();
                     double lossSum = 0;
                     for (int s = 0; s < steps; s++) {
@@ -386,7 +385,7 @@ public final class RotMnistTask {
                 for (int k = 0; k < angles.length; k++) {
                     sweep[k] = angles[k] % 360 == 0 ? upright : accuracy(trainer, data.testUpright().rotated(angles[k]));
                 }
-                return new Run(name, params, median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, upright, rotated, trainLoss,
+                return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, upright, rotated, trainLoss,
                         validCurve, angles, sweep);
             }
         }
@@ -407,7 +406,7 @@ public final class RotMnistTask {
 
     /** Accuracy of the model on a split (inference mode, batches of 250). */
     public static double accuracy(Trainer trainer, Split split) {
-        int[] order = identity(split.count());
+        int[] order = SampleOrder.identity(split.count());
         long correct = 0;
         for (int from = 0; from < split.count(); from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, split.count() - from);
@@ -427,7 +426,7 @@ public final class RotMnistTask {
 
     /** Mean cross-entropy of the model on a split (inference mode). */
     public static double loss(Trainer trainer, Split split) {
-        int[] order = identity(split.count());
+        int[] order = SampleOrder.identity(split.count());
         double sum = 0;
         for (int from = 0; from < split.count(); from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, split.count() - from);
@@ -469,28 +468,4 @@ public final class RotMnistTask {
         return new Results.ModelResult(r.name(), r.params(), r.secondsPerEpoch(), r.epochs(), metrics);
     }
 
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    private static int[] shuffled(int n, SplittableRandom rng) {
-        int[] a = identity(n);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
 }
