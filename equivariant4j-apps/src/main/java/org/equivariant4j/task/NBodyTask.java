@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.harmonics.Rotations;
 import org.equivariant4j.nn.graph.EgnnModel;
+import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.graph.GnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
@@ -198,7 +199,7 @@ public final class NBodyTask {
                     NDList list = input(name, topology, b);
                     trainer.initialize(list.getShapes());
                 }
-                long params = countParameters(block);
+                long params = ParameterCounts.learnable(block);
                 List<Double> epochSeconds = new ArrayList<>();
                 List<double[]> curve = new ArrayList<>();
                 double bestValid = Double.POSITIVE_INFINITY;
@@ -289,16 +290,6 @@ public final class NBodyTask {
             }
         }
         return worst;
-    }
-
-    private static long countParameters(Block block) {
-        long n = 0;
-        for (var p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                n += p.getValue().getArray().size();
-            }
-        }
-        return n;
     }
 
     /** Converts a run to the shared results schema. */

@@ -35,6 +35,7 @@ import org.equivariant4j.data.MnistIdx;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.kernel.KernelInterpolation;
+import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.conv.GroupConv2d;
 import org.equivariant4j.nn.conv.LiftingConv2d;
 import org.equivariant4j.nn.norm.GroupBatchNorm;
@@ -311,13 +312,7 @@ public final class RotMnistTask {
 
     /** Learnable parameters of an initialised block (running statistics excluded). */
     public static long countParameters(Block block) {
-        long n = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                n += p.getValue().getArray().size();
-            }
-        }
-        return n;
+        return ParameterCounts.learnable(block);
     }
 
     /** Mean cross-entropy of logits [B, 10] against integer labels. */

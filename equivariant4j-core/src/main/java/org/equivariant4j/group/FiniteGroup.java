@@ -129,10 +129,10 @@ public abstract class FiniteGroup<E extends GroupElement> implements Group<E> {
     public Representation<E> regularRepresentation() {
         int n = order();
         return Representation.of(this, "regular", n, g -> {
-            int gi = indexOf(g);
+            int[] row = tables().product()[indexOf(g)];
             double[][] m = new double[n][n];
             for (int h = 0; h < n; h++) {
-                m[tables().product()[gi][h]][h] = 1.0;
+                m[row[h]][h] = 1.0;
             }
             return m;
         });
@@ -160,8 +160,9 @@ public abstract class FiniteGroup<E extends GroupElement> implements Group<E> {
                 continue;
             }
             int[] c = new int[hIdx.length];
+            int[] row = tables().product()[g];
             for (int k = 0; k < hIdx.length; k++) {
-                c[k] = tables().product()[g][hIdx[k]];
+                c[k] = row[hIdx[k]];
                 cosetOf[c[k]] = cosets.size();
             }
             java.util.Arrays.sort(c);
@@ -182,10 +183,10 @@ public abstract class FiniteGroup<E extends GroupElement> implements Group<E> {
         }
         int m = cosets.size();
         return Representation.of(this, "quotient " + name + "/" + embedding.subgroup().name(), m, g -> {
-            int gi = indexOf(g);
+            int[] row = tables().product()[indexOf(g)];
             double[][] r = new double[m][m];
             for (int c = 0; c < m; c++) {
-                r[cosetOf[tables().product()[gi][cosets.get(c)[0]]]][c] = 1.0;
+                r[cosetOf[row[cosets.get(c)[0]]]][c] = 1.0;
             }
             return r;
         });
@@ -217,10 +218,12 @@ public abstract class FiniteGroup<E extends GroupElement> implements Group<E> {
         int d = psi.dimension();
         return Representation.of(this, "induced " + psi.name() + " from " + sub.name(), m * d, g -> {
             int gi = indexOf(g);
+            int[][] product = tables().product();
+            int[] inverse = tables().inverse();
             double[][] r = new double[m * d][m * d];
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < m; j++) {
-                    int x = tables().product()[tables().product()[tables().inverse()[reps[i]]][gi]][reps[j]];
+                    int x = product[product[inverse[reps[i]]][gi]][reps[j]];
                     int h = subgroupIndexOf[x];
                     if (h < 0) {
                         continue;

@@ -1,5 +1,6 @@
 package org.equivariant4j.nn.graph;
 
+import org.equivariant4j.nn.ops.ParameterCounts;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -104,7 +105,7 @@ public final class EgnnModel extends AbstractBlock {
 
     /** Number of scalar parameters (from the shapes; valid before initialisation). */
     public long parameterCount() {
-        return Ops.parameterCount(this);
+        return ParameterCounts.learnable(this);
     }
 
     /** The path used by {@link #forward(ParameterStore, GraphBatch, boolean)} and by {@code Block.forward}. */

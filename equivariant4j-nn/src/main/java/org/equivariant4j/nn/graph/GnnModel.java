@@ -1,5 +1,6 @@
 package org.equivariant4j.nn.graph;
 
+import org.equivariant4j.nn.ops.ParameterCounts;
 import static org.equivariant4j.nn.graph.Ops.silu;
 
 import ai.djl.ndarray.NDArray;
@@ -56,7 +57,7 @@ public final class GnnModel extends AbstractBlock {
     }
 
     public long parameterCount() {
-        return Ops.parameterCount(this);
+        return ParameterCounts.learnable(this);
     }
 
     /** Predicted positions [N, 3] from the batch's positions, velocities and edge attributes. */

@@ -17,15 +17,6 @@ final class Ops {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
-    /** Number of scalar parameters of a block, from the parameter shapes (works before initialisation). */
-    static long parameterCount(Block block) {
-        long n = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            n += p.getValue().getShape().size();
-        }
-        return n;
-    }
-
     /** The dtype of the first initialised parameter, or null. */
     static DataType parameterType(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
