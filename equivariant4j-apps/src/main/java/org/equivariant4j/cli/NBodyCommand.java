@@ -68,11 +68,11 @@ final class NBodyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--model must be one of " + NBodyTask.MODELS + " or all, got '" + m + "'");
             }
         }
-        run.applyThreads();
+        int workers = run.applyDataParallelThreads();
         Path out = run.outDir("nbody");
         int nEpochs = epochs != null ? epochs : (paper ? 10_000 : 60);
         int interval = evalInterval != null ? evalInterval : (nEpochs < 20 ? 1 : 5);
-        NBodyTask.Config cfg = new NBodyTask.Config(nEpochs, trainSize, run.seed, 100, 5e-4, 1e-12, interval);
+        NBodyTask.Config cfg = new NBodyTask.Config(nEpochs, trainSize, run.seed, 100, 5e-4, 1e-12, interval, workers);
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
 
@@ -118,6 +118,7 @@ final class NBodyCommand implements Callable<Integer> {
         config.put("weight_decay", cfg.weightDecay());
         config.put("eval_interval", interval);
         config.put("threads", run.threads);
+        config.put("data_parallel_workers", workers);
         config.put("data", data != null ? data.toString() : cache.toString());
         Results results = new Results("nbody", config, runs.stream().map(NBodyTask::toResult).toList());
         Path jsonPath = run.jsonPath("nbody");

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -16,7 +16,9 @@ import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.harmonics.Rotations;
@@ -26,6 +28,7 @@ import org.equivariant4j.nn.graph.GnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.nn.ops.DataParallel;
 import org.equivariant4j.nn.ops.FusedAdam;
 
 /**
@@ -58,10 +61,16 @@ public final class NBodyTask {
      * @param learningRate Adam learning rate
      * @param weightDecay  Adam weight decay
      * @param evalInterval epochs between validation runs
+     * @param workers      threads that share each batch ({@link DataParallel}: every worker runs forward and backward on
+     *                     its slice of the batch); the gradient is the whole batch's either way
      */
     public record Config(int epochs, int trainSize, long seed, int batchSize, double learningRate, double weightDecay,
-            int evalInterval) {
+            int evalInterval, int workers) {
         public Config {
+            if (workers < 1 || workers > batchSize) {
+                throw new IllegalArgumentException("--threads must be between 1 and the batch size " + batchSize + ", got "
+                        + workers);
+            }
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
             }
@@ -116,7 +125,17 @@ public final class NBodyTask {
         }
     }
 
-    private record Batch(NDArray x, NDArray v, NDArray q, NDArray y) {}
+    private record Batch(NDArray x, NDArray v, NDArray q, NDArray y) {
+        int size() {
+            return Math.toIntExact(x.getShape().get(0) / 5);
+        }
+
+        /** Systems [from, to) of this batch. */
+        Batch slice(int from, int to) {
+            String nodes = (from * 5) + ":" + (to * 5);
+            return new Batch(x.get(nodes), v.get(nodes), q.get(nodes), y.get(nodes));
+        }
+    }
 
     /** Fits t in x + t·v by least squares on the training split and evaluates it. */
     public static Run linear(NBodyDataset.Split train, NBodyDataset.Split valid, NBodyDataset.Split test) {
@@ -200,46 +219,59 @@ public final class NBodyTask {
                     trainer.initialize(list.getShapes());
                 }
                 long params = ParameterCounts.learnable(block);
-                List<Double> epochSeconds = new ArrayList<>();
-                List<double[]> curve = new ArrayList<>();
-                double bestValid = Double.POSITIVE_INFINITY;
-                double testAtBest = Double.NaN;
-                int bestEpoch = 0;
-                for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                    int[] order = SampleOrder.shuffled(tr.size(), rng);
-                    long t0 = System.nanoTime();
-                    double lossSum = 0;
-                    for (int s = 0; s < steps; s++) {
-                        try (NDScope scope = new NDScope(); GradientCollector gc = trainer.newGradientCollector()) {
-                            Batch b = tr.batch(m, order, s * cfg.batchSize(), cfg.batchSize());
-                            NDArray pred = trainer.forward(input(name, topology, b)).singletonOrThrow();
-                            NDArray loss = pred.sub(b.y()).square().mean();
-                            gc.backward(loss);
-                            lossSum += loss.getFloat();
+                // slices of the batch for the workers; their graph topologies are made once per slice size
+                Map<Integer, GraphTopology> topologies = new ConcurrentHashMap<>();
+                ParameterStore store = new ParameterStore(m, false);
+                try (DataParallel dataParallel = DataParallel.create(block, cfg.workers())) {
+                    List<Double> epochSeconds = new ArrayList<>();
+                    List<double[]> curve = new ArrayList<>();
+                    double bestValid = Double.POSITIVE_INFINITY;
+                    double testAtBest = Double.NaN;
+                    int bestEpoch = 0;
+                    for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                        int[] order = SampleOrder.shuffled(tr.size(), rng);
+                        long t0 = System.nanoTime();
+                        double lossSum = 0;
+                        for (int s = 0; s < steps; s++) {
+                            try (NDScope scope = new NDScope()) {
+                                Batch b = tr.batch(m, order, s * cfg.batchSize(), cfg.batchSize());
+                                int bs = cfg.batchSize();
+                                int w = cfg.workers();
+                                lossSum += dataParallel.backward(store, (ps, shard) ->
+                                        sliceLoss(block, name, ps, b.slice(shard * bs / w, (shard + 1) * bs / w), bs, topologies));
+                            }
+                            fusedAdam.step(block);
                         }
-                        fusedAdam.step(block);
-                    }
-                    epochSeconds.add((System.nanoTime() - t0) / 1e9);
-                    double trainLoss = lossSum / steps;
-                    String status = String.format(Locale.ROOT, "train %.5f", trainLoss);
-                    if (epoch % cfg.evalInterval() == 0 || epoch == cfg.epochs()) {
-                        double v = evaluate(trainer, name, va, cfg.batchSize());
-                        if (v < bestValid) {
-                            bestValid = v;
-                            bestEpoch = epoch;
-                            testAtBest = evaluate(trainer, name, te, cfg.batchSize());
+                        epochSeconds.add((System.nanoTime() - t0) / 1e9);
+                        double trainLoss = lossSum / steps;
+                        String status = String.format(Locale.ROOT, "train %.5f", trainLoss);
+                        if (epoch % cfg.evalInterval() == 0 || epoch == cfg.epochs()) {
+                            double v = evaluate(trainer, name, va, cfg.batchSize());
+                            if (v < bestValid) {
+                                bestValid = v;
+                                bestEpoch = epoch;
+                                testAtBest = evaluate(trainer, name, te, cfg.batchSize());
+                            }
+                            curve.add(new double[] {epoch, trainLoss, v});
+                            status += String.format(Locale.ROOT, " valid %.5f test@best %.5f", v, testAtBest);
                         }
-                        curve.add(new double[] {epoch, trainLoss, v});
-                        status += String.format(Locale.ROOT, " valid %.5f test@best %.5f", v, testAtBest);
+                        onEpoch.accept(status);
                     }
-                    onEpoch.accept(status);
+                    double eqErr = equivarianceError(trainer, name, te, cfg.batchSize(), cfg.seed());
+                    return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, testAtBest, eqErr,
+                            curve.stream().mapToDouble(c -> c[0]).toArray(), curve.stream().mapToDouble(c -> c[1]).toArray(),
+                            curve.stream().mapToDouble(c -> c[2]).toArray());
                 }
-                double eqErr = equivarianceError(trainer, name, te, cfg.batchSize(), cfg.seed());
-                return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, testAtBest, eqErr,
-                        curve.stream().mapToDouble(c -> c[0]).toArray(), curve.stream().mapToDouble(c -> c[1]).toArray(),
-                        curve.stream().mapToDouble(c -> c[2]).toArray());
             }
         }
+    }
+
+    /** A slice's squared error over all coordinates of its batch: the slices' losses add up to the batch MSE. */
+    private static NDArray sliceLoss(Block block, String name, ParameterStore ps, Batch part, int batchSize,
+            Map<Integer, GraphTopology> topologies) {
+        GraphTopology topology = topologies.computeIfAbsent(part.size(), k -> GraphTopology.fullyConnected(5, k));
+        NDArray pred = block.forward(ps, input(name, topology, part), true).singletonOrThrow();
+        return pred.sub(part.y()).square().sum().div(batchSize * 15.0);
     }
 
     /** MSE over a whole split (every system, the last batch possibly smaller), without gradients. */

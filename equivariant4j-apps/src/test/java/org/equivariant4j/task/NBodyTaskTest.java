@@ -22,7 +22,7 @@ class NBodyTaskTest {
 
     @Test
     void egnnLearnsAndStaysEquivariant() {
-        NBodyTask.Config cfg = new NBodyTask.Config(4, 300, 7, 100, 1e-3, 1e-12, 1);
+        NBodyTask.Config cfg = new NBodyTask.Config(4, 300, 7, 100, 1e-3, 1e-12, 1, 1);
         List<String> statuses = new ArrayList<>();
         NBodyTask.Run run = NBodyTask.train("egnn", data.train(300), data.valid(100), data.test(100), cfg, statuses::add);
         assertEquals(134_020, run.params());
@@ -36,8 +36,25 @@ class NBodyTaskTest {
     }
 
     @Test
+    void dataParallelWorkersTrainLikeOne() {
+        // the same seeded run with 1 and 3 workers: the gradients agree up to float32 rounding, so do the curves
+        for (String model : new String[] {"egnn", "gnn"}) {
+            NBodyTask.Run one = NBodyTask.train(model, data.train(300), data.valid(100), data.test(100),
+                    new NBodyTask.Config(2, 300, 7, 100, 1e-3, 1e-12, 1, 1), s -> { });
+            NBodyTask.Run three = NBodyTask.train(model, data.train(300), data.valid(100), data.test(100),
+                    new NBodyTask.Config(2, 300, 7, 100, 1e-3, 1e-12, 1, 3), s -> { });
+            for (int i = 0; i < 2; i++) {
+                double dt = Math.abs(three.trainCurve()[i] - one.trainCurve()[i]) / one.trainCurve()[i];
+                double dv = Math.abs(three.validCurve()[i] - one.validCurve()[i]) / one.validCurve()[i];
+                assertTrue(dt < 1e-3 && dv < 1e-3, model + " epoch " + (i + 1) + ": train " + one.trainCurve()[i] + " vs "
+                        + three.trainCurve()[i] + ", valid " + one.validCurve()[i] + " vs " + three.validCurve()[i]);
+            }
+        }
+    }
+
+    @Test
     void gnnIsNotEquivariantAndLinearIsFitted() {
-        NBodyTask.Config cfg = new NBodyTask.Config(1, 300, 7, 100, 1e-3, 1e-12, 1);
+        NBodyTask.Config cfg = new NBodyTask.Config(1, 300, 7, 100, 1e-3, 1e-12, 1, 1);
         NBodyTask.Run gnn = NBodyTask.train("gnn", data.train(300), data.valid(100), data.test(100), cfg, s -> { });
         assertTrue(gnn.equivarianceError() > 1e-3, "the GNN baseline is not equivariant: " + gnn.equivarianceError());
         NBodyTask.Run lin = NBodyTask.linear(data.train(300), data.valid(100), data.test(100));
@@ -45,7 +62,9 @@ class NBodyTaskTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> NBodyTask.train("transformer", data.train(300), data.valid(100), data.test(100), cfg, s -> { }));
         assertTrue(e.getMessage().contains("transformer") && e.getMessage().contains("egnn"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new NBodyTask.Config(0, 300, 7, 100, 1e-3, 1e-12, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> new NBodyTask.Config(0, 300, 7, 100, 1e-3, 1e-12, 1, 1));
         assertTrue(e.getMessage().contains("--epochs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new NBodyTask.Config(1, 300, 7, 100, 1e-3, 1e-12, 1, 0));
+        assertTrue(e.getMessage().contains("--threads") && e.getMessage().contains("got 0"), e.getMessage());
     }
 }

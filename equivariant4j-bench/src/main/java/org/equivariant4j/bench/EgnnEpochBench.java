@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -21,6 +22,7 @@ import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.nn.ops.DataParallel;
 import org.equivariant4j.nn.ops.FusedAdam;
 
 /**
@@ -31,12 +33,14 @@ import org.equivariant4j.nn.ops.FusedAdam;
  *
  * <p>Run: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -cp "$(cat
  * equivariant4j-bench/target/classpath.txt):equivariant4j-bench/target/classes"
- * org.equivariant4j.bench.EgnnEpochBench [epochs] [variants]}. The reference PyTorch code needs about 2.4 s per
- * epoch on the same machine class.
+ * org.equivariant4j.bench.EgnnEpochBench [epochs] [variants]}. (The N-body issue quotes 2.4 s per epoch for the
+ * original PyTorch code on this machine class; what was measured here is below.)
  *
- * <p>Measured on the shared 2-core machine (loaded; same process, interleaved, medians of 4–5 epochs): PACKED
- * 1.60 s, FUSED 1.17 s, FUSED-typed+fadam 1.15 s with 2 threads (PACKED/FUSED-typed+fadam = 1.4–2.1 across
- * runs); with 1 thread PACKED 1.34 s, FUSED-typed+fadam 0.89 s (1.50×).
+ * <p>Measured on the 2-core machine (2026-11-28, another process paused; same process, interleaved, medians of
+ * 5 epochs): with 2 threads FUSED-typed+fadam 1.266 s, FUSED-typed+fadam+dp2 0.914 s (1.39×); with 1 thread
+ * FUSED-typed+fadam 1.093 s, FUSED-typed+fadam+dp2 0.987 s (1.11×). The reference formulation in PyTorch on the same
+ * machine (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}): 1.17 s with 1
+ * thread, 1.44 s with 2.
  *
  * <p>On a shared, loaded 2-core machine set {@code OMP_WAIT_POLICY=PASSIVE}: with libgomp's default
  * spinning barriers a 2-thread run can be ten times slower than a 1-thread run (measured).
@@ -90,18 +94,24 @@ public final class EgnnEpochBench {
     }
 
     /** A way of running the model: a path, and whether the input goes through a GraphBatch or the typed N-body call. */
-    record Variant(String name, EgnnModel.Path path, boolean typed, boolean fusedAdam) {
+    record Variant(String name, EgnnModel.Path path, boolean typed, boolean fusedAdam, int workers) {
         static Variant parse(String s) {
             String rest = s;
+            int workers = 0;
+            java.util.regex.Matcher dp = java.util.regex.Pattern.compile("(.*)\\+dp(\\d+)$").matcher(rest);
+            if (dp.matches()) {
+                rest = dp.group(1);
+                workers = Integer.parseInt(dp.group(2));
+            }
             boolean fusedAdam = rest.endsWith("+fadam");
             rest = fusedAdam ? rest.substring(0, rest.length() - 6) : rest;
             boolean typed = rest.endsWith("-typed");
             rest = typed ? rest.substring(0, rest.length() - 6) : rest;
-            return new Variant(s, EgnnModel.Path.valueOf(rest), typed, fusedAdam);
+            return new Variant(s, EgnnModel.Path.valueOf(rest), typed, fusedAdam, workers);
         }
     }
 
-    static Timing epoch(EgnnModel model, ParameterStore ps, Optimizer adam, FusedAdam fusedAdam, Data d,
+    static Timing epoch(EgnnModel model, ParameterStore ps, Optimizer adam, FusedAdam fusedAdam, DataParallel dp, Data d,
             GraphTopology topo, Variant variant, int[] order) {
         Timing t = new Timing();
         long t0 = System.nanoTime();
@@ -111,7 +121,17 @@ public final class EgnnEpochBench {
         for (int s = 0; s < steps; s++) {
             int b = order[s];
             long a0 = System.nanoTime();
-            try (NDScope scope = new NDScope()) {
+            if (dp != null) {
+                int workers = dp.workers();
+                t.loss += dp.backward(ps, (store, shard) -> {
+                    int lo = b * BATCH + shard * BATCH / workers;
+                    int hi = b * BATCH + (shard + 1) * BATCH / workers;
+                    String rows = (lo * BODIES) + ":" + (hi * BODIES);
+                    NDArray out = model.forwardNBody(store, d.x().get(rows).reshape(hi - lo, BODIES, 3),
+                            d.v().get(rows).reshape(hi - lo, BODIES, 3), d.q().get(rows).reshape(hi - lo, BODIES), true);
+                    return out.sub(d.target().get(rows)).square().sum().div(BATCH * BODIES * 3);
+                }) / steps;
+            } else try (NDScope scope = new NDScope()) {
                 String rows = (b * BATCH * BODIES) + ":" + ((b + 1) * BATCH * BODIES);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray out;
@@ -154,6 +174,7 @@ public final class EgnnEpochBench {
         final ParameterStore ps;
         final Optimizer adam;
         final FusedAdam fusedAdam;
+        final DataParallel dataParallel;
         final SplittableRandom r = new SplittableRandom(3);
         final List<Double> times = new ArrayList<>();
         final List<Double> adamTimes = new ArrayList<>();
@@ -167,10 +188,13 @@ public final class EgnnEpochBench {
             ps = new ParameterStore(m, false);
             adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).optWeightDecays(1e-12f).build();
             fusedAdam = FusedAdam.builder().learningRate(Tracker.fixed(5e-4f)).weightDecay(1e-12f).build();
+            dataParallel = variant.workers() > 0 ? DataParallel.create(model, variant.workers()) : null;
         }
 
-        void epoch(Data d, GraphTopology topo, int e) {
-            Timing t = EgnnEpochBench.epoch(model, ps, adam, fusedAdam, d, topo, variant, shuffled(SYSTEMS / BATCH, r));
+        void epoch(Data d, GraphTopology topo, int e, int threads) {
+            // data-parallel workers run single-threaded ops; the others use the configured intra-op threads
+            JniUtils.setNumThreads(dataParallel != null ? 1 : threads);
+            Timing t = EgnnEpochBench.epoch(model, ps, adam, fusedAdam, dataParallel, d, topo, variant, shuffled(SYSTEMS / BATCH, r));
             if (e >= 0) {
                 times.add(t.total);
                 adamTimes.add(t.adam);
@@ -234,8 +258,10 @@ public final class EgnnEpochBench {
     /**
      * Arguments: {@code [epochs] [variant...]}, a variant being a {@link EgnnModel.Path} name, optionally with
      * {@code -typed} (the N-body input without a GraphBatch, {@link EgnnModel#forwardNBody}) and/or
-     * {@code +fadam} (the Adam step as one call, {@link FusedAdam}, instead of DJL's Adam per parameter).
-     * Default: 5 epochs of PACKED, FUSED, FUSED-typed and FUSED-typed+fadam. The variants run interleaved, epoch by epoch, each after one
+     * {@code +fadam} (the Adam step as one call, {@link FusedAdam}, instead of DJL's Adam per parameter), optionally
+     * followed by {@code +dpW} (each batch split over W {@link DataParallel} workers whose ops run on one thread each).
+     * Default: 5 epochs of SCATTER (the reference's edge-list formulation), PACKED, FUSED-typed+fadam and
+     * FUSED-typed+fadam+dp2. The variants run interleaved, epoch by epoch, each after one
      * warm-up epoch, so that load from other processes hits them alike; the first is the baseline of the ratios.
      */
     public static void main(String[] args) {
@@ -245,7 +271,7 @@ public final class EgnnEpochBench {
             variants.add(Variant.parse(args[i]));
         }
         if (variants.isEmpty()) {
-            for (String v : new String[] {"PACKED", "FUSED", "FUSED-typed", "FUSED-typed+fadam"}) {
+            for (String v : new String[] {"SCATTER", "PACKED", "FUSED-typed+fadam", "FUSED-typed+fadam+dp2"}) {
                 variants.add(Variant.parse(v));
             }
         }
@@ -255,22 +281,22 @@ public final class EgnnEpochBench {
             System.out.println("EGNN N-body epoch: 3000 systems x 5 bodies, batch 100, float32, threads="
                     + System.getProperty("ai.djl.pytorch.num_threads", "default"));
             GraphTopology topo = GraphTopology.fullyConnected(BODIES, BATCH);
+            int threads = JniUtils.getNumThreads();
             List<Runner> runners = new ArrayList<>();
             for (Variant v : variants) {
                 runners.add(new Runner(m, v));
             }
             for (int e = -1; e < epochs; e++) {
                 for (Runner r : runners) {
-                    r.epoch(d, topo, e);
+                    r.epoch(d, topo, e, threads);
                 }
             }
             double base = median(runners.get(0).times);
             StringBuilder sb = new StringBuilder("RESULT median s/epoch:");
             for (Runner r : runners) {
                 double med = median(r.times);
-                sb.append(String.format(Locale.ROOT, " %s %.3f (adam %.3f, process CPU %.3f; x%.2f vs %s, x%.2f vs PyTorch 2.4 s);",
-                        r.variant.name(), med, median(r.adamTimes), median(r.cpuTimes), base / med, runners.get(0).variant.name(),
-                        2.4 / med));
+                sb.append(String.format(Locale.ROOT, " %s %.3f (adam %.3f, process CPU %.3f; x%.2f vs %s);",
+                        r.variant.name(), med, median(r.adamTimes), median(r.cpuTimes), base / med, runners.get(0).variant.name()));
             }
             System.out.println(sb);
         }
