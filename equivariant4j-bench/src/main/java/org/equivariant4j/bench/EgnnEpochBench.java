@@ -37,7 +37,9 @@ import org.equivariant4j.nn.ops.FusedAdam;
  * original PyTorch code on this machine class; what was measured here is below.)
  *
  * <p>Measured on the 2-core machine (2026-11-28, another process paused; same process, interleaved, medians of
- * 5 epochs): with 2 threads FUSED-typed+fadam 1.266 s, FUSED-typed+fadam+dp2 0.914 s (1.39×); with 1 thread
+ * 5 epochs): the default variants with 2 threads: SCATTER 1.844 s, PACKED 1.826 s, FUSED-typed+fadam 1.212 s,
+ * FUSED-typed+fadam+dp2 0.962 s (1.92× SCATTER). In another run, with 2 threads FUSED-typed+fadam 1.266 s,
+ * FUSED-typed+fadam+dp2 0.914 s (1.39×); with 1 thread
  * FUSED-typed+fadam 1.093 s, FUSED-typed+fadam+dp2 0.987 s (1.11×). The reference formulation in PyTorch on the same
  * machine (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}): 1.17 s with 1
  * thread, 1.44 s with 2.
