@@ -148,12 +148,19 @@ public final class DataParallel implements AutoCloseable {
      * @param store the parameter store of worker 0 (the caller's, e.g. a trainer's)
      * @return the sum of the shard losses
      * @throws IllegalArgumentException when a shard loss is not a scalar
-     * @throws IllegalStateException when a parameter got a gradient from a replica but none from shard 0
+     * @throws IllegalStateException when a parameter got a gradient from a replica but none from shard 0, or a
+     *     parameter's array was replaced since {@link #create}
      * @throws RuntimeException what a shard threw (the first shard's, if several failed), after every worker has
      *     finished; the block's gradients then hold those of the shards that completed, so zero them before the
      *     next batch (the replicas are reset by the next call)
      */
     public double backward(ParameterStore store, ShardLoss loss) {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i).getArray() != syncArgs[i]) {
+                throw new IllegalStateException("parameter " + parameters.get(i).getName() + " was given a new array (loaded"
+                        + " or replaced?) after this DataParallel was created; create a new one");
+            }
+        }
         if (pool != null) {
             sync.call("broadcast", false, syncArgs);
         }

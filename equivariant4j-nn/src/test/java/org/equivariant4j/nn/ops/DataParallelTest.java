@@ -131,7 +131,7 @@ class DataParallelTest {
     }
 
     @Test
-    void rejectsBadUse() {
+    void rejectsBadUse() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Setup s = Setup.create(m);
             List<NDArray> full = fullBatchGradients(s);
@@ -176,6 +176,13 @@ class DataParallelTest {
                 s.zeroGradients();
                 dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2));
                 assertTrue(relativeDifference(s.gradients(), full) < 1e-12);
+                // loading parameters gives them new arrays: refused, not silently trained on the old ones
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                s.model().saveParameters(new java.io.DataOutputStream(bytes));
+                s.model().loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+                IllegalStateException replaced = assertThrows(IllegalStateException.class,
+                        () -> dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2)));
+                assertTrue(replaced.getMessage().contains("new array"), replaced.getMessage());
             }
         }
     }
