@@ -27,6 +27,7 @@ class NBodyCommandTest {
         Results results = Results.read(out.resolve("results.json"));
         assertEquals("nbody", results.task());
         assertEquals(3, results.models().size());
+        assertEquals(2, ((Number) results.config().get("data_parallel_workers")).intValue(), results.config().toString());
         for (Results.ModelResult m : results.models()) {
             assertTrue(m.metrics().keySet().containsAll(java.util.List.of("test_mse", "valid_mse", "equivariance_error")), m.toString());
         }
@@ -41,5 +42,8 @@ class NBodyCommandTest {
         r = MainTest.run("nbody", "--data", dir.resolve("missing").toString(), "--quiet");
         assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains("missing"), r.err());
+        r = MainTest.run("nbody", "--threads", "0", "--quiet");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("--threads must be >= 1, got 0") && r.err().lines().count() == 1, r.err());
     }
 }
