@@ -27,8 +27,8 @@ public final class Progress implements AutoCloseable {
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
-                .setMaxRenderedLength(140)
-                .setConsumer(new ConsoleProgressBarConsumer(stream))
+                // on a terminal, its width; redirected to a file, wide enough that the losses are not cut off
+                .setConsumer(new ConsoleProgressBarConsumer(stream, System.console() != null ? -1 : 200))
                 .build();
         return new Progress(bar);
     }
