@@ -54,6 +54,14 @@ public final class LineChart {
         return this;
     }
 
+    private double yMin() {
+        return series.values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).min().orElse(1);
+    }
+
+    private double yMax() {
+        return series.values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).max().orElse(1);
+    }
+
     /** Renders the chart (900×540) to a PNG file, creating parent folders. */
     public void writePng(Path path) throws IOException {
         if (series.isEmpty()) {
@@ -62,8 +70,13 @@ public final class LineChart {
         XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
-        chart.getStyler().setYAxisDecimalPattern(logY ? "0.####" : null);
+        if (logY) {
+            // over more than a decade and a half, label the decades only (1E-4, 1E-3, ...): labels at every 1..9 × 10^k
+            // overlap and small values would print as 0
+            boolean wide = yMax() / yMin() > 30;
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(wide);
+            chart.getStyler().setYAxisDecimalPattern(wide ? "0E0" : "0.####");
+        }
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
