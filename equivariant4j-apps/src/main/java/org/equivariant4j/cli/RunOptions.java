@@ -25,10 +25,7 @@ final class RunOptions {
 
     /** Checks --threads and hands it to the PyTorch engine (effective before the engine's first use). */
     void applyThreads() {
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        setEngineThreads(threads);
     }
 
     /**
@@ -38,11 +35,15 @@ final class RunOptions {
      * @return the number of workers
      */
     int applyDataParallelThreads() {
+        setEngineThreads(1);
+        return threads;
+    }
+
+    private void setEngineThreads(int intraOp) {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         }
-        System.setProperty("ai.djl.pytorch.num_threads", "1");
-        return threads;
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
     }
 
     /** --out, or out/&lt;task&gt;. */

@@ -221,6 +221,7 @@ public final class NBodyTask {
                 long params = ParameterCounts.learnable(block);
                 // slices of the batch for the workers; their graph topologies are made once per slice size
                 Map<Integer, GraphTopology> topologies = new ConcurrentHashMap<>();
+                topologies.put(cfg.batchSize(), topology);
                 ParameterStore store = new ParameterStore(m, false);
                 try (DataParallel dataParallel = DataParallel.create(block, cfg.workers())) {
                     List<Double> epochSeconds = new ArrayList<>();
