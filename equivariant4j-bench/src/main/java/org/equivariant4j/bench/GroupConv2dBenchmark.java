@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -20,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.nn.conv.GroupConv2d;
+import org.equivariant4j.nn.ops.Convolution;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +40,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
  * A C8 {@link GroupConv2d} (C = 4 → 4 channels, so 32 → 32 flattened channels, k = 5, padding 2) against a plain
- * {@code Conv2d.conv2d} with the same 32 input and 32 output channels, same input (batch 8, {@code size}×{@code size}),
+ * convolution ({@link Convolution}, the op the group layer runs) with the same 32 input and 32 output channels, same input (batch 8, {@code size}×{@code size}),
  * in the same process: training step (forward + backward, gradients zeroed) and inference (the group layer with its
  * cached expanded kernel). Run {@code main} to get the ratios printed:
  * {@code java -cp ... org.equivariant4j.bench.GroupConv2dBenchmark -f 1 -wi 3 -i 5}.
@@ -68,14 +68,13 @@ public class GroupConv2dBenchmark {
      * cache, as they must) do not force a cache rebuild in the paired timing. */
     private GroupConv2d inferenceLayer;
     private ParameterStore ps;
+    private static final Convolution PLAIN = Convolution.of(Convolution.Spec.conv2d(1, K / 2, 1, 1));
     private NDArray groupInput;
     private NDArray flatInput;
     private NDArray plainWeight;
     private NDArray plainBias;
     private NDArray plainWeightInference;
     private NDArray plainBiasInference;
-    private Shape one;
-    private Shape pad;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -97,8 +96,6 @@ public class GroupConv2dBenchmark {
         // inference baseline: the same weight without gradient tracking (as the group layer's cached kernel)
         plainWeightInference = plainWeight.stopGradient().duplicate();
         plainBiasInference = plainBias.stopGradient().duplicate();
-        one = new Shape(1, 1);
-        pad = new Shape(K / 2, K / 2);
     }
 
     private NDArray gaussian(Shape shape, long seed) {
@@ -130,7 +127,7 @@ public class GroupConv2dBenchmark {
     @Benchmark
     public float plainConvTraining() {
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray y = Conv2d.conv2d(flatInput, plainWeight, plainBias, one, pad, one, 1).singletonOrThrow();
+            NDArray y = PLAIN.apply(flatInput, plainWeight, plainBias);
             gc.backward(y.mean());
             float g = plainWeight.getGradient().getFloat(0, 0, 2, 2);
             JniUtils.zeroGrad((PtNDArray) plainWeight);
@@ -149,8 +146,7 @@ public class GroupConv2dBenchmark {
     @Benchmark
     public float plainConvInference() {
         try (NDScope scope = new NDScope()) {
-            return Conv2d.conv2d(flatInput, plainWeightInference, plainBiasInference, one, pad, one, 1).singletonOrThrow()
-                    .getFloat(0, 0, 0, 0);
+            return PLAIN.apply(flatInput, plainWeightInference, plainBiasInference).getFloat(0, 0, 0, 0);
         }
     }
 

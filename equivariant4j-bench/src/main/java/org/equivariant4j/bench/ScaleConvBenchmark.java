@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.equivariant4j.nn.conv.ScaleGroupConv2d;
+import org.equivariant4j.nn.ops.Convolution;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -91,8 +91,7 @@ public class ScaleConvBenchmark {
     @Benchmark
     public float plainConvPerScale() {
         try (NDScope scope = new NDScope()) {
-            return Conv2d.conv2d(folded, plainWeight, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
-                    .singletonOrThrow().getFloat(0, 0, 0, 0);
+            return Convolution.of(Convolution.Spec.conv2d(1, pad, 1, 1)).apply(folded, plainWeight, null).getFloat(0, 0, 0, 0);
         }
     }
 

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -23,6 +22,7 @@ import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.kernel.KernelTransforms;
 import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
@@ -40,7 +40,7 @@ import org.equivariant4j.nn.ops.Tensors;
  * <h2>Forward</h2>
  * The expanded kernel [C_out·|H|, C_in·|H_in|, k, k] is built from the learnable weight by ONE matMul with the constant
  * transform matrix of {@link KernelTransforms} (a few microseconds against the convolution), then ONE
- * {@code Conv2d.conv2d} runs on the input with the group axis folded into channels ([B, C·|H|, H, W]). One bias per
+ * convolution ({@link Convolution}) runs on the input with the group axis folded into channels ([B, C·|H|, H, W]). One bias per
  * output channel, shared over the |H| axis (a bias per (channel, h) would break equivariance).
  *
  * <h2>Inference cache</h2>
@@ -76,6 +76,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
     final Parameter bias;
     /** The transposed transform matrix [|H_in|·k², |H|·|H_in|·k²] on each device in each dtype. */
     private final DeviceConstants constants;
+    private final Convolution convolution;
     private volatile Cache cache;
 
     /** The expanded kernel and bias for one parameter state. */
@@ -116,6 +117,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
                 .optInitializer(Initializer.ZEROS)
                 .build()) : null;
         this.constants = new DeviceConstants(kind + " constants", this::buildConstants);
+        this.convolution = Convolution.of(Convolution.Spec.conv2d(stride, padding, dilation, 1));
     }
 
     /** The group H. */
@@ -277,12 +279,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
         }
         long batchSize = s.get(0);
         NDArray input = inGroupAxis == 1 ? x : x.reshape(batchSize, (long) inChannels * inGroupAxis, s.get(3), s.get(4));
-        Shape st = new Shape(stride, stride);
-        Shape pad = new Shape(padding, padding);
-        Shape dil = new Shape(dilation, dilation);
-        NDArray y = biasExpanded == null
-                ? Conv2d.conv2d(input, kernel, null, st, pad, dil, 1).singletonOrThrow()
-                : Conv2d.conv2d(input, kernel, biasExpanded, st, pad, dil, 1).singletonOrThrow();
+        NDArray y = convolution.apply(input, kernel, biasExpanded);
         Shape ys = y.getShape();
         return new NDList(y.reshape(batchSize, outChannels, order, ys.get(2), ys.get(3)));
     }

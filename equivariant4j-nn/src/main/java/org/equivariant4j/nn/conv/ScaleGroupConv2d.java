@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import java.util.Locale;
 import java.util.Objects;
 import org.equivariant4j.kernel.ScaleKernelBasis;
+import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.BlockInputs;
 
 /**
@@ -125,8 +125,7 @@ public final class ScaleGroupConv2d extends ScaleConv2d {
         }
         stacked = stacked.reshape(batch, (long) sOut * inChannels * taps, height, width);
         int pad = (k - 1) / 2;
-        NDArray y = Conv2d.conv2d(stacked, kernel, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), sOut)
-                .singletonOrThrow();
+        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, sOut)).apply(stacked, kernel, null);
         return y.reshape(batch, sOut, outChannels, height, width).transpose(0, 2, 1, 3, 4);
     }
 

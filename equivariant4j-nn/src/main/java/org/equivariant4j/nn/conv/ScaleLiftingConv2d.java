@@ -2,9 +2,9 @@ package org.equivariant4j.nn.conv;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import java.util.Locale;
 import org.equivariant4j.kernel.ScaleKernelBasis;
+import org.equivariant4j.nn.ops.Convolution;
 
 /**
  * Lifting correlation from the plane to the scale–translation group: R² → R² ⋊ H, H = {s_i = 2^{i/n}, i = 0 … S−1}.
@@ -60,8 +60,7 @@ public final class ScaleLiftingConv2d extends ScaleConv2d {
                 .transpose(0, 2, 1, 3, 4)
                 .reshape((long) outChannels * s, inChannels, k, k);
         int pad = (k - 1) / 2;
-        NDArray y = Conv2d.conv2d(x, kernel, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
-                .singletonOrThrow();
+        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, 1)).apply(x, kernel, null);
         Shape xs = x.getShape();
         return y.reshape(xs.get(0), outChannels, s, xs.get(2), xs.get(3));
     }
