@@ -1,5 +1,6 @@
 package org.equivariant4j.repr;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.equivariant4j.group.Group;
@@ -18,6 +19,7 @@ import org.equivariant4j.linalg.Matrices;
 public final class Irrep<E extends GroupElement> extends Representation<E> {
     private final int frequency;
     private final IrrepType type;
+    private volatile List<double[][]> endomorphisms;
 
     /**
      * @param group     the group
@@ -53,7 +55,21 @@ public final class Irrep<E extends GroupElement> extends Representation<E> {
      * complex structure for a complex one, plus two more for a quaternionic one. Computed by the intertwiner solver.
      */
     public List<double[][]> endomorphismBasis() {
-        return Intertwiners.basis(this, this);
+        List<double[][]> copies = new ArrayList<>();
+        for (double[][] e : endomorphisms()) {
+            copies.add(Matrices.copy(e));
+        }
+        return copies;
+    }
+
+    /** The endomorphism basis, solved once and kept (callers in this package never modify it). */
+    List<double[][]> endomorphisms() {
+        List<double[][]> e = endomorphisms;
+        if (e == null) {
+            e = List.copyOf(Intertwiners.solve(this, this));
+            endomorphisms = e;
+        }
+        return e;
     }
 
     @Override

@@ -86,7 +86,7 @@ final class IrrepDecomposition {
      */
     private static <E extends GroupElement> int addCopies(
             Representation<E> rho, Irrep<E> psi, int expected, List<Irrep<E>> irreps, List<double[][]> copies) {
-        List<double[][]> hom = Intertwiners.basis(psi, rho);
+        List<double[][]> hom = Intertwiners.solve(psi, rho);
         if (hom.isEmpty()) {
             if (expected > 0) {
                 throw new IllegalStateException("characters say " + psi.name() + " occurs " + expected + " times in " + rho.name()

@@ -175,6 +175,11 @@ public class Representation<E extends GroupElement> {
         return Matrices.copy(decomposition().changeOfBasis());
     }
 
+    /** Q without copying, for this package's read-only use. */
+    double[][] changeOfBasisView() {
+        return decomposition().changeOfBasis();
+    }
+
     /** How many times ψ occurs in ρ. */
     public int multiplicity(Irrep<E> psi) {
         int m = 0;
