@@ -132,6 +132,11 @@ public final class CyclicGroup extends FiniteGroup<CyclicElement> {
         return new SubgroupEmbedding<>(this, so2, g -> new SO2Element(g.angle()), name() + " < SO(2)");
     }
 
+    /** The embedding C_N &lt; O(2) as rotations. */
+    public SubgroupEmbedding<CyclicElement, O2Element> embeddingInO2(O2 o2) {
+        return new SubgroupEmbedding<>(this, o2, g -> new O2Element(0, g.angle()), name() + " < O(2)");
+    }
+
     /** The embedding C_M &lt; C_N for M dividing N: r^k ↦ r^{kN/M}. */
     public SubgroupEmbedding<CyclicElement, CyclicElement> embeddingIn(CyclicGroup larger) {
         if (larger.n % n != 0) {

@@ -145,9 +145,22 @@ public final class DihedralGroup extends FiniteGroup<DihedralElement> {
         return Representation.of(this, "standard", 2, this::standardAction);
     }
 
-    /** The embedding D_N &lt; O(2): r^k f^j ↦ r_{2πk/N} f^j. */
+    /** The embedding D_N &lt; O(2): r^k f^j ↦ r_{2πk/N} f^j (f mirrors about the vertical axis, x ↦ −x). */
     public SubgroupEmbedding<DihedralElement, O2Element> embeddingInO2(O2 o2) {
         return new SubgroupEmbedding<>(this, o2, g -> new O2Element(g.flip(), g.angle()), name() + " < O(2)");
+    }
+
+    /**
+     * The embedding of D_N in O(2) whose reflection f is the mirror about the line through the origin at angle
+     * {@code axis} (π/2: the vertical axis, as {@link #embeddingInO2(O2)}): r^k f^j ↦ r_{2πk/N + j(2·axis + π)} f^j, the
+     * standard embedding conjugated by the rotation by axis − π/2.
+     */
+    public SubgroupEmbedding<DihedralElement, O2Element> embeddingInO2(O2 o2, double axis) {
+        if (!Double.isFinite(axis)) {
+            throw new IllegalArgumentException("the reflection axis must be a finite angle, got " + axis);
+        }
+        return new SubgroupEmbedding<>(this, o2, g -> new O2Element(g.flip(), g.angle() + g.flip() * (2 * axis + Math.PI)),
+                name() + " < O(2), reflection axis at " + axis + " rad");
     }
 
     /** The rotation subgroup C_N &lt; D_N. */
