@@ -163,6 +163,15 @@ public final class DihedralGroup extends FiniteGroup<DihedralElement> {
                 name() + " < O(2), reflection axis at " + axis + " rad");
     }
 
+    /** The embedding D_M &lt; D_N for M dividing N: r^k f^j ↦ r^{kN/M} f^j (the same reflection f). */
+    public SubgroupEmbedding<DihedralElement, DihedralElement> embeddingIn(DihedralGroup larger) {
+        if (larger.n % n != 0) {
+            throw new IllegalArgumentException("D" + n + " is a subgroup of D" + larger.n + " only if " + n + " divides " + larger.n);
+        }
+        int step = larger.n / n;
+        return new SubgroupEmbedding<>(this, larger, g -> larger.element(g.flip(), g.power() * step), name() + " < " + larger.name());
+    }
+
     /** The rotation subgroup C_N &lt; D_N. */
     public SubgroupEmbedding<CyclicElement, DihedralElement> rotationSubgroup(CyclicGroup cn) {
         if (cn.rotations() != n) {

@@ -14,22 +14,47 @@ public interface FrequencyCutoff {
      * min(2r, 2 if r = R else 2r − (r + 1) mod 2). For k = 3, 5, 7, 9 the largest frequencies are 2, 2, 3, 6.
      */
     static FrequencyCutoff defaults(int kernelSize) {
-        int outer = kernelSize / 2;
-        return r -> {
-            if (r == 0) {
-                return 0;
-            }
-            double inner = r == outer ? 2 : 2 * r - (r + 1) % 2;
-            return Math.min(2 * r, inner);
-        };
+        return new Defaults(kernelSize);
     }
 
     /** cutoff(r) = factor·r (escnn's float argument). */
     static FrequencyCutoff proportional(double factor) {
-        if (!(factor >= 0) || !Double.isFinite(factor)) {
-            throw new IllegalArgumentException("a frequency cut-off factor must be finite and >= 0, got " + factor);
+        return new Proportional(factor);
+    }
+
+    /**
+     * escnn's default cut-off for a k×k kernel (a value: equal for equal k).
+     *
+     * @param kernelSize k
+     */
+    record Defaults(int kernelSize) implements FrequencyCutoff {
+        @Override
+        public double maxFrequency(double r) {
+            if (r == 0) {
+                return 0;
+            }
+            int outer = kernelSize / 2;
+            double inner = r == outer ? 2 : 2 * r - (r + 1) % 2;
+            return Math.min(2 * r, inner);
         }
-        return r -> factor * r;
+    }
+
+    /**
+     * cutoff(r) = factor·r (a value: equal for equal factors).
+     *
+     * @param factor the proportionality factor, finite and ≥ 0
+     */
+    record Proportional(double factor) implements FrequencyCutoff {
+        public Proportional {
+            if (!(factor >= 0) || !Double.isFinite(factor)) {
+                throw new IllegalArgumentException("a frequency cut-off factor must be finite and >= 0, got " + factor);
+            }
+        }
+
+        @Override
+        public double maxFrequency(double r) {
+            return factor * r;
+        }
     }
 
     /** The largest integer frequency kept on any of the rings. */

@@ -72,7 +72,6 @@ public final class KernelTransforms {
     public static double defaultMaskRadius(int kernelSize) {
         return kernelSize / 2.0;
     }
-    private static final double ON_GRID = 1e-9;
 
     private final String groupName;
     private final int k;
@@ -96,7 +95,7 @@ public final class KernelTransforms {
         this.gridPreserving = new boolean[order];
         boolean allGrid = true;
         for (int h = 0; h < order; h++) {
-            gridPreserving[h] = isSignedPermutation(actions.get(h));
+            gridPreserving[h] = GridResampling.isSignedPermutation(actions.get(h));
             allGrid &= gridPreserving[h];
         }
         this.masked = explicitRadius != null || !allGrid;
@@ -120,7 +119,7 @@ public final class KernelTransforms {
         this.activePixels = active;
         List<SparseMatrix> list = new ArrayList<>(order);
         for (int h = 0; h < order; h++) {
-            list.add(sampling(actions.get(h), gridPreserving[h]));
+            list.add(sampling(actions.get(h)));
         }
         this.spatial = List.copyOf(list);
         this.product = new int[order][order];
@@ -180,116 +179,12 @@ public final class KernelTransforms {
         return list;
     }
 
-    private static boolean isSignedPermutation(double[][] m) {
-        for (double[] row : m) {
-            for (double v : row) {
-                if (Math.abs(v) > ON_GRID && Math.abs(Math.abs(v) - 1) > ON_GRID) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** M·S(h)·M: row p (output pixel) samples the masked kernel at A(h)⁻¹ x_p = A(h)ᵀ x_p. */
-    private SparseMatrix sampling(double[][] a, boolean exact) {
-        int n = k * k;
-        double c = (k - 1) / 2.0;
-        SparseMatrix.Builder builder = new SparseMatrix.Builder(n, n);
-        double[] row = new double[n];
-        for (int p = 0; p < n; p++) {
-            if (!mask[p]) {
-                continue;
-            }
-            double x = p % k - c;
-            double y = c - p / k;
-            // h⁻¹x with h⁻¹ = Aᵀ (orthogonal)
-            double u = a[0][0] * x + a[1][0] * y;
-            double v = a[0][1] * x + a[1][1] * y;
-            double col = u + c;
-            double rowPos = c - v;
-            java.util.Arrays.fill(row, 0.0);
-            long ri = Math.round(rowPos);
-            long ci = Math.round(col);
-            if (exact || (Math.abs(rowPos - ri) < ON_GRID && Math.abs(col - ci) < ON_GRID)) {
-                if (ri >= 0 && ri < k && ci >= 0 && ci < k) {
-                    row[(int) (ri * k + ci)] = 1.0;
-                }
-            } else {
-                interpolate(rowPos, col, row);
-            }
-            for (int q = 0; q < n; q++) {
-                if (row[q] != 0.0 && mask[q] && Math.abs(row[q]) > 1e-14) {
-                    builder.add(p, q, row[q]);
-                }
-            }
-        }
-        return builder.build();
-    }
-
-    private void interpolate(double r, double c, double[] out) {
-        switch (interpolation) {
-            case BILINEAR -> {
-                int r0 = (int) Math.floor(r);
-                int c0 = (int) Math.floor(c);
-                double fr = r - r0;
-                double fc = c - c0;
-                accumulate(out, r0, c0, (1 - fr) * (1 - fc));
-                accumulate(out, r0, c0 + 1, (1 - fr) * fc);
-                accumulate(out, r0 + 1, c0, fr * (1 - fc));
-                accumulate(out, r0 + 1, c0 + 1, fr * fc);
-            }
-            case BICUBIC -> {
-                int r0 = (int) Math.floor(r);
-                int c0 = (int) Math.floor(c);
-                for (int i = r0 - 1; i <= r0 + 2; i++) {
-                    double wr = keys(r - i);
-                    for (int j = c0 - 1; j <= c0 + 2; j++) {
-                        accumulate(out, i, j, wr * keys(c - j));
-                    }
-                }
-            }
-            case SINC -> {
-                for (int i = 0; i < k; i++) {
-                    double wr = dirichlet(r - i);
-                    for (int j = 0; j < k; j++) {
-                        accumulate(out, i, j, wr * dirichlet(c - j));
-                    }
-                }
-            }
-            default -> throw new IllegalStateException("unknown interpolation " + interpolation);
-        }
-    }
-
-    private void accumulate(double[] out, int r, int c, double w) {
-        if (r >= 0 && r < k && c >= 0 && c < k) {
-            out[r * k + c] += w;
-        }
-    }
-
-    /** Keys' cubic convolution kernel with a = −1/2. */
-    static double keys(double t) {
-        double s = Math.abs(t);
-        if (s < 1) {
-            return (1.5 * s - 2.5) * s * s + 1;
-        }
-        if (s < 2) {
-            return ((-0.5 * s + 2.5) * s - 4) * s + 2;
-        }
-        return 0;
-    }
-
-    /** The periodic sinc of period k: the trigonometric interpolation kernel on k samples. */
-    double dirichlet(double t) {
-        double s = Math.sin(Math.PI * t / k);
-        if (Math.abs(s) < 1e-12) {
-            // t ≡ 0 (mod k): the limit is ±1 (for even k the sign alternates with the period)
-            long m = Math.round(t / k);
-            return k % 2 == 1 || m % 2 == 0 ? 1.0 : -1.0;
-        }
-        return k % 2 == 1
-                ? Math.sin(Math.PI * t) / (k * s)
-                : Math.sin(Math.PI * t) * Math.cos(Math.PI * t / k) / (k * s);
+    /**
+     * M·S(h)·M: row p (output pixel) samples the masked kernel at A(h)⁻¹ x_p = A(h)ᵀ x_p ({@link GridResampling}; an
+     * exact element is an exact permutation whatever the interpolation).
+     */
+    private SparseMatrix sampling(double[][] a) {
+        return GridResampling.matrix(k, k, a, interpolation).masked(mask);
     }
 
     /** The group's name. */

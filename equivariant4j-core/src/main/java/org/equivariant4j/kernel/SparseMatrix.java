@@ -91,6 +91,25 @@ public final class SparseMatrix {
         return d;
     }
 
+    /** M·A·M with the 0/1 diagonal M of {@code keep}: rows and columns outside it removed (kept as zeros). */
+    public SparseMatrix masked(boolean[] keep) {
+        if (keep.length != rows || rows != cols) {
+            throw new IllegalArgumentException("a mask of length " + keep.length + " for a " + rows + "×" + cols + " matrix");
+        }
+        Builder b = new Builder(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            if (!keep[i]) {
+                continue;
+            }
+            for (int p = rowStart[i]; p < rowStart[i + 1]; p++) {
+                if (keep[columns[p]]) {
+                    b.add(i, columns[p], values[p]);
+                }
+            }
+        }
+        return b.build();
+    }
+
     /** Aᵀ. */
     public SparseMatrix transpose() {
         Builder b = new Builder(cols, rows);

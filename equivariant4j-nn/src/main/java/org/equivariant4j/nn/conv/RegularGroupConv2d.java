@@ -5,7 +5,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -17,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.kernel.KernelInterpolation;
@@ -24,6 +24,7 @@ import org.equivariant4j.kernel.KernelTransforms;
 import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.DeviceConstants;
+import org.equivariant4j.nn.ops.InferenceCache;
 import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
 
@@ -44,12 +45,10 @@ import org.equivariant4j.nn.ops.Tensors;
  * output channel, shared over the |H| axis (a bias per (channel, h) would break equivariance).
  *
  * <h2>Inference cache</h2>
- * With {@code training = false} the expanded kernel (and bias) is cached per block and reused while the parameter
- * arrays are the same objects with the same contents: it is recomputed when a parameter array is replaced (loading,
- * {@code Parameter.setArray}), after any training-mode forward (the optimizer then updates in place), when a cheap
- * fingerprint (a 64-bit hash of the raw bytes, one copy of the parameters to the JVM per call: ~25 µs for a C8 4→4
- * k = 5 layer, small against the convolution) of the arrays changes, on another device or dtype, or after
- * {@link #invalidateCache()}. The cache is never saved; the saved parameters are the same in both modes.
+ * With {@code training = false} the expanded kernel (and bias) is kept in an {@link InferenceCache} and reused while the
+ * parameter arrays are the same objects with the same contents (compared on the engine, nothing copied to the JVM);
+ * it is recomputed after a training-mode forward, when a parameter array is replaced or edited, on another device or
+ * dtype, or after {@link #invalidateCache()}. The cache is never saved; the saved parameters are the same in both modes.
  *
  * <h2>Equivariance</h2>
  * Exact (float round-off) for the elements that map the pixel grid to itself (multiples of 90°, flips) on inputs whose
@@ -77,11 +76,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
     /** The transposed transform matrix [|H_in|·k², |H|·|H_in|·k²] on each device in each dtype. */
     private final DeviceConstants constants;
     private final Convolution convolution;
-    private volatile Cache cache;
-
-    /** The expanded kernel and bias for one parameter state. */
-    private record Cache(NDArray weightRef, NDArray biasRef, long[] fingerprint, NDManager manager, NDArray kernel,
-            NDArray bias) {}
+    private final InferenceCache cache;
 
     RegularGroupConv2d(Builder<?> b, int inGroupAxis, String kind) {
         super(VERSION);
@@ -118,6 +113,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
                 .build()) : null;
         this.constants = new DeviceConstants(kind + " constants", this::buildConstants);
         this.convolution = Convolution.of(Convolution.Spec.conv2d(stride, padding, dilation, 1));
+        this.cache = new InferenceCache(kind + " inference cache");
     }
 
     /** The group H. */
@@ -187,11 +183,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
 
     /** Drops the cached inference kernel (call after editing parameter arrays in place between inference calls). */
     public void invalidateCache() {
-        Cache c = cache;
-        cache = null;
-        if (c != null) {
-            c.manager().close();
-        }
+        cache.invalidate();
     }
 
     abstract String kind();
@@ -273,70 +265,22 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
             kernel = expand(w, c, batch);
             biasExpanded = b == null ? null : expandBias(b, batch);
         } else {
-            Cache cached = cachedKernel(w, b);
-            kernel = cached.kernel();
-            biasExpanded = cached.bias();
+            NDList cached = cache.get(b == null ? List.of(w) : List.of(w, b), m -> {
+                DeviceConstants.Copy c = constants.get(device, w.getDataType(), w.getManager());
+                NDList l = new NDList(expand(w, c, m));
+                if (b != null) {
+                    l.add(expandBias(b, m));
+                }
+                return l;
+            });
+            kernel = cached.get(0);
+            biasExpanded = b == null ? null : cached.get(1);
         }
         long batchSize = s.get(0);
         NDArray input = inGroupAxis == 1 ? x : x.reshape(batchSize, (long) inChannels * inGroupAxis, s.get(3), s.get(4));
         NDArray y = convolution.apply(input, kernel, biasExpanded);
         Shape ys = y.getShape();
         return new NDList(y.reshape(batchSize, outChannels, order, ys.get(2), ys.get(3)));
-    }
-
-    private Cache cachedKernel(NDArray w, NDArray b) {
-        Cache c = cache;
-        if (c != null && c.weightRef() == w && c.biasRef() == b && c.manager().isOpen()
-                && c.kernel().getDevice().equals(w.getDevice()) && c.kernel().getDataType() == w.getDataType()
-                && Arrays.equals(c.fingerprint(), fingerprint(w, b))) {
-            return c;
-        }
-        synchronized (this) {
-            c = cache;
-            long[] fp = fingerprint(w, b);
-            if (c != null && c.weightRef() == w && c.biasRef() == b && c.manager().isOpen()
-                    && c.kernel().getDevice().equals(w.getDevice()) && c.kernel().getDataType() == w.getDataType()
-                    && Arrays.equals(c.fingerprint(), fp)) {
-                return c;
-            }
-            invalidateCache();
-            DeviceConstants.Copy k = constants.get(w.getDevice(), w.getDataType(), w.getManager());
-            NDManager m = k.manager().newSubManager();
-            m.setName(kind() + " inference cache");
-            NDArray kernel;
-            NDArray be = null;
-            try (NDManager tmp = m.newSubManager()) {
-                kernel = expand(w, k, tmp).stopGradient().duplicate();
-                kernel.attach(m);
-                NDScope.unregister(kernel);
-                if (b != null) {
-                    be = expandBias(b, tmp).stopGradient();
-                    be.attach(m);
-                    NDScope.unregister(be);
-                }
-            }
-            c = new Cache(w, b, fp, m, kernel, be);
-            cache = c;
-            return c;
-        }
-    }
-
-    /** A 64-bit hash of the raw bytes of the parameter arrays: one copy to the JVM each, exact change detection. */
-    private static long[] fingerprint(NDArray w, NDArray b) {
-        return b == null ? new long[] {hash(w)} : new long[] {hash(w), hash(b)};
-    }
-
-    private static long hash(NDArray a) {
-        java.nio.ByteBuffer buf = a.toByteBuffer();
-        long h = 0x9E3779B97F4A7C15L;
-        while (buf.remaining() >= 8) {
-            h = (h ^ buf.getLong()) * 0x100000001B3L;
-            h ^= h >>> 29;
-        }
-        while (buf.hasRemaining()) {
-            h = (h ^ buf.get()) * 0x100000001B3L;
-        }
-        return h;
     }
 
     @Override

@@ -17,6 +17,9 @@ import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.linalg.Matrices;
+import org.equivariant4j.nn.field.EquivariantBlock;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.field.GeometricTensor;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.repr.Representation;
 
@@ -90,6 +93,15 @@ public final class Equivariance {
         };
     }
 
+    /**
+     * The action on arrays typed by a field type: (g·f)(x) = ρ(g) f(g⁻¹x) on [batch, C, height, width] (exact for
+     * elements mapping the pixel grid to itself, interpolated otherwise), or ρ(g) on the channels of [batch, C].
+     */
+    public static Action<GroupElement> onFields(FieldType type) {
+        Objects.requireNonNull(type, "type");
+        return (g, x) -> GeometricTensor.of(x, type).transform(g).tensor();
+    }
+
     /** The trivial action g·x = x (for invariant outputs). */
     public static <E extends GroupElement> Action<E> invariant() {
         return (g, x) -> x;
@@ -159,6 +171,21 @@ public final class Equivariance {
             NDArray input = Tensors.fromFlat(sub, x, new Shape(8, in.dimension()), dataType);
             return check(block, in, out, elements, input);
         }
+    }
+
+    /**
+     * Checks a typed block on an input of its input type: over the elements that map the pixel grid to itself for a
+     * planar GSpace (exact symmetries), or over all elements of a finite group / 16 random elements of a continuous one
+     * (seeded) without a base space. Inference mode.
+     */
+    public static Report check(EquivariantBlock block, NDArray input) {
+        FieldType in = block.inType();
+        FieldType out = block.outType();
+        List<GroupElement> elements = in.gspace().dimension() == 0 ? in.gspace().testElements(16, 0x5eed)
+                : in.gspace().gridElements();
+        ParameterStore ps = new ParameterStore(input.getManager(), false);
+        return check(x -> block.forward(ps, new NDList(x), false).singletonOrThrow(), onFields(in), onFields(out), elements,
+                input);
     }
 
     /** All elements of a finite group, or {@code count} Haar-random elements of a continuous one. */

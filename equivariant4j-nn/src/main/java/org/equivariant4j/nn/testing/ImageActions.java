@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
+import org.equivariant4j.kernel.GridResampling;
+import org.equivariant4j.kernel.KernelInterpolation;
+import org.equivariant4j.nn.field.PlanarTransform;
 
 /**
  * Exact actions of grid-preserving planar group elements (multiples of 90°, the flip x ↦ −x, their products) on images
@@ -18,22 +21,12 @@ public final class ImageActions {
 
     /** Counter-clockwise rotation by {@code quarterTurns}·90° of the last two axes (negative: clockwise). */
     public static NDArray rot90(NDArray x, int quarterTurns) {
-        int rank = x.getShape().dimension();
-        if (rank < 2) {
-            throw new IllegalArgumentException("rot90 needs at least 2 axes, got shape " + x.getShape());
-        }
-        int q = Math.floorMod(quarterTurns, 4);
-        NDArray y = x;
-        for (int t = 0; t < q; t++) {
-            // out[i][j] = in[j][W−1−i]: transpose, then reverse the rows
-            y = y.swapAxes(rank - 2, rank - 1).flip(rank - 2);
-        }
-        return q == 0 ? x.duplicate() : y;
+        return PlanarTransform.rot90(x, quarterTurns);
     }
 
     /** The mirror x ↦ −x (columns reversed) on the last axis. */
     public static NDArray flipX(NDArray x) {
-        return x.flip(x.getShape().dimension() - 1);
+        return PlanarTransform.flipX(x);
     }
 
     /** L_g on the last two (spatial) axes for an element whose 2×2 matrix R(qπ/2)·F^j is a signed permutation. */
@@ -42,19 +35,11 @@ public final class ImageActions {
         if (a.length != 2) {
             throw new IllegalArgumentException(group.name() + " does not act on the plane");
         }
-        double det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
-        int flip = det < 0 ? 1 : 0;
-        // A = R·F^flip with F = diag(−1, 1), so R = A·F^flip
-        double c = flip == 1 ? -a[0][0] : a[0][0];
-        double s = flip == 1 ? -a[1][0] : a[1][0];
-        double angle = Math.atan2(s, c);
-        long q = Math.round(angle / (Math.PI / 2));
-        if (Math.abs(angle - q * Math.PI / 2) > 1e-9) {
-            throw new IllegalArgumentException(g + " (rotation by " + Math.toDegrees(angle) + "°) does not map the pixel grid"
-                    + " to itself; exact image actions exist only for multiples of 90° and flips");
+        if (!GridResampling.isSignedPermutation(a)) {
+            throw new IllegalArgumentException(g + " does not map the pixel grid to itself; exact image actions exist only"
+                    + " for multiples of 90° and flips");
         }
-        NDArray y = flip == 1 ? flipX(x) : x;
-        return rot90(y, (int) q);
+        return PlanarTransform.apply(a, x, KernelInterpolation.BILINEAR);
     }
 
     /** The action on images [..., height, width] (spatial only), e.g. the input of a lifting layer. */

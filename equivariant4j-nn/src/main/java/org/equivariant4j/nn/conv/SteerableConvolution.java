@@ -1,0 +1,441 @@
+package org.equivariant4j.nn.conv;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.equivariant4j.kernel.BasisAttributes;
+import org.equivariant4j.kernel.FrequencyCutoff;
+import org.equivariant4j.kernel.GaussianRadialProfile;
+import org.equivariant4j.kernel.SampledKernelBasis;
+import org.equivariant4j.nn.field.EquivariantBlock;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.field.GSpace;
+import org.equivariant4j.nn.ops.BasisExpansion;
+import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.Convolution;
+import org.equivariant4j.nn.ops.InferenceCache;
+import org.equivariant4j.nn.ops.Initializers;
+import org.equivariant4j.repr.Representation;
+
+/**
+ * What the steerable convolutions ({@link R2Conv}, {@link R2ConvTransposed}) share: a kernel κ: R^d → R^{C_out×C_in}
+ * with κ(gx) = ρ_out(g) κ(x) ρ_in(g)⁻¹, expanded from learned coefficients in the GSpace's steerable basis
+ * ({@link BasisExpansion}), then one convolution ({@link Convolution}).
+ *
+ * <h2>Parameters</h2>
+ * "weights": one coefficient per basis element and field pair ({@link #numCoefficients()}); "bias" (optional): one per
+ * invariant direction of each output field, so only fields containing the trivial irrep get a bias (a bias elsewhere
+ * would break equivariance). Bases, bias directions and index arrays are constants rebuilt from the configuration and
+ * never saved; the saved parameters are the same in training and inference.
+ *
+ * <h2>Initialisation</h2>
+ * Coefficients are N(0, σ_b²) with σ_b per output field type such that, for inputs with i.i.d. unit-variance channels,
+ * the expected squared output averaged over each output field's channels equals the gain (default 1: the variance is
+ * preserved); see {@link BasisExpansion#coefficientStd}. Bias starts at zero.
+ *
+ * <h2>Inference</h2>
+ * With {@code training = false} the expanded kernel and bias are cached ({@link InferenceCache}) and recomputed only when
+ * the parameters change, so inference costs one convolution.
+ */
+public abstract sealed class SteerableConvolution extends AbstractBlock implements EquivariantBlock
+        permits R2Conv, R2ConvTransposed {
+    private static final byte VERSION = 1;
+
+    final FieldType inType;
+    final FieldType outType;
+    final int kernelSize;
+    final int stride;
+    final int padding;
+    final int dilation;
+    final GSpace.KernelSpec kernelSpec;
+    final BasisExpansion expansion;
+    final Convolution convolution;
+    final Parameter weights;
+    final Parameter bias;
+    private final InferenceCache cache;
+
+    SteerableConvolution(Builder<?> b, Convolution.Spec spec) {
+        super(VERSION);
+        this.inType = b.inType;
+        this.outType = b.outType;
+        this.kernelSize = b.kernelSize;
+        this.stride = b.stride;
+        this.padding = b.padding;
+        this.dilation = b.dilation;
+        GaussianRadialProfile rings = b.rings != null ? b.rings : GaussianRadialProfile.defaults(b.kernelSize, b.dilation);
+        FrequencyCutoff cutoff = b.cutoff != null ? b.cutoff : FrequencyCutoff.defaults(b.kernelSize);
+        this.kernelSpec = new GSpace.KernelSpec(b.kernelSize, b.dilation, rings, cutoff, b.filter);
+        GSpace gspace = inType.gspace();
+        List<Representation<?>> ins = inType.distinctRepresentations();
+        List<Representation<?>> outs = outType.distinctRepresentations();
+        BasisExpansion.BlockBases bases = (o, i) -> gspace.kernelBasis(ins.get(i), outs.get(o), kernelSpec);
+        List<double[][]> invariants = new ArrayList<>();
+        for (Representation<?> r : outs) {
+            invariants.add(b.bias ? gspace.invariantVectors(r) : new double[0][]);
+        }
+        int points = (int) Math.pow(kernelSize, gspace.dimension());
+        this.expansion = BasisExpansion.withBias(inType.types(), outType.types(), bases, points, invariants);
+        if (expansion.numCoefficients() == 0) {
+            throw new IllegalArgumentException(kind() + ": no equivariant kernel of size " + kernelSize + " exists from " + inType
+                    + " to " + outType + " (their irreps meet no harmonic the " + kernelSize + "x" + kernelSize
+                    + " rings allow; try a larger kernel or other field types)");
+        }
+        this.convolution = Convolution.of(spec);
+        this.weights = addParameter(Parameter.builder()
+                .setName("weights")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(expansion.numCoefficients()))
+                .optInitializer(Initializers.gaussian(b.seed, expansion.coefficientStd(b.gain)))
+                .build());
+        this.bias = expansion.numBiasCoefficients() == 0 ? null : addParameter(Parameter.builder()
+                .setName("bias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(expansion.numBiasCoefficients()))
+                .optInitializer(Initializer.ZEROS)
+                .build());
+        this.cache = new InferenceCache(kind() + " inference cache");
+    }
+
+    abstract String kind();
+
+    /** [C_out, C_in, k…] expanded kernel → the weight layout of the convolution op. */
+    abstract NDArray toConvolutionWeight(NDArray kernel);
+
+    @Override
+    public FieldType inType() {
+        return inType;
+    }
+
+    @Override
+    public FieldType outType() {
+        return outType;
+    }
+
+    /** k. */
+    public int kernelSize() {
+        return kernelSize;
+    }
+
+    /** Stride. */
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each side. */
+    public int padding() {
+        return padding;
+    }
+
+    /** Dilation. */
+    public int dilation() {
+        return dilation;
+    }
+
+    /** The basis settings (grid, rings, cut-off, filter). */
+    public GSpace.KernelSpec kernelSpec() {
+        return kernelSpec;
+    }
+
+    /** The number of learned kernel coefficients. */
+    public int numCoefficients() {
+        return expansion.numCoefficients();
+    }
+
+    /** The number of learned bias coefficients (0 without a bias). */
+    public int numBiasCoefficients() {
+        return bias == null ? 0 : expansion.numBiasCoefficients();
+    }
+
+    /** Whether the layer has a bias. */
+    public boolean hasBias() {
+        return bias != null;
+    }
+
+    /** The coefficient parameter. */
+    public Parameter weights() {
+        return weights;
+    }
+
+    /** The bias coefficients, or null. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** The sampled basis between an input and an output representation of this layer (null when empty). */
+    public SampledKernelBasis basis(Representation<?> in, Representation<?> out) {
+        return inType.gspace().kernelBasis(in, out, kernelSpec);
+    }
+
+    /** Drops the cached inference kernel. */
+    public void invalidateCache() {
+        cache.invalidate();
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        expansion.rebuildConstants(manager, weights.getArray().getDataType());
+        cache.invalidate();
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        getOutputShapes(inputShapes);
+    }
+
+    /** The expanded kernel [C_out, C_in, k…] (differentiable in the coefficients), attached to {@code target}. */
+    NDArray expandKernel(NDArray w, NDManager target) {
+        NDArray k = expansion.expand(w, target);
+        long[] shape = new long[2 + inType.gspace().dimension()];
+        shape[0] = outType.size();
+        shape[1] = inType.size();
+        Arrays.fill(shape, 2, shape.length, kernelSize);
+        return k.reshape(new Shape(shape));
+    }
+
+    /** The current expanded kernel [C_out, C_in, k…] (a new array on {@code manager}, no gradient). */
+    public NDArray expandedKernel(NDManager manager) {
+        NDArray w = requireInitialized();
+        return expandKernel(w, manager).stopGradient();
+    }
+
+    /** The current expanded bias [C_out] (zeros without a bias), a new array on {@code manager}. */
+    public NDArray expandedBias(NDManager manager) {
+        NDArray w = requireInitialized();
+        if (bias == null) {
+            return manager.zeros(new Shape(outType.size()), w.getDataType(), w.getDevice());
+        }
+        return expansion.expandBias(bias.getArray(), manager).stopGradient();
+    }
+
+    private NDArray requireInitialized() {
+        if (!weights.isInitialized()) {
+            throw new IllegalStateException(this + " is not initialized: call initialize(manager, dataType, inputShape) or load"
+                    + " parameters first");
+        }
+        return weights.getArray();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = BlockInputs.single(this, inputs);
+        checkInput(x.getShape());
+        NDArray w = ps.getValue(weights, x.getDevice(), training);
+        BlockInputs.requireParameterDataType(this, x, w);
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        NDArray kernel;
+        NDArray expandedBias;
+        if (training) {
+            cache.invalidate();
+            NDManager batch = x.getManager();
+            kernel = toConvolutionWeight(expandKernel(w, batch));
+            expandedBias = b == null ? null : expansion.expandBias(b, batch);
+        } else {
+            NDList cached = cache.get(b == null ? List.of(w) : List.of(w, b), m -> {
+                NDList l = new NDList(toConvolutionWeight(expandKernel(w, m)));
+                if (b != null) {
+                    l.add(expansion.expandBias(b, m));
+                }
+                return l;
+            });
+            kernel = cached.get(0);
+            expandedBias = b == null ? null : cached.get(1);
+        }
+        return new NDList(convolution.apply(x, kernel, expandedBias));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = BlockInputs.singleShape(this, inputShapes);
+        checkInput(s);
+        return new Shape[] {convolution.outputShape(s, convolutionWeightShape())};
+    }
+
+    abstract Shape convolutionWeightShape();
+
+    void checkInput(Shape s) {
+        int rank = 2 + inType.gspace().dimension();
+        if (s.dimension() != rank || s.get(1) != inType.size()) {
+            throw new IllegalArgumentException(this + " expects an input of shape (batch, " + inType.size() + ", "
+                    + (rank == 4 ? "height, width" : "depth, height, width") + ") for the type " + inType + ", got " + s);
+        }
+    }
+
+    /** A {@link PlainConvolution} with the current expanded kernel and bias (copies). */
+    @Override
+    public Block export() {
+        NDArray w = requireInitialized();
+        PlainConvolution plain = new PlainConvolution(convolution.spec(), inType.size(), outType.size(), kernelSize, bias != null);
+        NDManager m = w.getManager();
+        Shape in = new Shape(1, inType.size(), kernelSize, kernelSize);
+        plain.initialize(m, w.getDataType(), in);
+        try (NDManager tmp = m.newSubManager()) {
+            plain.weight().getArray().set(new NDIndex(":"), toConvolutionWeight(expandedKernel(tmp)));
+            if (bias != null) {
+                plain.bias().getArray().set(new NDIndex(":"), expandedBias(tmp));
+            }
+        }
+        return plain;
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        super.saveMetadata(os);
+        for (int v : config()) {
+            os.writeInt(v);
+        }
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        super.loadMetadata(loadVersion, is);
+        int[] mine = config();
+        int[] saved = new int[mine.length];
+        for (int i = 0; i < saved.length; i++) {
+            saved[i] = is.readInt();
+        }
+        if (!Arrays.equals(saved, mine)) {
+            throw new MalformedModelException(kind() + " parameters were saved for (C_in, C_out, k, coefficients, bias) = "
+                    + Arrays.toString(saved) + " but this block is " + Arrays.toString(mine) + " (" + this + ")");
+        }
+        cache.invalidate();
+    }
+
+    private int[] config() {
+        return new int[] {inType.size(), outType.size(), kernelSize, expansion.numCoefficients(), numBiasCoefficients()};
+    }
+
+    @Override
+    public String toString() {
+        return kind() + "(" + inType + " -> " + outType + ", k = " + kernelSize + ", stride " + stride + ", padding " + padding
+                + ", dilation " + dilation + ", " + expansion.numCoefficients() + " coefficients)";
+    }
+
+    /**
+     * Options shared by the steerable convolutions; defaults are escnn's.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        final FieldType inType;
+        final FieldType outType;
+        int kernelSize = 3;
+        int padding;
+        int stride = 1;
+        int dilation = 1;
+        boolean bias = true;
+        GaussianRadialProfile rings;
+        FrequencyCutoff cutoff;
+        Predicate<BasisAttributes> filter;
+        double gain = 1.0;
+        Long seed;
+
+        Builder(FieldType inType, FieldType outType, String kind) {
+            this.inType = Objects.requireNonNull(inType, "inType");
+            this.outType = Objects.requireNonNull(outType, "outType");
+            if (!inType.gspace().equals(outType.gspace())) {
+                throw new IllegalArgumentException(kind + " needs input and output types of the same GSpace, got " + inType
+                        + " and " + outType);
+            }
+            if (inType.gspace().dimension() != 2) {
+                throw new IllegalArgumentException(kind + " convolves on the plane; the GSpace of " + inType + " has a "
+                        + inType.gspace().dimension() + "-dimensional base space");
+            }
+        }
+
+        abstract B self();
+
+        /** k (default 3). */
+        public B kernelSize(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("the kernel size must be >= 1, got " + k);
+            }
+            this.kernelSize = k;
+            return self();
+        }
+
+        /** Zero padding on each side (default 0). */
+        public B padding(int p) {
+            if (p < 0) {
+                throw new IllegalArgumentException("padding must be >= 0, got " + p);
+            }
+            this.padding = p;
+            return self();
+        }
+
+        /** Stride (default 1). */
+        public B stride(int s) {
+            if (s < 1) {
+                throw new IllegalArgumentException("stride must be >= 1, got " + s);
+            }
+            this.stride = s;
+            return self();
+        }
+
+        /** Dilation (default 1). */
+        public B dilation(int d) {
+            if (d < 1) {
+                throw new IllegalArgumentException("dilation must be >= 1, got " + d);
+            }
+            this.dilation = d;
+            return self();
+        }
+
+        /** Whether to learn a bias on the invariant directions of the output fields (default true). */
+        public B optBias(boolean bias) {
+            this.bias = bias;
+            return self();
+        }
+
+        /** The radial rings (default: escnn's for the kernel size and dilation). */
+        public B rings(GaussianRadialProfile rings) {
+            this.rings = Objects.requireNonNull(rings, "rings");
+            return self();
+        }
+
+        /** The frequency cut-off per ring (default: escnn's for the kernel size). */
+        public B frequencyCutoff(FrequencyCutoff cutoff) {
+            this.cutoff = Objects.requireNonNull(cutoff, "cutoff");
+            return self();
+        }
+
+        /** Keeps only basis elements the filter accepts (in addition to the cut-off). */
+        public B basisFilter(Predicate<BasisAttributes> filter) {
+            this.filter = Objects.requireNonNull(filter, "filter");
+            return self();
+        }
+
+        /** The initialisation gain (default 1: variance-preserving; 2 for He initialisation before a ReLU). */
+        public B initGain(double gain) {
+            if (!(gain > 0) || !Double.isFinite(gain)) {
+                throw new IllegalArgumentException("the initialisation gain must be finite and > 0, got " + gain);
+            }
+            this.gain = gain;
+            return self();
+        }
+
+        /** Draw the initial coefficients from a Java generator with this seed instead of the engine's generator. */
+        public B optSeed(long seed) {
+            this.seed = seed;
+            return self();
+        }
+    }
+}
