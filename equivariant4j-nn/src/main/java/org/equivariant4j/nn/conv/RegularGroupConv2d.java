@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -21,6 +23,11 @@ import java.util.Objects;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.kernel.KernelTransforms;
+import org.equivariant4j.nn.field.EquivariantBlock;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.field.GSpace;
+import org.equivariant4j.nn.field.GSpaces;
+import org.equivariant4j.nn.field.GeometricTensor;
 import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.DeviceConstants;
@@ -50,12 +57,18 @@ import org.equivariant4j.nn.ops.Tensors;
  * it is recomputed after a training-mode forward, when a parameter array is replaced or edited, on another device or
  * dtype, or after {@link #invalidateCache()}. The cache is never saved; the saved parameters are the same in both modes.
  *
+ * <h2>Typed use</h2>
+ * As an {@link EquivariantBlock} the layer maps {@link GeometricTensor}s of the GSpace of H ({@link GSpaces#of}):
+ * C_in trivial fields (lifting) or C_in regular fields → C_out regular fields, laid out [batch, C·|H|, height, width]
+ * (field c, element h at channel c·|H| + h); {@link #apply} reshapes to and from the group axis.
+ *
  * <h2>Equivariance</h2>
  * Exact (float round-off) for the elements that map the pixel grid to itself (multiples of 90°, flips) on inputs whose
  * spatial centre is kept by the layer: stride 1, or (H + 2·padding − dilation·(k−1) − 1) divisible by the stride (same
  * for W). Other elements are approximate (interpolated kernels, see {@link KernelTransforms}).
  */
-public abstract sealed class RegularGroupConv2d extends AbstractBlock permits LiftingConv2d, GroupConv2d {
+public abstract sealed class RegularGroupConv2d extends AbstractBlock implements EquivariantBlock
+        permits LiftingConv2d, GroupConv2d {
     private static final byte VERSION = 1;
 
     final FiniteGroup<?> group;
@@ -119,6 +132,46 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock permits Li
     /** The group H. */
     public FiniteGroup<?> group() {
         return group;
+    }
+
+    @Override
+    public FieldType inType() {
+        GSpace space = GSpaces.of(group);
+        return FieldType.of(space, inChannels, inGroupAxis == 1 ? space.trivialRepr() : space.regularRepr());
+    }
+
+    @Override
+    public FieldType outType() {
+        GSpace space = GSpaces.of(group);
+        return FieldType.of(space, outChannels, space.regularRepr());
+    }
+
+    /** The typed forward pass: [batch, C_in·|H_in|, H, W] → [batch, C_out·|H|, H', W'] (see the class doc). */
+    @Override
+    public GeometricTensor apply(ParameterStore parameterStore, GeometricTensor x, boolean training) {
+        x.requireType(inType(), this);
+        Shape s = x.shape();
+        NDArray in = inGroupAxis == 1 ? x.tensor() : x.tensor().reshape(s.get(0), inChannels, inGroupAxis, s.get(2), s.get(3));
+        NDArray y = forward(parameterStore, new NDList(in), training).singletonOrThrow();
+        Shape ys = y.getShape();
+        return GeometricTensor.of(y.reshape(ys.get(0), (long) outChannels * order, ys.get(3), ys.get(4)), outType());
+    }
+
+    /** A {@link PlainConvolution} on the typed layout [batch, C_in·|H_in|, H, W] with the current expanded kernel. */
+    @Override
+    public Block export() {
+        NDArray w = requireInitialized();
+        PlainConvolution plain = new PlainConvolution(convolution.spec(), inChannels * inGroupAxis, outChannels * order,
+                kernelSize, bias != null);
+        NDManager m = w.getManager();
+        plain.initialize(m, w.getDataType(), new Shape(1, (long) inChannels * inGroupAxis, kernelSize, kernelSize));
+        try (NDManager tmp = m.newSubManager()) {
+            plain.weight().getArray().set(new NDIndex(":"), expandedKernel(tmp));
+            if (bias != null) {
+                plain.bias().getArray().set(new NDIndex(":"), expandBias(bias.getArray(), tmp));
+            }
+        }
+        return plain;
     }
 
     /** C_in, the number of input channels (each a function on R², or on R² × H for the group convolution). */

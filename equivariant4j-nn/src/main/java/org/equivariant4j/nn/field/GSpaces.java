@@ -83,6 +83,20 @@ public final class GSpaces {
         return new GSpace("trivial", c1, c1.embeddingInO2(Groups.o2()), GSpace.DEFAULT_MAX_FREQUENCY, Double.NaN);
     }
 
+    /**
+     * The GSpace whose fibre group is this finite planar group with its standard action: C_N → {@link #rot2dOnR2(int)},
+     * D_N → {@link #flipRot2dOnR2(int)} (the reflection x ↦ −x). Regular G-convolutions type their feature maps with it.
+     */
+    public static GSpace of(org.equivariant4j.group.FiniteGroup<?> group) {
+        if (group instanceof CyclicGroup cn) {
+            return rot2dOnR2(cn.rotations());
+        }
+        if (group instanceof DihedralGroup dn) {
+            return flipRot2dOnR2(dn.rotations());
+        }
+        throw new IllegalArgumentException("no planar GSpace for " + group.name() + ": expected C_N or D_N");
+    }
+
     /** Any compact group without a base space: the feature spaces of linear layers (escnn's {@code no_base_space}). */
     public static GSpace noBaseSpace(org.equivariant4j.group.Group<?> group) {
         return new GSpace(group, GSpace.DEFAULT_MAX_FREQUENCY);

@@ -184,7 +184,7 @@ public final class Equivariance {
         List<GroupElement> elements = in.gspace().dimension() == 0 ? in.gspace().testElements(16, 0x5eed)
                 : in.gspace().gridElements();
         ParameterStore ps = new ParameterStore(input.getManager(), false);
-        return check(x -> block.forward(ps, new NDList(x), false).singletonOrThrow(), onFields(in), onFields(out), elements,
+        return check(x -> block.apply(ps, GeometricTensor.of(x, in), false).tensor(), onFields(in), onFields(out), elements,
                 input);
     }
 

@@ -36,6 +36,7 @@ import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.nn.TestSupport;
+import org.equivariant4j.nn.field.GeometricTensor;
 import org.equivariant4j.nn.norm.GroupBatchNorm;
 import org.equivariant4j.nn.pool.GlobalInvariantPooling;
 import org.equivariant4j.nn.pool.GroupSpatialPool2d;
@@ -123,6 +124,31 @@ class RegularGroupConvTest {
         assertEquals(8, groupCase(Groups.dihedral(4), 5, 2, new Shape(1, 3, 8, 17, 17), 13).elementsChecked());
         groupCase(Groups.dihedral(4), 4, 1, new Shape(1, 2, 8, 17, 17), 14); // even kernel
         groupCase(Groups.dihedral(1), 3, 1, new Shape(1, 2, 2, 9, 9), 15);
+    }
+
+    /** As typed blocks: [batch, C·|H|, H, W] regular fields of the group's GSpace, checked like every R2Conv. */
+    @Test
+    void typedRegularConvolutionsAreEquivariantAndExportToPlainConvolutions() {
+        for (FiniteGroup<?> g : List.of(Groups.cyclic(4), Groups.dihedral(4), Groups.cyclic(8))) {
+            LiftingConv2d lift = LiftingConv2d.builder(g, 2, 3).kernelSize(5).padding(2).optSeed(21).build();
+            GroupConv2d conv = GroupConv2d.builder(g, 3, 2).kernelSize(3).padding(1).optSeed(22).build();
+            assertEquals(lift.outType(), conv.inType());
+            try (NDManager m = manager.newSubManager()) {
+                lift.initialize(m, DataType.FLOAT32, new Shape(2, 2, 13, 13));
+                conv.initialize(m, DataType.FLOAT32, new Shape(2, 3, g.order(), 13, 13));
+                randomizeBias(lift, m, 23);
+                randomizeBias(conv, m, 24);
+                NDArray x = TestSupport.gaussian(m, new Shape(2, 2, 13, 13), DataType.FLOAT32, 25);
+                assertTrue(Equivariance.check(lift, x).passes(TOL), g + " typed lifting");
+                NDArray h = TestSupport.gaussian(m, new Shape(2, 3 * g.order(), 13, 13), DataType.FLOAT32, 26);
+                Equivariance.Report r = Equivariance.check(conv, h);
+                assertTrue(r.passes(TOL), g + " typed group conv: " + r);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray typed = conv.apply(ps, GeometricTensor.of(h, conv.inType()), false).tensor();
+                NDArray exported = conv.export().forward(ps, new NDList(h), false).singletonOrThrow();
+                assertTrue(typed.sub(exported).abs().max().getFloat() < 1e-5, "export gives the same outputs");
+            }
+        }
     }
 
     @Test
