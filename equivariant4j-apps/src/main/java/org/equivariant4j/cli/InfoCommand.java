@@ -4,10 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.equivariant4j.data.AtomicFiles;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
@@ -178,14 +176,6 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private static void writeJson(Path path, Report report) {
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            mapper().writeValue(path.toFile(), report);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write JSON to " + path + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(path, tmp -> mapper().writeValue(tmp.toFile(), report));
     }
 }

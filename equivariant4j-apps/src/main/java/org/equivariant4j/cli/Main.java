@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Group-equivariant deep learning on the JVM (DJL, PyTorch engine).",
-        subcommands = {InfoCommand.class, NBodyCommand.class, RotMnistCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, BasisCommand.class, NBodyCommand.class, RotMnistCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

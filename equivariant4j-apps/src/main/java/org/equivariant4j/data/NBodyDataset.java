@@ -380,7 +380,7 @@ public final class NBodyDataset {
     }
 
     private static void writeProperties(Path file, Properties p) {
-        Npy.writeAtomically(file, tmp -> {
+        AtomicFiles.write(file, tmp -> {
             StringWriter sw = new StringWriter();
             p.store(sw, "equivariant4j charged N-body dataset");
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -537,7 +536,7 @@ public final class Npy {
     public static void write(Path file, NpyArray array) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
-        writeAtomically(file, tmp -> {
+        AtomicFiles.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(headerBytes(array.dtype(), array.shape)));
@@ -545,44 +544,6 @@ public final class Npy {
                 ch.force(true);
             }
         });
-    }
-
-    /** Writes the contents of a file, given the path to write them to. */
-    @FunctionalInterface
-    interface FileContents {
-        void writeTo(Path tmp) throws IOException;
-    }
-
-    /**
-     * Writes a file atomically: {@code contents} go to a temporary file in the target's directory (created if missing),
-     * which is then moved over the target ({@link StandardCopyOption#ATOMIC_MOVE}, replacing an existing file). On
-     * failure the temporary file is deleted and an {@link UncheckedIOException} names the target.
-     */
-    static void writeAtomically(Path file, FileContents contents) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            contents.writeTo(tmp);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " does not support atomic moves", e);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
     }
 
     /** The header numpy writes for this dtype and shape (magic, version, length, padded dict). */

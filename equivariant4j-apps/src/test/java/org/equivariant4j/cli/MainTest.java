@@ -130,7 +130,7 @@ class MainTest {
         Result badJson = run("info", "--json", "/proc/no/such/dir/x.json");
         assertEquals(1, badJson.exitCode());
         assertEquals(1, badJson.err().strip().lines().count(), badJson.err());
-        assertTrue(badJson.err().contains("cannot write JSON to /proc/no/such/dir/x.json"), badJson.err());
+        assertTrue(badJson.err().contains("cannot write /proc/no/such/dir/x.json"), badJson.err());
     }
 
     @Test

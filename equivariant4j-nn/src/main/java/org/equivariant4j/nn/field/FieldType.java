@@ -291,6 +291,6 @@ public final class FieldType {
             first = false;
             i = j;
         }
-        return b.append(" (").append(size).append(" channels)]").toString();
+        return b.append(" (").append(size).append(size == 1 ? " channel)]" : " channels)]").toString();
     }
 }
