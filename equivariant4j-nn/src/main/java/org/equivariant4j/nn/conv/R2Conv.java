@@ -15,7 +15,9 @@ import org.equivariant4j.nn.ops.Convolution;
  * (g·f)(x) = ρ(g) f(g⁻¹x) exactly (float round-off) for elements that map the pixel grid to itself — multiples of 90°
  * and the reflections about the axes and diagonals — on inputs whose centre the layer keeps (stride 1, or
  * (H + 2·padding − dilation·(k−1) − 1) divisible by the stride). Other rotations are approximate: the kernel is sampled
- * on pixels and the input is a pixel image; the error falls as the kernel grows and the input gets smoother.
+ * on pixels and the input is a pixel image. Measured on smooth inputs (relative L2 on the central disc, R2ConvTest): about
+ * 1% for k = 3 and 0.4-0.5% for k = 5 to 9 at C8's 45°; ring by ring the error falls with the radius (0.44% at radius 1,
+ * 0.21% at radius 3 of an 11×11 kernel), except for the outermost ring, which the square grid cuts (1.4%).
  *
  * <p>Input [batch, C_in, H, W], output [batch, C_out, H', W'] with H' = ⌊(H + 2p − δ(k−1) − 1)/s⌋ + 1. A 1×1 kernel is
  * the equivariant linear map of each pixel's fields.
