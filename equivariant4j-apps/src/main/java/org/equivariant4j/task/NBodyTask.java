@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.equivariant4j.data.NBodyDataset;
-import org.equivariant4j.harmonics.Rotations;
+import org.equivariant4j.group.Rotations;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.graph.GnnModel;

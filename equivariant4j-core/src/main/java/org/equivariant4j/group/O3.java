@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
-import org.equivariant4j.harmonics.Quaternion;
+import org.equivariant4j.group.Quaternion;
 import org.equivariant4j.harmonics.WignerD;
 import org.equivariant4j.repr.ClebschGordan;
 import org.equivariant4j.repr.ClosedFormClebschGordan;

@@ -1,7 +1,7 @@
 package org.equivariant4j.group;
 
 import java.util.Objects;
-import org.equivariant4j.harmonics.Quaternion;
+import org.equivariant4j.group.Quaternion;
 
 /**
  * An element of O(3): a rotation R followed (or preceded: inversion is central) by the inversion x ↦ −x when

@@ -3,7 +3,7 @@ package org.equivariant4j.group;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.equivariant4j.harmonics.Quaternion;
+import org.equivariant4j.group.Quaternion;
 import org.equivariant4j.harmonics.WignerD;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.linalg.SymmetricEigen;

@@ -1,7 +1,7 @@
 package org.equivariant4j.group;
 
 import java.util.Objects;
-import org.equivariant4j.harmonics.Quaternion;
+import org.equivariant4j.group.Quaternion;
 
 /**
  * A rotation of R³, stored as a unit quaternion q (q and −q are the same rotation; {@link SO3#isClose} knows).

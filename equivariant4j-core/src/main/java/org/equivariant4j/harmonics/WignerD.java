@@ -1,5 +1,8 @@
 package org.equivariant4j.harmonics;
 
+import org.equivariant4j.group.EulerAngles;
+import org.equivariant4j.group.Quaternion;
+
 /**
  * Real Wigner D matrices in e3nn's basis: D^l(R)·Y^l(x) = Y^l(R·x) for the {@link SphericalHarmonics},
  * D^l(R₁R₂) = D^l(R₁)·D^l(R₂), D^l(R)ᵀ = D^l(R⁻¹), and D¹(R) = R.

@@ -1,5 +1,7 @@
 package org.equivariant4j.kernel;
 
+import org.equivariant4j.linalg.SparseMatrix;
+
 /**
  * Resampling a function on an H×W pixel grid under a linear map of the plane: the sparse matrix S with
  * (S f)(x_p) = f(A⁻¹ x_p) for every pixel p, so that S applies (L_A f)(x) = f(A⁻¹x) to the image f.

@@ -1,5 +1,6 @@
 package org.equivariant4j.kernel;
 
+import org.equivariant4j.linalg.SparseMatrix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,7 @@ package org.equivariant4j.group;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.equivariant4j.harmonics.EulerAngles;
+import org.equivariant4j.group.EulerAngles;
 
 /**
  * Exact quadratures of the normalised Haar measure for band-limited functions, used to check orthogonality:

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.equivariant4j.harmonics.Quaternion;
+import org.equivariant4j.group.Quaternion;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.repr.Irrep;
 import org.equivariant4j.repr.Representation;

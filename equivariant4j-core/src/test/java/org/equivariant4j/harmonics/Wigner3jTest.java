@@ -1,5 +1,6 @@
 package org.equivariant4j.harmonics;
 
+import org.equivariant4j.group.Rotations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package org.equivariant4j.harmonics;
 
+import org.equivariant4j.linalg.Matrices;
+import org.equivariant4j.group.EulerAngles;
+import org.equivariant4j.group.Quaternion;
+import org.equivariant4j.group.Rotations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,7 +109,7 @@ class WignerDTest {
     void homomorphismOrthogonalityAndInverse() {
         RandomGenerator rng = new SplittableRandom(3);
         double[][] r1 = Rotations.randomMatrix(rng), r2 = Rotations.randomMatrix(rng);
-        double[][] r12 = Rotations.multiply(r1, r2);
+        double[][] r12 = Matrices.multiply(r1, r2);
         double[][] r1inv = Linalg.transpose(r1);
         EulerAngles a1 = EulerAngles.fromMatrix(r1);
         for (int l = 0; l <= LMAX; l++) {

@@ -1,5 +1,6 @@
 package org.equivariant4j.kernel;
 
+import org.equivariant4j.linalg.SparseMatrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.kernel.GridResampling;
 import org.equivariant4j.kernel.KernelInterpolation;
-import org.equivariant4j.kernel.SparseMatrix;
+import org.equivariant4j.linalg.SparseMatrix;
 import org.equivariant4j.nn.ops.Tensors;
 
 /**

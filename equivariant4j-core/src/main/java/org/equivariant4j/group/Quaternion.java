@@ -1,4 +1,4 @@
-package org.equivariant4j.harmonics;
+package org.equivariant4j.group;
 
 /**
  * A quaternion q = w + x·i + y·j + z·k, scalar first, with the Hamilton product (i² = j² = k² = ijk = −1).

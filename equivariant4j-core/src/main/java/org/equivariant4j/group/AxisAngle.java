@@ -1,4 +1,4 @@
-package org.equivariant4j.harmonics;
+package org.equivariant4j.group;
 
 /**
  * A rotation by {@code angle} (right-handed, radians) about the unit axis (x, y, z).

@@ -1,4 +1,4 @@
-package org.equivariant4j.harmonics;
+package org.equivariant4j.group;
 
 import java.util.random.RandomGenerator;
 
@@ -130,16 +130,5 @@ public final class Rotations {
     public static double[] anglesToXyz(double alpha, double beta) {
         double sb = Math.sin(beta);
         return new double[] {sb * Math.sin(alpha), Math.cos(beta), sb * Math.cos(alpha)};
-    }
-
-    /** Matrix product a·b of two 3×3 matrices. */
-    static double[][] multiply(double[][] a, double[][] b) {
-        double[][] c = new double[3][3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                c[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j];
-            }
-        }
-        return c;
     }
 }

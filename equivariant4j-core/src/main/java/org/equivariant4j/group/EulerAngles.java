@@ -1,4 +1,6 @@
-package org.equivariant4j.harmonics;
+package org.equivariant4j.group;
+
+import org.equivariant4j.linalg.Matrices;
 
 /**
  * Euler angles in e3nn's Y–X–Y convention: R = Ry(α)·Rx(β)·Ry(γ), i.e. γ about y first, then β
@@ -16,7 +18,7 @@ public record EulerAngles(double alpha, double beta, double gamma) {
 
     /** Ry(α)·Rx(β)·Ry(γ). */
     public double[][] toMatrix() {
-        return Rotations.multiply(Rotations.multiply(Rotations.matrixY(alpha), Rotations.matrixX(beta)),
+        return Matrices.multiply(Matrices.multiply(Rotations.matrixY(alpha), Rotations.matrixX(beta)),
                 Rotations.matrixY(gamma));
     }
 

@@ -1,4 +1,4 @@
-package org.equivariant4j.kernel;
+package org.equivariant4j.linalg;
 
 import java.util.Arrays;
 
@@ -248,7 +248,8 @@ public final class SparseMatrix {
     }
 
     /** Row-by-row builder: entries must be added in row order, columns increasing within a row; zeros are skipped. */
-    static final class Builder {
+    /** Builds a matrix from entries given in row order with increasing columns (zeros skipped). */
+    public static final class Builder {
         private final int rows;
         private final int cols;
         private final int[] rowStart;
@@ -258,7 +259,8 @@ public final class SparseMatrix {
         private int currentRow;
         private int lastCol = -1;
 
-        Builder(int rows, int cols) {
+        /** An empty rows×cols matrix. */
+        public Builder(int rows, int cols) {
             if (rows < 0 || cols < 0) {
                 throw new IllegalArgumentException("negative shape " + rows + "×" + cols);
             }
@@ -267,7 +269,8 @@ public final class SparseMatrix {
             this.rowStart = new int[rows + 1];
         }
 
-        void add(int i, int j, double v) {
+        /** Adds entry (i, j); entries must come in row order with increasing columns. */
+        public void add(int i, int j, double v) {
             if (i < currentRow || i >= rows || j < 0 || j >= cols || (i == currentRow && j <= lastCol)) {
                 throw new IllegalStateException("entries must come in row order with increasing columns; got (" + i + ", " + j + ")");
             }
@@ -288,7 +291,8 @@ public final class SparseMatrix {
             lastCol = j;
         }
 
-        SparseMatrix build() {
+        /** The matrix. */
+        public SparseMatrix build() {
             while (currentRow < rows) {
                 rowStart[++currentRow] = size;
             }
