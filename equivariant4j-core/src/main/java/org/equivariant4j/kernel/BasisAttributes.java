@@ -16,4 +16,13 @@ package org.equivariant4j.kernel;
  * @param indexInPair       index of the element among those of its (ψ_in, ψ_out, ring, frequency) space
  */
 public record BasisAttributes(int ring, double radius, int frequency, String inIrrep, int inIrrepPosition, String outIrrep,
-        int outIrrepPosition, int outIrrepDimension, int indexInPair) {}
+        int outIrrepPosition, int outIrrepDimension, int indexInPair) {
+
+    /**
+     * The attributes of element {@code index} of a basis that is not built from irreps (a regular G-CNN's transformed
+     * pixels, a scale basis): no ring, frequency or irreps; the whole output counts as one block of {@code outSize}.
+     */
+    public static BasisAttributes plain(int index, int outSize) {
+        return new BasisAttributes(0, 0, 0, "-", 0, "-", 0, outSize, index);
+    }
+}

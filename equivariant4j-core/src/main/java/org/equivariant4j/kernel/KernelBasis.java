@@ -7,8 +7,12 @@ import java.util.List;
  * channels, or, for d = 0, of a linear map), sampled at any points.
  *
  * <p>The main implementation is the steerable basis ({@link SteerableKernelBasis}): kernels satisfying
- * κ(gx) = ρ_out(g) κ(x) ρ_in(g)⁻¹. Layers never use the continuous functions directly: they sample a basis once on
- * their grid ({@link SampledKernelBasis}) and expand learned coefficients into weights.
+ * κ(gx) = ρ_out(g) κ(x) ρ_in(g)⁻¹; linear maps use the intertwiners ({@link IntertwinerKernelBasis}). Layers never use
+ * the continuous functions directly: they sample a basis once on their grid ({@link SampledKernelBasis}) and expand
+ * learned coefficients into weights with the one basis expansion of the nn module. The bases that exist only on a grid
+ * — the transformed pixels of regular G-CNNs ({@link KernelTransforms#liftingBasis()}, {@link KernelTransforms#groupBasis()})
+ * and the dilated scale bases ({@link ScaleKernelBasis}) — are sampled bases from the start
+ * ({@link SampledKernelBasis#ofValues}) and go through the same expansion.
  *
  * <p>Implementations are immutable and thread-safe.
  */

@@ -53,14 +53,14 @@ import org.equivariant4j.group.GroupElement;
  *
  * <h2>Layouts for one contraction</h2>
  * <ul>
- *   <li>Lifting kernels: {@link #liftingMatrix()} is the [|H|·k², k²] matrix whose block h is T(h); the layer uses
- *       its transpose [k², |H|·k²] (row-major, {@link #liftingTransposedRowMajor()}) so that
- *       W[C_out·C_in, k²] · Lᵀ gives all |H| transformed kernels in one matMul.</li>
+ *   <li>Lifting kernels: {@link #liftingMatrix()} is the [|H|·k², k²] matrix whose block h is T(h); its transpose
+ *       is the layer's kernel basis ({@link #liftingBasis()}), so that W[C_out·C_in, k²] · Lᵀ gives all |H|
+ *       transformed kernels in one matMul of the library's basis expansion.</li>
  *   <li>Group kernels κ(x, h'): (L_g κ)(x, h') = κ(g⁻¹x, g⁻¹h'). {@link #groupMatrix()} is the
  *       [|H|·|H|·k², |H|·k²] matrix with rows (g, h', x) and columns (h'', y), entry T(g)[x][y] when h'' = g⁻¹h'
  *       (a permutation of the |H| axis combined with the spatial matrix); block g is the representation
- *       U(g) = P(g) ⊗ T(g) of H on kernels over R² × H. {@link #groupTransposedRowMajor()} gives its transpose
- *       [|H|·k², |H|·|H|·k²], so W[C_out·C_in, |H|·k²] · Gᵀ is one matMul. Dense, because the product is cheap
+ *       U(g) = P(g) ⊗ T(g) of H on kernels over R² × H. Its transpose [|H|·k², |H|·|H|·k²] is the layer's kernel
+ *       basis ({@link #groupBasis()}), so W[C_out·C_in, |H|·k²] · Gᵀ is one matMul. Dense, because the product is cheap
  *       compared with the convolution (C_out·C_in·|H|³·k⁴ multiply-adds against B·C_out·C_in·|H|²·k²·H·W) and
  *       one BLAS call beats a gather plus a matMul at these sizes; its size is |H|³·k⁴ values (320 000 for C8,
  *       k = 5).</li>
@@ -310,14 +310,21 @@ public final class KernelTransforms {
         return b.build();
     }
 
-    /** {@link #liftingMatrix()}ᵀ as a dense row-major [k², |H|·k²] array (the layout the lifting layer multiplies by). */
-    public double[] liftingTransposedRowMajor() {
-        return liftingMatrix().transpose().toDenseRowMajor();
+    /**
+     * The lifting layer's kernel basis: element y (a pixel of the free k×k kernel) is, for output element h, the
+     * transformed pixel T(h)e_y; values [k²][|H|][1][k²] ({@link #liftingMatrix()}ᵀ), so that the free kernel's
+     * weights are its coefficients.
+     */
+    public SampledKernelBasis liftingBasis() {
+        return SampledKernelBasis.ofValues(order, 1, k * k, liftingMatrix().transpose().toDenseRowMajor());
     }
 
-    /** {@link #groupMatrix()}ᵀ as a dense row-major [|H|·k², |H|·|H|·k²] array (the group layer's layout). */
-    public double[] groupTransposedRowMajor() {
-        return groupMatrix().transpose().toDenseRowMajor();
+    /**
+     * The group layer's kernel basis: element (h'', y) of the free kernel on R² × H is, for output element g and input
+     * element h', entry ((g, h', x), (h'', y)) of {@link #groupMatrix()}; values [|H|·k²][|H|][|H|][k²].
+     */
+    public SampledKernelBasis groupBasis() {
+        return SampledKernelBasis.ofValues(order, order, k * k, groupMatrix().transpose().toDenseRowMajor());
     }
 
     /** L_h κ for a k×k kernel array given row-major (k² values), the element of index h. */

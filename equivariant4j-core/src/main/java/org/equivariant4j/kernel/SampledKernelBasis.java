@@ -61,6 +61,26 @@ public final class SampledKernelBasis {
         return new SampledKernelBasis(o, i, p, java.util.Arrays.copyOf(values, n * block), kept);
     }
 
+    /**
+     * A basis given by its sampled values as they are (no normalisation, nothing dropped), for bases that are defined on
+     * the grid itself, such as the transformed pixels of a regular G-CNN or a dilated scale basis.
+     *
+     * @param values row-major [K][o][i][P]
+     */
+    public static SampledKernelBasis ofValues(int outSize, int inSize, int points, double[] values) {
+        int block = outSize * inSize * points;
+        if (outSize < 1 || inSize < 1 || points < 1 || values.length % block != 0) {
+            throw new IllegalArgumentException("sampled basis values of length " + values.length + " do not split into blocks of"
+                    + " o·i·P = " + outSize + "·" + inSize + "·" + points);
+        }
+        int k = values.length / block;
+        List<BasisAttributes> attributes = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            attributes.add(BasisAttributes.plain(j, outSize));
+        }
+        return new SampledKernelBasis(outSize, inSize, points, values.clone(), attributes);
+    }
+
     /** K, the number of kept elements. */
     public int size() {
         return attributes.size();

@@ -237,7 +237,7 @@ class KernelTransformsTest {
         int n = 9;
         int h = d4.order();
         double[][] lift = t.liftingMatrix().toDense();
-        double[] liftT = t.liftingTransposedRowMajor();
+        double[] liftT = t.liftingBasis().values();
         for (int g = 0; g < h; g++) {
             double[][] s = t.spatial(g).toDense();
             for (int x = 0; x < n; x++) {
@@ -247,7 +247,7 @@ class KernelTransformsTest {
                 }
             }
         }
-        double[] gT = t.groupTransposedRowMajor();
+        double[] gT = t.groupBasis().values();
         int block = h * n;
         for (int g = 0; g < h; g++) {
             double[][] u = t.groupAction(g).toDense();

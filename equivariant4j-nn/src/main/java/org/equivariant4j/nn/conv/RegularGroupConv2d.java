@@ -23,6 +23,7 @@ import java.util.Objects;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.kernel.KernelTransforms;
+import org.equivariant4j.kernel.SampledKernelBasis;
 import org.equivariant4j.nn.field.EquivariantBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
@@ -30,7 +31,7 @@ import org.equivariant4j.nn.field.GSpaces;
 import org.equivariant4j.nn.field.GeometricTensor;
 import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Convolution;
-import org.equivariant4j.nn.ops.DeviceConstants;
+import org.equivariant4j.nn.ops.BasisExpansion;
 import org.equivariant4j.nn.ops.InferenceCache;
 import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
@@ -86,8 +87,8 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
     final double initStd;
     final Parameter weight;
     final Parameter bias;
-    /** The transposed transform matrix [|H_in|·k², |H|·|H_in|·k²] on each device in each dtype. */
-    private final DeviceConstants constants;
+    /** The free kernel's weights expanded in the transformed-pixel basis of {@link KernelTransforms}. */
+    private final BasisExpansion expansion;
     private final Convolution convolution;
     private final InferenceCache cache;
 
@@ -124,7 +125,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
                 .optShape(new Shape(outChannels))
                 .optInitializer(Initializer.ZEROS)
                 .build()) : null;
-        this.constants = new DeviceConstants(kind + " constants", this::buildConstants);
+        this.expansion = expansion(transforms, inChannels, outChannels, inGroupAxis, order, b.bias);
         this.convolution = Convolution.of(Convolution.Spec.conv2d(stride, padding, dilation, 1));
         this.cache = new InferenceCache(kind + " inference cache");
     }
@@ -246,7 +247,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
-        constants.rebuild(manager, weight.getArray().getDataType());
+        expansion.rebuildConstants(manager, weight.getArray().getDataType());
         invalidateCache();
     }
 
@@ -255,30 +256,33 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
         getOutputShapes(inputShapes);
     }
 
-    private NDList buildConstants(NDManager manager, DataType dataType) {
-        int n = kernelSize * kernelSize;
-        int inLen = inGroupAxis * n;
-        double[] t = inGroupAxis == 1 ? transforms.liftingTransposedRowMajor() : transforms.groupTransposedRowMajor();
-        return new NDList(Tensors.fromFlat(manager, t, new Shape(inLen, (long) order * inLen), dataType));
+    /**
+     * The expansion: C_in input fields of size |H_in| (1 when lifting), C_out output fields of size |H|, one block whose
+     * basis is the lifting or group transform; its coefficients [C_out, C_in, |H_in|·k²] are the weight's entries. The
+     * bias direction of an output field is (1, …, 1): one bias per output channel, shared over H.
+     */
+    private static BasisExpansion expansion(KernelTransforms transforms, int inChannels, int outChannels, int inGroupAxis,
+            int order, boolean bias) {
+        SampledKernelBasis basis = inGroupAxis == 1 ? transforms.liftingBasis() : transforms.groupBasis();
+        BasisExpansion.Fields in = new BasisExpansion.Fields(new int[inChannels], new int[] {inGroupAxis});
+        BasisExpansion.Fields out = new BasisExpansion.Fields(new int[outChannels], new int[] {order});
+        int points = transforms.kernelSize() * transforms.kernelSize();
+        if (!bias) {
+            return BasisExpansion.of(in, out, (o, i) -> basis, points);
+        }
+        double[] ones = new double[order];
+        Arrays.fill(ones, 1.0);
+        return BasisExpansion.withBias(in, out, (o, i) -> basis, points, java.util.Collections.singletonList(new double[][] {ones}));
     }
 
     /** The expanded kernel [C_out·|H|, C_in·|H_in|, k, k] from the weight, on the weight's graph (differentiable). */
-    private NDArray expand(NDArray w, DeviceConstants.Copy c, NDManager target) {
-        int n = kernelSize * kernelSize;
-        int inLen = inGroupAxis * n;
-        NDArray w2 = w.reshape(outChannels * (long) inChannels, inLen);
-        w2.attach(target);
-        // [C_out·C_in, |H|·inLen] → [C_out, C_in, |H|, inLen] → [C_out, |H|, C_in, inLen]
-        return w2.matMul(c.get(0))
-                .reshape(outChannels, inChannels, order, inLen)
-                .swapAxes(1, 2)
+    private NDArray expand(NDArray w, NDManager target) {
+        return expansion.expand(w.reshape(expansion.numCoefficients()), target)
                 .reshape((long) outChannels * order, (long) inChannels * inGroupAxis, kernelSize, kernelSize);
     }
 
     private NDArray expandBias(NDArray b, NDManager target) {
-        NDArray b2 = b.reshape(outChannels, 1);
-        b2.attach(target);
-        return b2.repeat(1, order).reshape((long) outChannels * order);
+        return expansion.expandBias(b, target);
     }
 
     /**
@@ -287,8 +291,7 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
      */
     public NDArray expandedKernel(NDManager manager) {
         NDArray w = requireInitialized();
-        DeviceConstants.Copy c = constants.get(w.getDevice(), w.getDataType(), w.getManager());
-        return expand(w, c, manager).stopGradient();
+        return expand(w, manager).stopGradient();
     }
 
     private NDArray requireInitialized() {
@@ -314,13 +317,11 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
         NDArray biasExpanded;
         if (training) {
             invalidateCache();
-            DeviceConstants.Copy c = constants.get(device, w.getDataType(), w.getManager());
-            kernel = expand(w, c, batch);
+            kernel = expand(w, batch);
             biasExpanded = b == null ? null : expandBias(b, batch);
         } else {
             NDList cached = cache.get(b == null ? List.of(w) : List.of(w, b), m -> {
-                DeviceConstants.Copy c = constants.get(device, w.getDataType(), w.getManager());
-                NDList l = new NDList(expand(w, c, m));
+                NDList l = new NDList(expand(w, m));
                 if (b != null) {
                     l.add(expandBias(b, m));
                 }

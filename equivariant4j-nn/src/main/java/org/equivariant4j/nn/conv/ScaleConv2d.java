@@ -16,19 +16,22 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import org.equivariant4j.kernel.SampledKernelBasis;
 import org.equivariant4j.kernel.ScaleKernelBasis;
 import org.equivariant4j.nn.ops.BlockInputs;
-import org.equivariant4j.nn.ops.DeviceConstants;
+import org.equivariant4j.nn.ops.BasisExpansion;
 import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
 
 /**
  * What the scale convolutions {@link ScaleLiftingConv2d} and {@link ScaleGroupConv2d} share: the learned coefficients
  * w [C_out, C_in, (L,) numBasis] on the dilated basis of {@link ScaleKernelBasis}, the per-channel bias shared over
- * scales, the constant basis on each device, the kernel expansion by one matMul, and the saved configuration.
+ * scales, the kernel expansion, and the saved configuration.
  *
- * <p>The basis is held as a constant [numBasis, S_out·k·k] matrix (basis function index first, so that the weights
- * [..., numBasis] matMul it), one copy per (device, dtype), never saved and rebuilt from the configuration.
+ * <p>The expansion is the library's {@link BasisExpansion}: C_in·L input fields of one channel, C_out output fields of
+ * S_out channels (one per output scale), one block whose basis element b is ψ_{b,s} on the k×k grid for each output
+ * scale s. It gives W [C_out·S_out, C_in·L, k·k] in one matMul; the bias direction of an output field is (1, …, 1).
+ * The basis is a constant, never saved and rebuilt from the configuration.
  */
 abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv2d, ScaleGroupConv2d {
     private static final byte VERSION = 1;
@@ -41,7 +44,7 @@ abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv
     private final double initStd;
     private final Parameter weight;
     private final Parameter bias;
-    private final DeviceConstants constants;
+    private final BasisExpansion expansion;
 
     /**
      * @param kind the class name, for messages
@@ -66,24 +69,31 @@ abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv
                 .optShape(new Shape(outChannels))
                 .optInitializer(Initializer.ZEROS)
                 .build()) : null;
-        this.constants = basisConstants(kind, basis);
+        int taps = weightShape.dimension() == 4 ? (int) weightShape.get(2) : 1;
+        this.expansion = expansion(basis, b.inChannels * taps, b.outChannels, b.bias);
     }
 
-    /** The basis of all of {@code basis}' scales as constants [numBasis, S·k·k], transposed from [S, nb, k, k]. */
-    private static DeviceConstants basisConstants(String kind, ScaleKernelBasis basis) {
+    /** The expansion for {@code inFields} = C_in·L one-channel inputs and C_out outputs of S_out scales (class doc). */
+    private static BasisExpansion expansion(ScaleKernelBasis basis, int inFields, int outChannels, boolean bias) {
         int numScales = basis.numScales();
         int nb = basis.numBasis();
         int kk = basis.kernelSize() * basis.kernelSize();
         double[] flat = basis.flat(); // [S, nb, k, k]
-        double[] transposed = new double[nb * numScales * kk];
+        double[] values = new double[nb * numScales * kk]; // [nb][S][1][k·k]
         for (int i = 0; i < numScales; i++) {
             for (int b = 0; b < nb; b++) {
-                System.arraycopy(flat, (i * nb + b) * kk, transposed, (b * numScales + i) * kk, kk);
+                System.arraycopy(flat, (i * nb + b) * kk, values, (b * numScales + i) * kk, kk);
             }
         }
-        Shape shape = new Shape(nb, (long) numScales * kk);
-        return new DeviceConstants(kind + " basis",
-                (manager, dataType) -> new NDList(Tensors.fromFlat(manager, transposed, shape, dataType)));
+        SampledKernelBasis sampled = SampledKernelBasis.ofValues(numScales, 1, kk, values);
+        BasisExpansion.Fields in = new BasisExpansion.Fields(new int[inFields], new int[] {1});
+        BasisExpansion.Fields out = new BasisExpansion.Fields(new int[outChannels], new int[] {numScales});
+        if (!bias) {
+            return BasisExpansion.of(in, out, (o, i) -> sampled, kk);
+        }
+        double[] ones = new double[numScales];
+        Arrays.fill(ones, 1.0);
+        return BasisExpansion.withBias(in, out, (o, i) -> sampled, kk, java.util.Collections.singletonList(new double[][] {ones}));
     }
 
     /** C_in. */
@@ -130,10 +140,10 @@ abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv
     abstract void checkInputShape(Shape s);
 
     /**
-     * The output [B, C_out, S_out, H, W] of the input {@code x} with the expanded kernels
-     * K [C_out·C_in·L, S_out·k·k] (K[o, c, l, i, :, :] = Σ_b w[o, c, l, b] ψ_{b, s_i}, on the batch's manager).
+     * The output [B, C_out, S_out, H, W] of the input {@code x} with the expanded kernels W [C_out·S_out, C_in·L, k·k]
+     * (W[(o, i), (c, l), :] = Σ_b w[o, c, l, b] ψ_{b, s_i}) and bias [C_out·S_out] or null, on the batch's manager.
      */
-    abstract NDArray correlate(NDArray x, NDArray kernel);
+    abstract NDArray correlate(NDArray x, NDArray kernel, NDArray bias);
 
     /** The configuration saved with the parameters and checked on load. */
     abstract int[] configuration();
@@ -144,7 +154,7 @@ abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
         super.initialize(manager, dataType, inputShapes);
-        constants.rebuild(manager, weight.getArray().getDataType());
+        expansion.rebuildConstants(manager, weight.getArray().getDataType());
     }
 
     @Override
@@ -160,16 +170,9 @@ abstract sealed class ScaleConv2d extends AbstractBlock permits ScaleLiftingConv
         Device device = x.getDevice();
         NDArray w = parameterStore.getValue(weight, device, training);
         BlockInputs.requireParameterDataType(this, x, w);
-        NDArray psi = constants.get(device, w.getDataType(), w.getManager()).get(0);
-        // one matMul for all kernels, parameter first, then onto the batch's manager
-        int nb = basis.numBasis();
-        NDArray kernel = w.reshape(w.getShape().size() / nb, nb).matMul(psi);
-        kernel.attach(x.getManager());
-        NDArray y = correlate(x, kernel);
-        if (bias != null) {
-            NDArray b = parameterStore.getValue(bias, device, training);
-            y = y.add(b.reshape(1, outChannels, 1, 1, 1));
-        }
+        NDArray kernel = expansion.expand(w.reshape(expansion.numCoefficients()), x.getManager());
+        NDArray b = bias == null ? null : expansion.expandBias(parameterStore.getValue(bias, device, training), x.getManager());
+        NDArray y = correlate(x, kernel, b);
         return new NDList(y);
     }
 

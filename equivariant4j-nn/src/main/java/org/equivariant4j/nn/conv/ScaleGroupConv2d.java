@@ -94,7 +94,7 @@ public final class ScaleGroupConv2d extends ScaleConv2d {
     }
 
     @Override
-    NDArray correlate(NDArray x, NDArray kernel) {
+    NDArray correlate(NDArray x, NDArray kernel, NDArray bias) {
         Shape xs = x.getShape();
         long batch = xs.get(0);
         long height = xs.get(3);
@@ -102,9 +102,11 @@ public final class ScaleGroupConv2d extends ScaleConv2d {
         int sOut = basis.numScales();
         int k = basis.kernelSize();
         int taps = scaleKernelSize;
-        kernel = kernel.reshape(outChannels, inChannels, taps, sOut, k, k)
-                .transpose(3, 0, 1, 2, 4, 5)
+        // [C_out·S_out, C_in·L, k·k] → [S_out·C_out, C_in·L, k, k]: the grouped conv's groups are the output scales
+        kernel = kernel.reshape(outChannels, sOut, (long) inChannels * taps, k, k)
+                .transpose(1, 0, 2, 3, 4)
                 .reshape((long) sOut * outChannels, (long) inChannels * taps, k, k);
+        NDArray b = bias == null ? null : bias.reshape(outChannels, sOut).transpose().reshape((long) sOut * outChannels);
 
         // scale windows: window i = input scales i … i+L−1 (zeros past S−1 for ZERO)
         NDArray padded = x;
@@ -125,7 +127,7 @@ public final class ScaleGroupConv2d extends ScaleConv2d {
         }
         stacked = stacked.reshape(batch, (long) sOut * inChannels * taps, height, width);
         int pad = (k - 1) / 2;
-        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, sOut)).apply(stacked, kernel, null);
+        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, sOut)).apply(stacked, kernel, b);
         return y.reshape(batch, sOut, outChannels, height, width).transpose(0, 2, 1, 3, 4);
     }
 

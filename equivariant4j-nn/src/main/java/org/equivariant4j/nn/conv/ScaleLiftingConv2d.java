@@ -53,14 +53,12 @@ public final class ScaleLiftingConv2d extends ScaleConv2d {
     }
 
     @Override
-    NDArray correlate(NDArray x, NDArray kernel) {
+    NDArray correlate(NDArray x, NDArray kernel, NDArray bias) {
         int s = basis.numScales();
         int k = basis.kernelSize();
-        kernel = kernel.reshape(outChannels, inChannels, s, k, k)
-                .transpose(0, 2, 1, 3, 4)
-                .reshape((long) outChannels * s, inChannels, k, k);
         int pad = (k - 1) / 2;
-        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, 1)).apply(x, kernel, null);
+        NDArray w = kernel.reshape((long) outChannels * s, inChannels, k, k);
+        NDArray y = Convolution.of(Convolution.Spec.conv2d(1, pad, 1, 1)).apply(x, w, bias);
         Shape xs = x.getShape();
         return y.reshape(xs.get(0), outChannels, s, xs.get(2), xs.get(3));
     }
