@@ -95,15 +95,6 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
         }
     }
 
-    /** The axes a batch statistic or a global reduction runs over: the batch and every spatial axis. */
-    protected final int[] batchAndSpatialAxes() {
-        int[] axes = new int[1 + spatialDims()];
-        for (int i = 1; i < axes.length; i++) {
-            axes[i] = i + 1;
-        }
-        return axes;
-    }
-
     /** A vector v [n] as [1, n, 1…] (one 1 per spatial axis), to broadcast along axis 1 of the inputs. */
     protected final NDArray alongAxis1(NDArray v) {
         long[] dims = new long[2 + spatialDims()];

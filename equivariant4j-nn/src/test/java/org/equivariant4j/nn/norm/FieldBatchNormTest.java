@@ -1,0 +1,280 @@
+package org.equivariant4j.nn.norm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.equivariant4j.group.Groups;
+import org.equivariant4j.nn.TestSupport;
+import org.equivariant4j.nn.conv.PlainConvolution;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.field.GSpace;
+import org.equivariant4j.nn.field.GSpaces;
+import org.equivariant4j.nn.field.Subgroup;
+import org.equivariant4j.nn.testing.FieldBlockChecks;
+import org.equivariant4j.nn.testing.SaveLoadChecks;
+import org.equivariant4j.repr.Irrep;
+import org.equivariant4j.repr.Representation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FieldBatchNormTest {
+    private static NDManager manager;
+
+    @BeforeAll
+    static void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    static List<FieldType> permutationTypes() {
+        GSpace c4 = GSpaces.rot2dOnR2(4);
+        GSpace d4 = GSpaces.flipRot2dOnR2(4);
+        GSpace d3 = GSpaces.noBaseSpace(Groups.dihedral(3));
+        return List.of(FieldType.of(c4, List.of(c4.regularRepr(), c4.trivialRepr(), c4.quotientRepr(Subgroup.rotations(2)))),
+                FieldType.of(d4, 2, d4.regularRepr()), FieldType.of(GSpaces.flip2dOnR2(), 2, GSpaces.flip2dOnR2().regularRepr()),
+                FieldType.of(d3, 2, d3.regularRepr()));
+    }
+
+    static List<FieldType> generalTypes() {
+        GSpace so2 = GSpaces.rot2dOnR2(-1, 3);
+        GSpace o2 = GSpaces.flipRot2dOnR2(-1, 3, Math.PI / 2);
+        GSpace c8 = GSpaces.rot2dOnR2(8);
+        GSpace d4 = GSpaces.flipRot2dOnR2(4);
+        GSpace point = GSpaces.noBaseSpace(Groups.so2());
+        return List.of(FieldType.of(so2, List.of(so2.bandLimitedRegularRepr(2), so2.irrep(1), so2.trivialRepr())),
+                FieldType.of(o2, List.of(o2.irrep(1, 1), o2.bandLimitedRegularRepr(1), o2.irrep(1, 0))),
+                FieldType.of(c8, List.of(c8.regularRepr(), c8.irrep(2), c8.irrep(4))),
+                FieldType.of(d4, List.of(d4.standardRepr(), d4.regularRepr())),
+                FieldType.of(point, List.of(point.bandLimitedRegularRepr(1), point.irrep(2))));
+    }
+
+    static List<FieldType> traceless() {
+        GSpace so2 = GSpaces.rot2dOnR2(-1, 3);
+        GSpace o2 = GSpaces.flipRot2dOnR2(-1, 3, Math.PI / 2);
+        GSpace c8 = GSpaces.rot2dOnR2(8);
+        GSpace point = GSpaces.noBaseSpace(Groups.o2());
+        return List.of(FieldType.of(so2, List.of(so2.irrep(1), so2.irrep(2), so2.irrep(1))),
+                FieldType.of(o2, List.of(o2.irrep(1, 0), o2.irrep(1, 1))), FieldType.of(c8, List.of(c8.irrep(1), c8.irrep(4))),
+                FieldType.of(point, 2, point.irrep(1, 2)));
+    }
+
+    @Test
+    void everyBatchNormIsEquivariantInTrainingAndInference() {
+        long seed = 1;
+        for (FieldType t : permutationTypes()) {
+            FieldBlockChecks.assertEquivariant(() -> InnerBatchNorm.of(t), manager, 7, true, seed++);
+        }
+        for (FieldType t : generalTypes()) {
+            FieldBlockChecks.assertEquivariant(() -> IIDBatchNorm.of(t), manager, 7, true, seed++);
+            FieldBlockChecks.assertEquivariant(() -> GNormBatchNorm.of(t), manager, 7, true, seed++);
+        }
+        for (FieldType t : traceless()) {
+            FieldBlockChecks.assertEquivariant(() -> NormBatchNorm.of(t), manager, 7, true, seed++);
+        }
+    }
+
+    /**
+     * Training output statistics in each field's irrep basis: per irrep block, the mean squared value over the batch,
+     * space and the block's coordinates, and per trivial irrep the mean.
+     */
+    private record IrrepStats(double[] meanSquare, double[] trivialMean, int[] field) {}
+
+    private static IrrepStats statistics(FieldType type, double[] y, int batch, int positions) {
+        List<Double> squares = new java.util.ArrayList<>();
+        List<Double> means = new java.util.ArrayList<>();
+        List<Integer> fields = new java.util.ArrayList<>();
+        for (int f = 0; f < type.fields(); f++) {
+            Representation<?> r = type.representations().get(f);
+            double[][] q = r.changeOfBasis();
+            int d = r.dimension();
+            int offset = 0;
+            for (Irrep<?> psi : r.irreps()) {
+                double sq = 0;
+                double mean = 0;
+                for (int n = 0; n < batch; n++) {
+                    for (int p = 0; p < positions; p++) {
+                        for (int i = offset; i < offset + psi.dimension(); i++) {
+                            double v = 0;
+                            for (int c = 0; c < d; c++) {
+                                v += q[c][i] * y[(n * type.size() + type.fieldStart(f) + c) * positions + p];
+                            }
+                            sq += v * v;
+                            mean += v;
+                        }
+                    }
+                }
+                squares.add(sq / (batch * positions * psi.dimension()));
+                fields.add(f);
+                if (psi.equals(r.group().trivialIrrep())) {
+                    means.add(mean / (batch * positions));
+                }
+                offset += psi.dimension();
+            }
+        }
+        return new IrrepStats(squares.stream().mapToDouble(Double::doubleValue).toArray(),
+                means.stream().mapToDouble(Double::doubleValue).toArray(), fields.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void trainingOutputsHaveUnitVarianceAndZeroInvariantMean() {
+        GSpace d4 = GSpaces.flipRot2dOnR2(4);
+        FieldType type = FieldType.of(d4, List.of(d4.regularRepr(), d4.irrep(1, 1), d4.trivialRepr(), d4.regularRepr()));
+        FieldType noTrivial = FieldType.of(d4, List.of(d4.irrep(1, 1), d4.irrep(1, 0), d4.standardRepr()));
+        List<Function<FieldType, FieldBatchNorm>> kinds = List.of(IIDBatchNorm::of, GNormBatchNorm::of);
+        try (NDManager m = manager.newSubManager()) {
+            for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(type), GNormBatchNorm.of(type), NormBatchNorm.of(noTrivial),
+                    InnerBatchNorm.of(FieldType.of(d4, List.of(d4.regularRepr(), d4.trivialRepr(), d4.quotientRepr(Subgroup.flip())))))) {
+                FieldType t = bn.inType();
+                Shape s = new Shape(3, t.size(), 5, 5);
+                // shifted and scaled per channel, so that the statistics have something to remove
+                NDArray x = TestSupport.gaussian(m, s, DataType.FLOAT64, 7).mul(TestSupport.gaussian(m, new Shape(1, t.size(), 1, 1),
+                        DataType.FLOAT64, 8).add(2)).add(TestSupport.gaussian(m, new Shape(1, t.size(), 1, 1), DataType.FLOAT64, 9));
+                bn.initialize(m, DataType.FLOAT64, s);
+                double[] y = FieldBlockChecks.function(bn, m, true).apply(x).toDoubleArray();
+                IrrepStats stats = statistics(t, y, 3, 25);
+                for (double mean : stats.trivialMean()) {
+                    if (!(bn instanceof NormBatchNorm)) {
+                        assertEquals(0, mean, 1e-12, bn + ": invariant means removed");
+                    }
+                }
+                double[] perGroup = bn instanceof GNormBatchNorm ? stats.meanSquare() : perField(t, stats);
+                for (double v : perGroup) {
+                    assertEquals(1, v, 1e-3, bn + ": unit mean square per variance group");
+                }
+            }
+        }
+    }
+
+    /** The mean square per field from the per-irrep values (weighted by the irreps' dimensions). */
+    private static double[] perField(FieldType type, IrrepStats stats) {
+        double[] out = new double[type.fields()];
+        int k = 0;
+        for (int f = 0; f < type.fields(); f++) {
+            Representation<?> r = type.representations().get(f);
+            for (Irrep<?> psi : r.irreps()) {
+                out[f] += stats.meanSquare()[k++] * psi.dimension() / r.dimension();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void runningStatisticsFollowTheBatchAndExportMatches() {
+        for (FieldBatchNorm.Options o : List.of(FieldBatchNorm.Options.defaults().withMomentum(0),
+                FieldBatchNorm.Options.defaults().withMomentum(0).withAffine(false))) {
+            for (FieldType type : List.of(generalTypes().get(3), generalTypes().get(4), permutationTypes().get(0))) {
+                for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(type, o), GNormBatchNorm.of(type, o))) {
+                    try (NDManager m = manager.newSubManager()) {
+                        NDArray x = FieldBlockChecks.input(type, m, DataType.FLOAT64, 6, 11).add(0.7);
+                        FieldBlockChecks.initializeRandomly(bn, x, 12);
+                        if (bn.bias() != null) {
+                            bn.bias().getArray().muli(0);
+                        }
+                        NDArray train = FieldBlockChecks.function(bn, m, true).apply(x);
+                        NDArray infer = FieldBlockChecks.function(bn, m, false).apply(x);
+                        // momentum 0: the running variance is the batch's unbiased one, n/(n−1) times the biased one
+                        long n = x.getShape().size() / type.size();
+                        double ratio = Math.sqrt((n - 1.0) / n);
+                        assertEquals(0, train.mul(ratio).sub(infer).abs().max().getDouble(), 1e-4, bn.toString());
+                        FieldBlockChecks.initializeRandomly(bn, x, 13);
+                        FieldBlockChecks.assertExportMatches(bn, x, 1e-12);
+                        NDArray x32 = x.toType(DataType.FLOAT32, false);
+                        FieldBatchNorm copy = bn instanceof IIDBatchNorm ? IIDBatchNorm.of(type, o) : GNormBatchNorm.of(type, o);
+                        FieldBlockChecks.initializeRandomly(copy, x32, 14);
+                        FieldBlockChecks.assertExportMatches(copy, x32, 1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void exportIsABatchNormUnlessTheBasisMixesChannels() {
+        GSpace c4 = GSpaces.rot2dOnR2(4);
+        FieldType regular = FieldType.of(c4, 2, c4.regularRepr());
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = FieldBlockChecks.input(regular, m, DataType.FLOAT32, 5, 20);
+            InnerBatchNorm inner = InnerBatchNorm.of(regular);
+            FieldBlockChecks.initializeRandomly(inner, x, 21);
+            Block plain = inner.export();
+            assertInstanceOf(ai.djl.nn.norm.BatchNorm.class, plain);
+            FieldBlockChecks.assertExportMatches(inner, x, 1e-6);
+            GNormBatchNorm gnorm = GNormBatchNorm.of(regular);
+            FieldBlockChecks.initializeRandomly(gnorm, x, 22);
+            assertInstanceOf(PlainConvolution.class, gnorm.export());
+            assertEquals(2 * 3, gnorm.varianceGroups(), "C4's regular representation has three irreps");
+            assertEquals(2, gnorm.meanDirections());
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesThroughTheBatchStatistics() {
+        for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(generalTypes().get(3)), GNormBatchNorm.of(generalTypes().get(0)),
+                NormBatchNorm.of(traceless().get(1)), InnerBatchNorm.of(permutationTypes().get(0)))) {
+            try (NDManager m = manager.newSubManager()) {
+                NDArray x = FieldBlockChecks.input(bn.inType(), m, DataType.FLOAT64, 3, 30);
+                FieldBlockChecks.initializeRandomly(bn, x, 31);
+                FieldBlockChecks.assertParameterGradients(bn, x, 32);
+            }
+        }
+    }
+
+    @Test
+    void parametersAndRunningStatisticsSaveAndLoadBitExactly(@TempDir Path dir) throws Exception {
+        FieldType type = generalTypes().get(3);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = FieldBlockChecks.input(type, m, DataType.FLOAT32, 5, 40);
+            GNormBatchNorm original = GNormBatchNorm.of(type);
+            FieldBlockChecks.initializeRandomly(original, x, 41);
+            FieldBlockChecks.function(original, m, true).apply(x);
+            assertEquals(4, original.getParameters().size(), "weight, bias and the two running statistics");
+            byte[] bytes = SaveLoadChecks.assertRoundTripsExact(original, GNormBatchNorm.of(type), GNormBatchNorm.of(type), x,
+                    manager, dir, "gnorm");
+            IIDBatchNorm other = IIDBatchNorm.of(type);
+            other.initialize(m, DataType.FLOAT32, x.getShape());
+            MalformedModelException e = assertThrows(MalformedModelException.class, () -> SaveLoadChecks.load(other, m, bytes));
+            assertTrue(e.getMessage().contains("IIDBatchNorm"), e.getMessage());
+        }
+    }
+
+    @Test
+    void badTypesAndInputsAreRefused() {
+        GSpace c8 = GSpaces.rot2dOnR2(8);
+        FieldType irreps = FieldType.of(c8, List.of(c8.regularRepr(), c8.irrep(1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InnerBatchNorm.of(irreps));
+        assertTrue(e.getMessage().contains(irreps.toString()) && e.getMessage().contains("psi[1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NormBatchNorm.of(irreps));
+        assertTrue(e.getMessage().contains("trivial irrep") && e.getMessage().contains("regular"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FieldBatchNorm.Options.defaults().withEpsilon(0));
+        assertThrows(IllegalArgumentException.class, () -> FieldBatchNorm.Options.defaults().withMomentum(1.5));
+        IIDBatchNorm bn = IIDBatchNorm.of(irreps);
+        try (NDManager m = manager.newSubManager()) {
+            bn.initialize(m, DataType.FLOAT64, new Shape(2, 10, 3, 3));
+            NDArray wrongType = m.zeros(new Shape(2, 10, 3, 3), DataType.FLOAT32);
+            e = assertThrows(IllegalArgumentException.class, () -> FieldBlockChecks.function(bn, m, false).apply(wrongType));
+            assertTrue(e.getMessage().contains("float64") || e.getMessage().contains("FLOAT64"), e.getMessage());
+            NDArray wrongShape = m.zeros(new Shape(2, 9, 3, 3), DataType.FLOAT64);
+            e = assertThrows(IllegalArgumentException.class, () -> FieldBlockChecks.function(bn, m, false).apply(wrongShape));
+            assertTrue(e.getMessage().contains("(2, 9, 3, 3)") && e.getMessage().contains(irreps.toString()), e.getMessage());
+            NDArray single = m.zeros(new Shape(1, 10, 1, 1), DataType.FLOAT64);
+            assertThrows(IllegalArgumentException.class, () -> FieldBlockChecks.function(bn, m, true).apply(single));
+        }
+    }
+}
