@@ -28,12 +28,10 @@ import org.equivariant4j.nn.field.FieldType;
  * ‖ρ(g)v‖ = ‖v‖ for an orthogonal ρ, so the map commutes with every g, for any field type whose representations are
  * orthogonal (others are refused). Exact up to round-off for grid elements.
  *
- * <p>Norms below ε = 1e-10 are clamped to ε inside the division (so the gradient at v = 0 is finite);
+ * <p>Norms below {@link FieldRuns#MIN_NORM} are clamped to it inside the division (so the gradient at v = 0 is finite);
  * {@link #export()} gives a plain block with a copy of the current bias.
  */
 public final class NormNonlinearity extends AbstractEquivariantBlock {
-    private static final double EPS = 1e-10;
-
     /** The function of the norm. */
     public enum Function {
         NORM_RELU, NORM_SIGMOID, SQUASH
@@ -92,7 +90,7 @@ public final class NormNonlinearity extends AbstractEquivariantBlock {
     }
 
     private NDArray apply(NDArray x, NDArray bias) {
-        NDArray norms = runs.squaredNorms(x).maximum(EPS * EPS).sqrt();
+        NDArray norms = runs.norms(x);
         NDArray t = bias == null ? norms : norms.sub(bias);
         NDArray length = switch (function) {
             case NORM_RELU -> Activation.relu(t);

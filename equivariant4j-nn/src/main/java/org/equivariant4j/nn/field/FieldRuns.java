@@ -30,6 +30,9 @@ public final class FieldRuns {
         }
     }
 
+    /** The smallest norm {@link #norms} returns. */
+    public static final double MIN_NORM = 1e-10;
+
     private final List<Run> runs;
     private final int fields;
     private final int channels;
@@ -71,9 +74,12 @@ public final class FieldRuns {
         return concat(parts);
     }
 
-    /** ‖x_i‖² per field: [batch, C, spatial…] → [batch, F, spatial…]. */
-    public NDArray squaredNorms(NDArray x) {
-        return reduce(x.square(), Reduction.SUM);
+    /**
+     * ‖x_i‖ per field: [batch, C, spatial…] → [batch, F, spatial…], clamped below at {@value #MIN_NORM} so that the
+     * gradient stays finite where a field vanishes.
+     */
+    public NDArray norms(NDArray x) {
+        return reduce(x.square(), Reduction.SUM).maximum(MIN_NORM * MIN_NORM).sqrt();
     }
 
     /**
