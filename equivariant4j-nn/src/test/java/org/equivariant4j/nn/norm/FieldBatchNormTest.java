@@ -221,6 +221,18 @@ class FieldBatchNormTest {
             assertInstanceOf(PlainConvolution.class, gnorm.export());
             assertEquals(2 * 3, gnorm.varianceGroups(), "C4's regular representation has three irreps");
             assertEquals(2, gnorm.meanDirections());
+            FieldType d3 = permutationTypes().get(3);
+            NDArray v = FieldBlockChecks.input(d3, m, DataType.FLOAT64, 0, 23);
+            GNormBatchNorm vectors = GNormBatchNorm.of(d3);
+            FieldBlockChecks.initializeRandomly(vectors, v, 24);
+            assertInstanceOf(ai.djl.nn.core.Linear.class, vectors.export(), "no base space: a Linear");
+            FieldBlockChecks.assertExportMatches(vectors, v, 1e-12);
+            for (FieldType t : traceless()) {
+                NormBatchNorm norm = NormBatchNorm.of(t);
+                NDArray z = FieldBlockChecks.input(t, m, DataType.FLOAT64, 4, 25);
+                FieldBlockChecks.initializeRandomly(norm, z, 26);
+                FieldBlockChecks.assertExportMatches(norm, z, 1e-12);
+            }
         }
     }
 
