@@ -50,7 +50,7 @@ public final class FourierPointwise extends AbstractEquivariantBlock {
     private final int samples;
     /** A, samples × fieldSize, row-major. */
     private final double[] sampling;
-    private final DeviceConstants constants = new DeviceConstants("FourierPointwise constants", this::buildConstants);
+    private final DeviceConstants constants;
 
     private FourierPointwise(FieldType type, ScalarActivation function, Integer rotations) {
         super(type, type);
@@ -78,6 +78,7 @@ public final class FourierPointwise extends AbstractEquivariantBlock {
         List<? extends GroupElement> grid = g.grid(n);
         this.samples = grid.size();
         this.sampling = samplingMatrix(rho, grid);
+        this.constants = addConstants("sampling matrices", this::buildConstants);
     }
 
     /** f on the samples of every field of {@code type}, on the default grid. */
@@ -139,18 +140,12 @@ public final class FourierPointwise extends AbstractEquivariantBlock {
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        super.initialize(manager, dataType, inputShapes);
-        constants.rebuild(manager, dataType);
-    }
-
-    @Override
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         return apply(x, constants);
     }
 
     private NDArray apply(NDArray x, DeviceConstants c) {
-        DeviceConstants.Copy k = c.get(x.getDevice(), x.getDataType(), x.getManager());
+        DeviceConstants.Copy k = constantsFor(c, x);
         Shape s = x.getShape();
         // [B, n·D, spatial…] → [B, n, P, D] → samples [B, n, P, M] → f → back to [B, n, P, D] → [B, n·D, spatial…]
         NDArray fields = x.reshape(s.get(0), inType().fields(), fieldSize, -1).swapAxes(2, 3);

@@ -83,7 +83,7 @@ public final class GatedNonlinearity extends AbstractEquivariantBlock {
         this.gatedRuns = FieldRuns.of(select(in, isGate, false));
         this.bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(gates.size())).optInitializer(Initializer.ZEROS).build());
-        this.indices = new DeviceConstants("GatedNonlinearity indices", this::buildIndices);
+        this.indices = addConstants("indices", this::buildIndices);
     }
 
     /** The first half of the fields gate the second half (escnn's default), gates dropped. */
@@ -146,14 +146,9 @@ public final class GatedNonlinearity extends AbstractEquivariantBlock {
         return bias;
     }
 
+    /** The index arrays (int64 whatever the dtype asked for). */
     private NDList buildIndices(NDManager manager, DataType ignored) {
         return new NDList(manager.create(gateChannels), manager.create(gatedChannels), manager.create(outputOrder));
-    }
-
-    @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        super.initialize(manager, dataType, inputShapes);
-        indices.rebuild(manager, DataType.INT64);
     }
 
     @Override
@@ -162,7 +157,7 @@ public final class GatedNonlinearity extends AbstractEquivariantBlock {
     }
 
     private NDArray apply(NDArray x, NDArray b, DeviceConstants index) {
-        DeviceConstants.Copy k = index.get(x.getDevice(), DataType.INT64, x.getManager());
+        DeviceConstants.Copy k = constantsFor(index, x);
         NDArray gates = Activation.sigmoid(x.get(new NDIndex(":, {}", k.get(0))).sub(b));
         NDArray gated = gatedRuns.scale(x.get(new NDIndex(":, {}", k.get(1))), gates);
         if (dropGates) {

@@ -3,6 +3,8 @@ package org.equivariant4j.nn.field;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
@@ -12,12 +14,15 @@ import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.repr.Representation;
 
 /**
@@ -37,6 +42,7 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
 
     private final FieldType inType;
     private final FieldType outType;
+    private final List<DeviceConstants> constants = new ArrayList<>();
 
     /** A block from {@code inType} to {@code outType} (the same GSpace dimension). */
     protected AbstractEquivariantBlock(FieldType inType, FieldType outType) {
@@ -53,6 +59,29 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
     @Override
     public final FieldType outType() {
         return outType;
+    }
+
+    /**
+     * Registers constant arrays of this block (filters, matrices, index arrays): rebuilt on {@link #initialize} in the
+     * model's manager and dtype, otherwise built on first use under the input's manager.
+     */
+    protected final DeviceConstants addConstants(String name, DeviceConstants.Factory factory) {
+        DeviceConstants c = new DeviceConstants(getClass().getSimpleName() + " " + name, factory);
+        constants.add(c);
+        return c;
+    }
+
+    /** The copy of registered (or exported) constants for x's device and dtype. */
+    protected static DeviceConstants.Copy constantsFor(DeviceConstants c, NDArray x) {
+        return c.get(x.getDevice(), x.getDataType(), x.getManager());
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        for (DeviceConstants c : constants) {
+            c.rebuild(manager, dataType);
+        }
     }
 
     /** The number of spatial axes of inputs: the dimension of the base space. */

@@ -125,7 +125,7 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
                 .build()) : null;
         this.runningVar = addParameter(Parameter.builder().setName("runningVar").setType(Parameter.Type.RUNNING_VAR)
                 .optShape(g).optRequiresGrad(false).optInitializer(Initializer.ONES).build());
-        this.constants = new DeviceConstants(getClass().getSimpleName() + " constants", this::buildConstants);
+        this.constants = addConstants("constants", this::buildConstants);
     }
 
     /** The settings. */
@@ -187,16 +187,10 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        super.initialize(manager, dataType, inputShapes);
-        constants.rebuild(manager, runningVar.getArray().getDataType());
-    }
-
-    @Override
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray rv = ps.getValue(runningVar, x.getDevice(), training);
         BlockInputs.requireParameterDataType(this, x, rv);
-        DeviceConstants.Copy k = constants.get(x.getDevice(), x.getDataType(), rv.getManager());
+        DeviceConstants.Copy k = constantsFor(constants, x);
         int next = 2;
         NDArray u = directions > 0 ? k.get(next++) : null;
         NDArray ut = directions > 0 ? k.get(next++) : null;

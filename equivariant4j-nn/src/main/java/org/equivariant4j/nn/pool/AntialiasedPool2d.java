@@ -37,7 +37,7 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
     private final PoolingWindow maxWindow;
     private final int filterSize;
     private final Convolution blur;
-    private final DeviceConstants constants = new DeviceConstants("AntialiasedPool2d filter", this::buildFilter);
+    private final DeviceConstants constants;
 
     private AntialiasedPool2d(FieldType type, double sigma, PoolingWindow maxWindow, int stride, Integer padding) {
         super(type, type);
@@ -58,6 +58,7 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
                     + pad);
         }
         this.blur = Convolution.of(Convolution.Spec.conv2d(stride, pad, 1, type.size()));
+        this.constants = addConstants("filter", this::buildFilter);
     }
 
     /** Gaussian blur with σ at the stride, padded by half the filter. */
@@ -110,12 +111,6 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        super.initialize(manager, dataType, inputShapes);
-        constants.rebuild(manager, dataType);
-    }
-
-    @Override
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         outputShape(x.getShape());
         return apply(x, constants);
@@ -128,7 +123,7 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
             Shape p = new Shape(maxWindow.padding(), maxWindow.padding());
             in = Pool.maxPool2d(x, k, new Shape(1, 1), p, false);
         }
-        return blur.apply(in, filter.get(x.getDevice(), x.getDataType(), x.getManager()).get(0), null);
+        return blur.apply(in, constantsFor(filter, x).get(0), null);
     }
 
     @Override

@@ -98,7 +98,7 @@ public final class R2Upsampling extends AbstractEquivariantBlock {
                 c = previous != null ? previous : c;
             }
         }
-        DeviceConstants.Copy k = c.get(x.getDevice(), x.getDataType(), x.getManager());
+        DeviceConstants.Copy k = constantsFor(c, x);
         // rows: x M_wᵀ on the last axis, then M_h on the rows through the transposed view
         return x.matMul(k.get(1)).swapAxes(2, 3).matMul(k.get(0)).swapAxes(2, 3);
     }

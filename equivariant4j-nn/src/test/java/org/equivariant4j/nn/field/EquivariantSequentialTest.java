@@ -19,7 +19,7 @@ import org.equivariant4j.nn.activation.PointwiseNonlinearity;
 import org.equivariant4j.nn.conv.R2Conv;
 import org.equivariant4j.nn.norm.IIDBatchNorm;
 import org.equivariant4j.nn.norm.InnerBatchNorm;
-import org.equivariant4j.nn.pool.FieldGroupPooling;
+import org.equivariant4j.nn.pool.InvariantFieldPooling;
 import org.equivariant4j.nn.pool.GlobalSpatialPooling;
 import org.equivariant4j.nn.pool.PointwisePool2d;
 import org.equivariant4j.nn.pool.PoolingWindow;
@@ -55,7 +55,7 @@ class EquivariantSequentialTest {
                 InnerBatchNorm.of(hidden),
                 PointwisePool2d.max(hidden, PoolingWindow.of(2)),
                 R2Conv.builder(hidden, hidden).kernelSize(3).padding(1).optSeed(seed + 1).build(),
-                FieldGroupPooling.of(hidden),
+                InvariantFieldPooling.groupMax(hidden),
                 GlobalSpatialPooling.mean(FieldType.of(c4, 2, c4.trivialRepr())));
     }
 

@@ -159,19 +159,19 @@ class FieldPoolingTest {
     void groupAndNormPoolingGiveInvariantFields() {
         long seed = 30;
         for (FieldType t : permutationTypes()) {
-            FieldBlockChecks.assertEquivariant(() -> FieldGroupPooling.of(t), manager, 7, false, seed++);
-            assertTrue(FieldGroupPooling.of(t).outType().isTrivial());
+            FieldBlockChecks.assertEquivariant(() -> InvariantFieldPooling.groupMax(t), manager, 7, false, seed++);
+            assertTrue(InvariantFieldPooling.groupMax(t).outType().isTrivial());
         }
         for (FieldType t : orthogonalTypes()) {
-            FieldBlockChecks.assertEquivariant(() -> NormPooling.of(t), manager, 7, false, seed++);
-            assertEquals(t.fields(), NormPooling.of(t).outType().size());
+            FieldBlockChecks.assertEquivariant(() -> InvariantFieldPooling.norm(t), manager, 7, false, seed++);
+            assertEquals(t.fields(), InvariantFieldPooling.norm(t).outType().size());
         }
         try (NDManager m = manager.newSubManager()) {
             FieldType t = FieldType.of(D4, List.of(D4.trivialRepr(), D4.regularRepr()));
             NDArray x = TestSupport.gaussian(m, new Shape(1, 9, 1, 1), DataType.FLOAT64, 31);
             double[] in = x.toDoubleArray();
-            double[] max = FieldBlockChecks.function(FieldGroupPooling.of(t), m, false).apply(x).toDoubleArray();
-            double[] norm = FieldBlockChecks.function(NormPooling.of(t), m, false).apply(x).toDoubleArray();
+            double[] max = FieldBlockChecks.function(InvariantFieldPooling.groupMax(t), m, false).apply(x).toDoubleArray();
+            double[] norm = FieldBlockChecks.function(InvariantFieldPooling.norm(t), m, false).apply(x).toDoubleArray();
             double m8 = Double.NEGATIVE_INFINITY;
             double n8 = 0;
             for (int c = 1; c < 9; c++) {
@@ -180,10 +180,10 @@ class FieldPoolingTest {
             }
             assertArrayEquals(new double[] {in[0], m8}, max, 0.0);
             assertArrayEquals(new double[] {Math.abs(in[0]), Math.sqrt(n8)}, norm, 1e-15);
-            FieldBlockChecks.assertExportMatches(FieldGroupPooling.of(t), x, 0);
-            FieldBlockChecks.assertExportMatches(NormPooling.of(t), x, 0);
+            FieldBlockChecks.assertExportMatches(InvariantFieldPooling.groupMax(t), x, 0);
+            FieldBlockChecks.assertExportMatches(InvariantFieldPooling.norm(t), x, 0);
         }
-        assertThrows(IllegalArgumentException.class, () -> FieldGroupPooling.of(orthogonalTypes().get(2)));
+        assertThrows(IllegalArgumentException.class, () -> InvariantFieldPooling.groupMax(orthogonalTypes().get(2)));
     }
 
     @Test
