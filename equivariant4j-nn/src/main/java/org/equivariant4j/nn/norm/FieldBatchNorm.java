@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.Arrays;
@@ -23,15 +24,19 @@ import org.equivariant4j.nn.ops.Tensors;
  *
  * <h2>Computation</h2>
  * In a statistics basis x' = Qᵀx (Q orthogonal, block diagonal over the fields; the identity except for GNorm), with
- * U (C×T, orthonormal columns) the invariant directions whose mean is removed and a partition of the C coordinates into
- * G variance groups:
+ * U = [u_1 … u_T] (C×T, orthogonal invariant columns) the directions whose mean is removed and a partition of the C
+ * coordinates into G variance groups:
  * <pre>
- *   μ = Uᵀ E[x'] ∈ R^T,   x̃ = x' − U μ,   v_k = mean over the coordinates c of group k of E[x̃_c²]
+ *   μ_t = u_tᵀ E[x'] / ‖u_t‖²,   x̃ = x' − U μ,   v_k = mean over the coordinates c of group k of E[x̃_c²]
  *   y = Q (x̃ · w_k / √(v_k + ε) + U β)
  * </pre>
  * E is the mean over the batch and all spatial positions. In training μ and v are the batch's (biased variance) and
  * update the running statistics as running = momentum·running + (1 − momentum)·batch (DJL's convention, momentum 0.9 by
- * default; the variance enters unbiased, ×n/(n − 1), as in PyTorch); in inference the running statistics are used.
+ * default; the variance enters unbiased, ×n/(n − 1) with n the number of values behind it, batch × positions × the
+ * group's coordinates, as in PyTorch); in inference the running statistics are used.
+ * When every field has its own mean direction (1, …, 1) and variance and all fields have the same size (an affine
+ * {@link InnerBatchNorm} of one field size), this is PyTorch's batch norm of the [batch, fields, d·positions] view,
+ * which runs as the engine's fused operator.
  *
  * <h2>Equivariance</h2>
  * U spans invariant vectors and each group's Σ_c x̃_c² is the squared norm of a part of a field that g moves by an
@@ -54,7 +59,10 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
      * @param affine   whether to learn a scale per variance group and a bias per invariant direction (default true)
      */
     public record Options(double momentum, double epsilon, boolean affine) {
+        /** Both numbers are rounded to single precision, the precision DJL's fused batch norm takes them in. */
         public Options {
+            momentum = (float) momentum;
+            epsilon = (float) epsilon;
             if (!(momentum >= 0 && momentum <= 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
             }
@@ -88,11 +96,12 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
      * Where the statistics live.
      *
      * @param basis    Q (C×C orthogonal), or null for the identity
-     * @param mean     U (C×T) with orthonormal invariant columns (T may be 0)
+     * @param mean     U (C×T) with orthogonal invariant columns (T may be 0)
      * @param group    the variance group of each coordinate, in [0, groups)
      * @param groups   G
+     * @param fieldwise whether it is the batch norm of the [batch, fields, d·positions] view (see the class doc)
      */
-    record Layout(double[][] basis, double[][] mean, int[] group, int groups) {
+    record Layout(double[][] basis, double[][] mean, int[] group, int groups, boolean fieldwise) {
         int directions() {
             return mean.length == 0 ? 0 : mean[0].length;
         }
@@ -102,6 +111,7 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
     private final Layout layout;
     private final int channels;
     private final int directions;
+    private final int[] groupSizes;
     private final Parameter weight;
     private final Parameter bias;
     private final Parameter runningMean;
@@ -114,6 +124,10 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
         this.layout = layout;
         this.channels = type.size();
         this.directions = layout.directions();
+        this.groupSizes = new int[layout.groups()];
+        for (int g : layout.group()) {
+            groupSizes[g]++;
+        }
         Shape g = new Shape(layout.groups());
         Shape t = new Shape(directions);
         this.weight = options.affine() ? addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA)
@@ -166,18 +180,25 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
     private NDList buildConstants(NDManager m, DataType dt) {
         double[][] average = new double[channels][layout.groups()];
         double[][] spread = new double[layout.groups()][channels];
-        int[] count = new int[layout.groups()];
-        for (int k : layout.group()) {
-            count[k]++;
-        }
         for (int c = 0; c < channels; c++) {
-            average[c][layout.group()[c]] = 1.0 / count[layout.group()[c]];
+            average[c][layout.group()[c]] = 1.0 / groupSizes[layout.group()[c]];
             spread[layout.group()[c]][c] = 1;
         }
         NDList list = new NDList(Tensors.fromMatrix(m, average, dt), Tensors.fromMatrix(m, spread, dt));
         if (directions > 0) {
-            list.add(Tensors.fromMatrix(m, layout.mean(), dt));
-            list.add(Tensors.fromMatrix(m, Matrices.transpose(layout.mean()), dt));
+            double[][] u = layout.mean();
+            double[][] projection = new double[channels][directions];
+            for (int t = 0; t < directions; t++) {
+                double norm = 0;
+                for (double[] row : u) {
+                    norm += row[t] * row[t];
+                }
+                for (int c = 0; c < channels; c++) {
+                    projection[c][t] = u[c][t] / norm;
+                }
+            }
+            list.add(Tensors.fromMatrix(m, projection, dt));
+            list.add(Tensors.fromMatrix(m, Matrices.transpose(u), dt));
         }
         if (layout.basis() != null) {
             list.add(Tensors.fromMatrix(m, layout.basis(), dt));
@@ -190,6 +211,17 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray rv = ps.getValue(runningVar, x.getDevice(), training);
         BlockInputs.requireParameterDataType(this, x, rv);
+        if (training && x.getShape().size() / channels < 2) {
+            throw new IllegalArgumentException(this + " needs more than one value per channel in training (batch x"
+                    + " positions), got shape " + x.getShape());
+        }
+        if (layout.fieldwise() && weight != null) {
+            Shape s = x.getShape();
+            return BatchNorm.batchNorm(x.reshape(s.get(0), inType().fields(), -1),
+                    ps.getValue(runningMean, x.getDevice(), training), rv, ps.getValue(weight, x.getDevice(), training),
+                    ps.getValue(bias, x.getDevice(), training), 1, (float) options.momentum(), (float) options.epsilon(),
+                    training).singletonOrThrow().reshape(s);
+        }
         DeviceConstants.Copy k = constantsFor(constants, x);
         int next = 2;
         NDArray u = directions > 0 ? k.get(next++) : null;
@@ -203,16 +235,17 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
         NDArray centred;
         if (training) {
             long n = x.getShape().size() / channels;
-            if (n < 2) {
-                throw new IllegalArgumentException(this + " needs more than one value per channel in training (batch x"
-                        + " positions), got shape " + x.getShape());
-            }
             NDArray mean = channelMeans(xs);
             mu = directions > 0 ? vectorTimes(mean, u) : null;
             centred = mu == null ? xs : xs.sub(alongAxis1(vectorTimes(mu, ut)));
             var = vectorTimes(channelMeans(centred.square()), k.get(0));
             double m = options.momentum();
-            rv.muli(m).addi(var.stopGradient().mul((1 - m) * n / (n - 1.0)));
+            double[] unbiased = new double[layout.groups()];
+            for (int g = 0; g < unbiased.length; g++) {
+                double values = (double) n * groupSizes[g];
+                unbiased[g] = (1 - m) * values / (values - 1);
+            }
+            rv.muli(m).addi(var.stopGradient().mul(Tensors.fromFlat(x.getManager(), unbiased, rv.getShape(), x.getDataType())));
             if (mu != null) {
                 rm.muli(m).addi(mu.stopGradient().mul(1 - m));
             }

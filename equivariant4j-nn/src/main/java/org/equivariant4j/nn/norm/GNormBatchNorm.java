@@ -50,6 +50,6 @@ public final class GNormBatchNorm extends FieldBatchNorm {
         for (int t = 0; t < trivial.size(); t++) {
             u[trivial.get(t)][t] = 1;
         }
-        return new Layout(Matrices.blockDiagonal(blocks), u, group, groups);
+        return new Layout(Matrices.blockDiagonal(blocks), u, group, groups, false);
     }
 }

@@ -52,6 +52,6 @@ public final class IIDBatchNorm extends FieldBatchNorm {
                 u[c][t] = columns.get(t)[c];
             }
         }
-        return new Layout(null, u, group, type.fields());
+        return new Layout(null, u, group, type.fields(), false);
     }
 }

@@ -4,9 +4,11 @@ import org.equivariant4j.nn.field.FieldType;
 
 /**
  * Batch normalisation of permutation fields (escnn's InnerBatchNorm, what a regular G-CNN uses): one mean and one
- * variance per field, shared by its channels, one scale and one bias per field. For a field of d channels the mean
- * direction is the invariant vector (1, …, 1)/√d, so the field's mean over its channels is removed, and its variance
- * is the mean of the channels' variances.
+ * variance per field, shared by its channels, one scale and one bias per field. The mean direction of a field is the
+ * invariant vector (1, …, 1): the field's mean over its channels (and the batch and positions) is removed, the bias is
+ * added to every channel, and the variance is the mean of the channels' variances. With fields of one size this is
+ * the engine's fused batch norm of the [batch, fields, d·positions] view (as escnn's BatchNorm3d, and
+ * {@link GroupBatchNorm} on bare arrays).
  *
  * <p>Needs trivial, regular or quotient fields of a finite group ({@link FieldType#isPointwiseCompatible()}); see
  * {@link FieldBatchNorm} for the computation, the statistics and the proof of equivariance.
@@ -33,9 +35,10 @@ public final class InnerBatchNorm extends FieldBatchNorm {
         for (int f = 0; f < type.fields(); f++) {
             fillField(group, type, f, f);
             for (int c = 0; c < type.fieldSize(f); c++) {
-                u[type.fieldStart(f) + c][f] = 1 / Math.sqrt(type.fieldSize(f));
+                u[type.fieldStart(f) + c][f] = 1;
             }
         }
-        return new Layout(null, u, group, type.fields());
+        boolean uniform = type.representations().stream().allMatch(r -> r.dimension() == type.fieldSize(0));
+        return new Layout(null, u, group, type.fields(), uniform);
     }
 }

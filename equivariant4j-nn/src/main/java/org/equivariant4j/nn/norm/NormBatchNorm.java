@@ -41,6 +41,6 @@ public final class NormBatchNorm extends FieldBatchNorm {
         for (int f = 0; f < type.fields(); f++) {
             fillField(group, type, f, f);
         }
-        return new Layout(null, new double[type.size()][0], group, type.fields());
+        return new Layout(null, new double[type.size()][0], group, type.fields(), false);
     }
 }

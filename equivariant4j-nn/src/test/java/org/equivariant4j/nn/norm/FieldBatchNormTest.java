@@ -1,5 +1,6 @@
 package org.equivariant4j.nn.norm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -177,22 +178,21 @@ class FieldBatchNormTest {
 
     @Test
     void runningStatisticsFollowTheBatchAndExportMatches() {
-        for (FieldBatchNorm.Options o : List.of(FieldBatchNorm.Options.defaults().withMomentum(0),
-                FieldBatchNorm.Options.defaults().withMomentum(0).withAffine(false))) {
+        FieldBatchNorm.Options momentum0 = FieldBatchNorm.Options.defaults().withMomentum(0);
+        for (FieldBatchNorm.Options o : List.of(momentum0, momentum0.withAffine(false))) {
             for (FieldType type : List.of(generalTypes().get(3), generalTypes().get(4), permutationTypes().get(0))) {
                 for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(type, o), GNormBatchNorm.of(type, o))) {
                     try (NDManager m = manager.newSubManager()) {
                         NDArray x = FieldBlockChecks.input(type, m, DataType.FLOAT64, 6, 11).add(0.7);
                         FieldBlockChecks.initializeRandomly(bn, x, 12);
-                        if (bn.bias() != null) {
-                            bn.bias().getArray().muli(0);
-                        }
-                        NDArray train = FieldBlockChecks.function(bn, m, true).apply(x);
-                        NDArray infer = FieldBlockChecks.function(bn, m, false).apply(x);
-                        // momentum 0: the running variance is the batch's unbiased one, n/(n−1) times the biased one
-                        long n = x.getShape().size() / type.size();
-                        double ratio = Math.sqrt((n - 1.0) / n);
-                        assertEquals(0, train.mul(ratio).sub(infer).abs().max().getDouble(), 1e-4, bn.toString());
+                        FieldBlockChecks.function(bn, m, true).apply(x);
+                        // momentum 0: the running statistics are the batch's, the variance unbiased over its n values
+                        long positions = x.getShape().size() / type.size() / x.getShape().get(0);
+                        int batch = (int) x.getShape().get(0);
+                        IrrepStats raw = statistics(type, x.toDoubleArray(), batch, (int) positions);
+                        assertArrayEquals(raw.trivialMean(), bn.runningMean().getArray().toDoubleArray(), 1e-12, bn + " mean");
+                        assertArrayEquals(unbiasedVariances(type, raw, bn instanceof GNormBatchNorm, batch * positions),
+                                bn.runningVar().getArray().toDoubleArray(), 1e-12, bn + " variance");
                         FieldBlockChecks.initializeRandomly(bn, x, 13);
                         FieldBlockChecks.assertExportMatches(bn, x, 1e-12);
                         NDArray x32 = x.toType(DataType.FLOAT32, false);
@@ -202,6 +202,53 @@ class FieldBatchNormTest {
                     }
                 }
             }
+        }
+    }
+
+    /** Per irrep (GNorm) or per field (IID): the centred mean square times n/(n − 1), n the number of values. */
+    private static double[] unbiasedVariances(FieldType type, IrrepStats raw, boolean perIrrep, long samples) {
+        List<Double> out = new java.util.ArrayList<>();
+        int k = 0;
+        int t = 0;
+        for (int f = 0; f < type.fields(); f++) {
+            Representation<?> r = type.representations().get(f);
+            double fieldSum = 0;
+            for (Irrep<?> psi : r.irreps()) {
+                double var = raw.meanSquare()[k++];
+                if (psi.equals(r.group().trivialIrrep())) {
+                    var -= raw.trivialMean()[t] * raw.trivialMean()[t];
+                    t++;
+                }
+                double n = (double) samples * psi.dimension();
+                if (perIrrep) {
+                    out.add(var * n / (n - 1));
+                }
+                fieldSum += var * psi.dimension();
+            }
+            double n = (double) samples * r.dimension();
+            if (!perIrrep) {
+                out.add(fieldSum / r.dimension() * n / (n - 1));
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    @Test
+    void fusedInnerBatchNormAgreesWithTheGeneralComputation() {
+        FieldType uniform = permutationTypes().get(1);
+        InnerBatchNorm fused = InnerBatchNorm.of(uniform);
+        InnerBatchNorm general = InnerBatchNorm.of(uniform, FieldBatchNorm.Options.defaults().withAffine(false));
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = FieldBlockChecks.input(uniform, m, DataType.FLOAT64, 5, 15).mul(1.5).add(0.3);
+            fused.initialize(m, DataType.FLOAT64, x.getShape());
+            general.initialize(m, DataType.FLOAT64, x.getShape());
+            for (boolean training : new boolean[] {true, true, false}) {
+                NDArray a = FieldBlockChecks.function(fused, m, training).apply(x);
+                NDArray b = FieldBlockChecks.function(general, m, training).apply(x);
+                assertEquals(0, a.sub(b).abs().max().getDouble(), 1e-12, training ? "training" : "inference");
+            }
+            assertEquals(0, fused.runningMean().getArray().sub(general.runningMean().getArray()).abs().max().getDouble(), 1e-14);
+            assertEquals(0, fused.runningVar().getArray().sub(general.runningVar().getArray()).abs().max().getDouble(), 1e-14);
         }
     }
 
@@ -239,7 +286,8 @@ class FieldBatchNormTest {
     @Test
     void gradientsMatchFiniteDifferencesThroughTheBatchStatistics() {
         for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(generalTypes().get(3)), GNormBatchNorm.of(generalTypes().get(0)),
-                NormBatchNorm.of(traceless().get(1)), InnerBatchNorm.of(permutationTypes().get(0)))) {
+                NormBatchNorm.of(traceless().get(1)), InnerBatchNorm.of(permutationTypes().get(0)),
+                InnerBatchNorm.of(permutationTypes().get(1)))) {
             try (NDManager m = manager.newSubManager()) {
                 NDArray x = FieldBlockChecks.input(bn.inType(), m, DataType.FLOAT64, 3, 30);
                 FieldBlockChecks.initializeRandomly(bn, x, 31);
