@@ -5,15 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Objects;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.O2;
 import org.equivariant4j.group.SO2;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.ops.DeviceConstants;
@@ -42,7 +40,7 @@ import org.equivariant4j.repr.Representation;
  * equivariant (f(Ax) is not band-limited; the error falls as N grows). The default N is the smallest multiple of 8 that is
  * at least 2(2L + 1). No parameters.
  */
-public final class FourierPointwise extends AbstractEquivariantBlock {
+public final class FourierPointwise extends ParameterFreeBlock {
     private final ScalarActivation function;
     private final int maxFrequency;
     private final int rotations;
@@ -140,12 +138,8 @@ public final class FourierPointwise extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        return apply(x, constants);
-    }
-
-    private NDArray apply(NDArray x, DeviceConstants c) {
-        DeviceConstants.Copy k = constantsFor(c, x);
+    protected NDArray apply(NDArray x) {
+        DeviceConstants.Copy k = constantsFor(constants, x);
         Shape s = x.getShape();
         // [B, n·D, spatial…] → [B, n, P, D] → samples [B, n, P, M] → f → back to [B, n, P, D] → [B, n·D, spatial…]
         NDArray fields = x.reshape(s.get(0), inType().fields(), fieldSize, -1).swapAxes(2, 3);
@@ -156,12 +150,6 @@ public final class FourierPointwise extends AbstractEquivariantBlock {
     @Override
     protected Shape outputShape(Shape input) {
         return input;
-    }
-
-    @Override
-    public Block export() {
-        DeviceConstants c = new DeviceConstants("exported FourierPointwise constants", this::buildConstants);
-        return exportFunction(x -> apply(x, c));
     }
 
     @Override

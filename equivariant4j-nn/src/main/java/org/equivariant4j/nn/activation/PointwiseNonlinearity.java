@@ -3,9 +3,8 @@ package org.equivariant4j.nn.activation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.util.Objects;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 
 /**
@@ -18,7 +17,7 @@ import org.equivariant4j.nn.field.FieldType;
  *
  * <p>{@link #export()} gives DJL's activation block.
  */
-public final class PointwiseNonlinearity extends AbstractEquivariantBlock {
+public final class PointwiseNonlinearity extends ParameterFreeBlock {
     private final ScalarActivation function;
 
     private PointwiseNonlinearity(FieldType type, ScalarActivation function) {
@@ -48,7 +47,7 @@ public final class PointwiseNonlinearity extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+    protected NDArray apply(NDArray x) {
         return function.apply(x);
     }
 

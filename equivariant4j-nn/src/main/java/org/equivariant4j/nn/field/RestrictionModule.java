@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.training.ParameterStore;
 
 /**
  * Restriction to a subgroup (escnn's RestrictionModule): the same array, retyped from a field type of G to the type of
@@ -14,7 +13,7 @@ import ai.djl.training.ParameterStore;
  *
  * @throws IllegalArgumentException (at construction) when G has no such subgroup
  */
-public final class RestrictionModule extends AbstractEquivariantBlock {
+public final class RestrictionModule extends ParameterFreeBlock {
     private final Subgroup subgroup;
 
     private RestrictionModule(FieldType type, Subgroup subgroup) {
@@ -33,7 +32,7 @@ public final class RestrictionModule extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+    protected NDArray apply(NDArray x) {
         return x;
     }
 

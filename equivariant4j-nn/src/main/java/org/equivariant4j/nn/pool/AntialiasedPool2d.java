@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.training.ParameterStore;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.DeviceConstants;
@@ -28,7 +26,7 @@ import org.equivariant4j.nn.ops.Tensors;
  * for the default average padding). The blur is linear and the same on every channel: averaging takes any field type;
  * the max needs trivial, regular or quotient fields. σ defaults to 0.6, as in escnn. No parameters.
  */
-public final class AntialiasedPool2d extends AbstractEquivariantBlock {
+public final class AntialiasedPool2d extends ParameterFreeBlock {
     /** escnn's default σ. */
     public static final double DEFAULT_SIGMA = 0.6;
 
@@ -111,19 +109,15 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+    protected NDArray apply(NDArray x) {
         outputShape(x.getShape());
-        return apply(x, constants);
-    }
-
-    private NDArray apply(NDArray x, DeviceConstants filter) {
         NDArray in = x;
         if (maxWindow != null) {
             Shape k = new Shape(maxWindow.kernel(), maxWindow.kernel());
             Shape p = new Shape(maxWindow.padding(), maxWindow.padding());
             in = Pool.maxPool2d(x, k, new Shape(1, 1), p, false);
         }
-        return blur.apply(in, constantsFor(filter, x).get(0), null);
+        return blur.apply(in, constantsFor(constants, x).get(0), null);
     }
 
     @Override
@@ -134,12 +128,6 @@ public final class AntialiasedPool2d extends AbstractEquivariantBlock {
             s = new Shape(s.get(0), s.get(1), dense.outputSize(s.get(2)), dense.outputSize(s.get(3)));
         }
         return blur.outputShape(s, new Shape(inType().size(), 1, filterSize, filterSize));
-    }
-
-    @Override
-    public Block export() {
-        DeviceConstants filter = new DeviceConstants("exported AntialiasedPool2d filter", this::buildFilter);
-        return exportFunction(x -> apply(x, filter));
     }
 
     @Override

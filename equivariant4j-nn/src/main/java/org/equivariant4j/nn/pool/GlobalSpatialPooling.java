@@ -2,10 +2,8 @@ package org.equivariant4j.nn.pool;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.util.Locale;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpaces;
 
@@ -20,7 +18,7 @@ import org.equivariant4j.nn.field.GSpaces;
  * regular, quotient fields). Exact for the grid symmetries; the output is invariant when all fields are trivial.
  * No parameters.
  */
-public final class GlobalSpatialPooling extends AbstractEquivariantBlock {
+public final class GlobalSpatialPooling extends ParameterFreeBlock {
     /** Mean or max over the positions. */
     public enum Mode {
         MEAN, MAX
@@ -53,11 +51,7 @@ public final class GlobalSpatialPooling extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        return apply(x);
-    }
-
-    private NDArray apply(NDArray x) {
+    protected NDArray apply(NDArray x) {
         NDArray flat = x.reshape(x.getShape().get(0), x.getShape().get(1), -1);
         int[] axis = {2};
         return mode == Mode.MEAN ? flat.mean(axis) : flat.max(axis);
@@ -66,11 +60,6 @@ public final class GlobalSpatialPooling extends AbstractEquivariantBlock {
     @Override
     protected Shape outputShape(Shape input) {
         return new Shape(input.get(0), input.get(1));
-    }
-
-    @Override
-    public Block export() {
-        return exportFunction(this::apply);
     }
 
     @Override

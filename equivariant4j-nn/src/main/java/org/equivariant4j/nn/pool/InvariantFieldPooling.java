@@ -2,10 +2,8 @@ package org.equivariant4j.nn.pool;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.util.Locale;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldRuns;
 import org.equivariant4j.nn.field.FieldType;
 
@@ -21,7 +19,7 @@ import org.equivariant4j.nn.field.FieldType;
  * input field, same GSpace. No parameters. (The regular G-CNN blocks on bare [batch, channels, |H|, …] arrays have
  * their own {@link GroupPooling}.)
  */
-public final class InvariantFieldPooling extends AbstractEquivariantBlock {
+public final class InvariantFieldPooling extends ParameterFreeBlock {
     /** Which invariant of a field. */
     public enum Mode {
         GROUP_MAX, NORM
@@ -57,11 +55,7 @@ public final class InvariantFieldPooling extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        return apply(x);
-    }
-
-    private NDArray apply(NDArray x) {
+    protected NDArray apply(NDArray x) {
         return mode == Mode.GROUP_MAX ? runs.reduce(x, FieldRuns.Reduction.MAX) : runs.norms(x);
     }
 
@@ -70,11 +64,6 @@ public final class InvariantFieldPooling extends AbstractEquivariantBlock {
         long[] dims = input.getShape().clone();
         dims[1] = inType().fields();
         return new Shape(dims);
-    }
-
-    @Override
-    public Block export() {
-        return exportFunction(this::apply);
     }
 
     @Override

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldRuns;
 import org.equivariant4j.nn.field.FieldType;
 
@@ -24,7 +22,7 @@ import org.equivariant4j.nn.field.FieldType;
  * <p>Computed as k² strided slices of the padded input, the argmax of their norms and a one-hot selection, so the
  * gradient reaches the selected vectors. No parameters.
  */
-public final class NormMaxPool2d extends AbstractEquivariantBlock {
+public final class NormMaxPool2d extends ParameterFreeBlock {
     private final PoolingWindow window;
     private final FieldRuns runs;
 
@@ -47,11 +45,7 @@ public final class NormMaxPool2d extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        return apply(x);
-    }
-
-    private NDArray apply(NDArray x) {
+    protected NDArray apply(NDArray x) {
         Shape out = outputShape(x.getShape());
         int p = window.padding();
         NDArray padded = p == 0 ? x : x.pad(new Shape(p, p, p, p), 0);
@@ -81,11 +75,6 @@ public final class NormMaxPool2d extends AbstractEquivariantBlock {
     @Override
     protected Shape outputShape(Shape input) {
         return new Shape(input.get(0), input.get(1), window.outputSize(input.get(2)), window.outputSize(input.get(3)));
-    }
-
-    @Override
-    public Block export() {
-        return exportFunction(this::apply);
     }
 
     @Override

@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.training.ParameterStore;
 import java.util.Locale;
 import java.util.Objects;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 
 /**
@@ -21,7 +20,7 @@ import org.equivariant4j.nn.field.FieldType;
  * takes any field type. Zero padding is counted in the average (PyTorch's default); max pooling pads with −∞.
  * No parameters; {@link #export()} gives DJL's pooling block.
  */
-public final class PointwisePool2d extends AbstractEquivariantBlock {
+public final class PointwisePool2d extends ParameterFreeBlock {
     /** Max or average. */
     public enum Mode {
         MAX, AVG
@@ -61,7 +60,7 @@ public final class PointwisePool2d extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+    protected NDArray apply(NDArray x) {
         outputShape(x.getShape());
         Shape k = new Shape(window.kernel(), window.kernel());
         Shape s = new Shape(window.stride(), window.stride());

@@ -5,13 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.equivariant4j.nn.field.AbstractEquivariantBlock;
+import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.ops.Tensors;
@@ -35,7 +33,7 @@ import org.equivariant4j.nn.ops.Tensors;
  * (escnn reports nearest as not equivariant for that reason). No parameters; the matrices are kept per input size
  * (up to {@value #MEMO_CAPACITY} sizes).
  */
-public final class R2Upsampling extends AbstractEquivariantBlock {
+public final class R2Upsampling extends ParameterFreeBlock {
     /** How many input sizes keep their interpolation matrices. */
     public static final int MEMO_CAPACITY = 32;
 
@@ -81,11 +79,7 @@ public final class R2Upsampling extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        return apply(x);
-    }
-
-    private NDArray apply(NDArray x) {
+    protected NDArray apply(NDArray x) {
         Shape s = x.getShape();
         int h = Math.toIntExact(s.get(2));
         int w = Math.toIntExact(s.get(3));
@@ -133,11 +127,6 @@ public final class R2Upsampling extends AbstractEquivariantBlock {
     protected Shape outputShape(Shape input) {
         return factor > 0 ? new Shape(input.get(0), input.get(1), input.get(2) * factor, input.get(3) * factor)
                 : new Shape(input.get(0), input.get(1), height, width);
-    }
-
-    @Override
-    public Block export() {
-        return exportFunction(this::apply);
     }
 
     @Override

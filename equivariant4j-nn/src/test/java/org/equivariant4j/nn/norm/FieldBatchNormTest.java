@@ -14,7 +14,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.conv.PlainConvolution;
@@ -138,7 +137,6 @@ class FieldBatchNormTest {
         GSpace d4 = GSpaces.flipRot2dOnR2(4);
         FieldType type = FieldType.of(d4, List.of(d4.regularRepr(), d4.irrep(1, 1), d4.trivialRepr(), d4.regularRepr()));
         FieldType noTrivial = FieldType.of(d4, List.of(d4.irrep(1, 1), d4.irrep(1, 0), d4.standardRepr()));
-        List<Function<FieldType, FieldBatchNorm>> kinds = List.of(IIDBatchNorm::of, GNormBatchNorm::of);
         try (NDManager m = manager.newSubManager()) {
             for (FieldBatchNorm bn : List.of(IIDBatchNorm.of(type), GNormBatchNorm.of(type), NormBatchNorm.of(noTrivial),
                     InnerBatchNorm.of(FieldType.of(d4, List.of(d4.regularRepr(), d4.trivialRepr(), d4.quotientRepr(Subgroup.flip())))))) {
