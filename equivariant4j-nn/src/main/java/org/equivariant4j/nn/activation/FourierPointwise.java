@@ -148,11 +148,6 @@ public final class FourierPointwise extends ParameterFreeBlock {
     }
 
     @Override
-    protected Shape outputShape(Shape input) {
-        return input;
-    }
-
-    @Override
     protected int[] config() {
         return new int[] {inType().size(), inType().fields(), rotations, function.kind().ordinal()};
     }

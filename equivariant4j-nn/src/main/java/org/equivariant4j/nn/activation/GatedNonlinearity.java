@@ -166,13 +166,6 @@ public final class GatedNonlinearity extends AbstractEquivariantBlock {
         return NDArrays.concat(new NDList(gates, gated), 1).get(new NDIndex(":, {}", k.get(2)));
     }
 
-    @Override
-    protected Shape outputShape(Shape input) {
-        long[] dims = input.getShape().clone();
-        dims[1] = outType().size();
-        return new Shape(dims);
-    }
-
     /** A plain block with a copy of the current bias. */
     @Override
     public Block export() {

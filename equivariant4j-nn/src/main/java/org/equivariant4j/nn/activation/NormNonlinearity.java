@@ -100,11 +100,6 @@ public final class NormNonlinearity extends AbstractEquivariantBlock {
         return runs.scale(x, length.div(norms));
     }
 
-    @Override
-    protected Shape outputShape(Shape input) {
-        return input;
-    }
-
     /** A plain block with a copy of the current bias exp(β). */
     @Override
     public Block export() {

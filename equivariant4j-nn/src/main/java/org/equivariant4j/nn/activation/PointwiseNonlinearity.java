@@ -1,7 +1,6 @@
 package org.equivariant4j.nn.activation;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.Objects;
 import org.equivariant4j.nn.field.ParameterFreeBlock;
@@ -49,11 +48,6 @@ public final class PointwiseNonlinearity extends ParameterFreeBlock {
     @Override
     protected NDArray apply(NDArray x) {
         return function.apply(x);
-    }
-
-    @Override
-    protected Shape outputShape(Shape input) {
-        return input;
     }
 
     @Override

@@ -92,8 +92,15 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
     /** y = f(x) for a checked input x [batch, C_in, spatial…]. */
     protected abstract NDArray forward(ParameterStore parameterStore, NDArray x, boolean training);
 
-    /** The output shape for a checked input shape. */
-    protected abstract Shape outputShape(Shape input);
+    /**
+     * The output shape for a checked input shape; by default the input's with C_out channels (blocks that keep the
+     * positions).
+     */
+    protected Shape outputShape(Shape input) {
+        long[] dims = input.getShape().clone();
+        dims[1] = outType.size();
+        return new Shape(dims);
+    }
 
     @Override
     protected final NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -1,7 +1,6 @@
 package org.equivariant4j.nn.field;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 
@@ -34,11 +33,6 @@ public final class RestrictionModule extends ParameterFreeBlock {
     @Override
     protected NDArray apply(NDArray x) {
         return x;
-    }
-
-    @Override
-    protected Shape outputShape(Shape input) {
-        return input;
     }
 
     @Override

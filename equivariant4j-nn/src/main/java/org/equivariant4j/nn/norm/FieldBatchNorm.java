@@ -279,11 +279,6 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
         return last == 1 ? x.matMul(m) : x.swapAxes(1, last).matMul(m).swapAxes(1, last);
     }
 
-    @Override
-    protected Shape outputShape(Shape input) {
-        return input;
-    }
-
     /** The inference map y = M x + c with the current running statistics as a plain block (see the class doc). */
     @Override
     public Block export() {

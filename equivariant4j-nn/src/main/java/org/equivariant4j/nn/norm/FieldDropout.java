@@ -57,11 +57,6 @@ public final class FieldDropout extends AbstractEquivariantBlock {
     }
 
     @Override
-    protected Shape outputShape(Shape input) {
-        return input;
-    }
-
-    @Override
     public Block export() {
         return Blocks.identityBlock();
     }

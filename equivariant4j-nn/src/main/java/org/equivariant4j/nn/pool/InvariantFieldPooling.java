@@ -1,7 +1,6 @@
 package org.equivariant4j.nn.pool;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldRuns;
@@ -57,13 +56,6 @@ public final class InvariantFieldPooling extends ParameterFreeBlock {
     @Override
     protected NDArray apply(NDArray x) {
         return mode == Mode.GROUP_MAX ? runs.reduce(x, FieldRuns.Reduction.MAX) : runs.norms(x);
-    }
-
-    @Override
-    protected Shape outputShape(Shape input) {
-        long[] dims = input.getShape().clone();
-        dims[1] = inType().fields();
-        return new Shape(dims);
     }
 
     @Override
