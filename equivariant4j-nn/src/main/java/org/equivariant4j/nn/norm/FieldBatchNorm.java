@@ -224,7 +224,7 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
         }
         DeviceConstants.Copy k = constantsFor(constants, x);
         int next = 2;
-        NDArray u = directions > 0 ? k.get(next++) : null;
+        NDArray projection = directions > 0 ? k.get(next++) : null; // μ = E[x'] · projection
         NDArray ut = directions > 0 ? k.get(next++) : null;
         NDArray q = layout.basis() != null ? k.get(next++) : null;
         NDArray qt = layout.basis() != null ? k.get(next) : null;
@@ -236,7 +236,7 @@ public abstract sealed class FieldBatchNorm extends AbstractEquivariantBlock
         if (training) {
             long n = x.getShape().size() / channels;
             NDArray mean = channelMeans(xs);
-            mu = directions > 0 ? vectorTimes(mean, u) : null;
+            mu = directions > 0 ? vectorTimes(mean, projection) : null;
             centred = mu == null ? xs : xs.sub(alongAxis1(vectorTimes(mu, ut)));
             var = vectorTimes(channelMeans(centred.square()), k.get(0));
             double m = options.momentum();
