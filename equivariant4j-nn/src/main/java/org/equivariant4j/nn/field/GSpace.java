@@ -383,6 +383,11 @@ public final class GSpace {
         return Intertwiners.basis(r.group().trivialIrrep(), r);
     }
 
+    /** The same fibre group (and band limit) without a base space: the type of features pooled over the plane. */
+    public GSpace withoutBaseSpace() {
+        return action == null ? this : new GSpace(group, maxFrequency);
+    }
+
     /** The GSpace of a subgroup, acting on the plane as it does inside this one. */
     public GSpace restrict(Subgroup subgroup) {
         return restricted(subgroup);

@@ -5,12 +5,11 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
-import org.equivariant4j.nn.field.GSpaces;
 
 /**
  * The invariant map from images to vectors: the mean or the maximum of every channel over all positions,
  * [batch, C, height, width] → [batch, C], typed by the same representations without a base space
- * ({@link GSpaces#noBaseSpace}), ready for an equivariant linear layer or, for trivial fields, a plain classifier.
+ * ({@link org.equivariant4j.nn.field.GSpace#withoutBaseSpace}), ready for an equivariant linear layer or, for trivial fields, a plain classifier.
  *
  * <h2>Equivariance</h2>
  * A grid symmetry permutes the positions, which neither the mean nor the maximum sees, and ρ(g) acts on the channels:
@@ -27,7 +26,7 @@ public final class GlobalSpatialPooling extends ParameterFreeBlock {
     private final Mode mode;
 
     private GlobalSpatialPooling(FieldType type, Mode mode) {
-        super(type, FieldType.of(GSpaces.noBaseSpace(type.gspace().fibreGroup()), type.representations()));
+        super(type, FieldType.of(type.gspace().withoutBaseSpace(), type.representations()));
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
         requirePlanar("GlobalSpatialPooling", type);
         if (mode == Mode.MAX) {
