@@ -21,13 +21,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.equivariant4j.data.NBodyDataset;
+import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.harmonics.Rotations;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.graph.GnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
-import org.equivariant4j.nn.graph.NBodyGraphs;
 import org.equivariant4j.nn.ops.DataParallel;
 import org.equivariant4j.nn.ops.FusedAdam;
 
@@ -165,8 +165,8 @@ public final class NBodyTask {
     /** The block of a neural model. */
     static Block newModel(String name) {
         return switch (name) {
-            case "egnn" -> EgnnModel.builder().build();
-            case "gnn" -> GnnModel.nbody();
+            case "egnn" -> EgnnModel.builder(NBodyGraphs.EGNN_NODE_FEATURES, NBodyGraphs.EGNN_EDGE_ATTRIBUTES).build();
+            case "gnn" -> new GnnModel(NBodyGraphs.GNN_NODE_FEATURES, 64, 4, NBodyGraphs.GNN_EDGE_ATTRIBUTES, 3);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + MODELS);
         };
     }
@@ -176,15 +176,8 @@ public final class NBodyTask {
         return "egnn".equals(name) ? NBodyGraphs.egnn(topology, b.x(), b.v(), b.q()) : NBodyGraphs.gnn(topology, b.x(), b.v(), b.q());
     }
 
-    /**
-     * The block input of a batch: for EGNN the plain N-body arrays (x, v [B, 5, 3], q [B, 5, 1]; the model builds
-     * its node and edge features itself, {@link EgnnModel#nbodyInput}), else the {@link GraphBatch} as an NDList.
-     */
+    /** The block input of a batch: its {@link GraphBatch} as an NDList. */
     private static NDList input(String name, GraphTopology topology, Batch b) {
-        if ("egnn".equals(name)) {
-            long systems = b.x().getShape().get(0) / 5;
-            return EgnnModel.nbodyInput(b.x().reshape(systems, 5, 3), b.v().reshape(systems, 5, 3), b.q().reshape(systems, 5, 1));
-        }
         return graph(name, topology, b).toNDList();
     }
 

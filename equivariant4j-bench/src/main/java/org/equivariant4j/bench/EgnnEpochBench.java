@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
-import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.ops.DataParallel;
 import org.equivariant4j.nn.ops.FusedAdam;
 
@@ -95,8 +95,8 @@ public final class EgnnEpochBench {
                 ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() * 1e-9 : Double.NaN;
     }
 
-    /** A way of running the model: a path, and whether the input goes through a GraphBatch or the typed N-body call. */
-    record Variant(String name, EgnnModel.Path path, boolean typed, boolean fusedAdam, int workers) {
+    /** A way of running the model: a path, DJL's Adam or {@link FusedAdam}, and the data-parallel workers. */
+    record Variant(String name, EgnnModel.Path path, boolean fusedAdam, int workers) {
         static Variant parse(String s) {
             String rest = s;
             int workers = 0;
@@ -107,9 +107,7 @@ public final class EgnnEpochBench {
             }
             boolean fusedAdam = rest.endsWith("+fadam");
             rest = fusedAdam ? rest.substring(0, rest.length() - 6) : rest;
-            boolean typed = rest.endsWith("-typed");
-            rest = typed ? rest.substring(0, rest.length() - 6) : rest;
-            return new Variant(s, EgnnModel.Path.valueOf(rest), typed, fusedAdam, workers);
+            return new Variant(s, EgnnModel.Path.valueOf(rest), fusedAdam, workers);
         }
     }
 
@@ -129,21 +127,16 @@ public final class EgnnEpochBench {
                     int lo = b * BATCH + shard * BATCH / workers;
                     int hi = b * BATCH + (shard + 1) * BATCH / workers;
                     String rows = (lo * BODIES) + ":" + (hi * BODIES);
-                    NDArray out = model.forwardNBody(store, d.x().get(rows).reshape(hi - lo, BODIES, 3),
-                            d.v().get(rows).reshape(hi - lo, BODIES, 3), d.q().get(rows).reshape(hi - lo, BODIES), true);
+                    GraphTopology shardTopology = hi - lo == BATCH ? topo : GraphTopology.fullyConnected(BODIES, hi - lo);
+                    GraphBatch g = NBodyGraphs.egnn(shardTopology, d.x().get(rows), d.v().get(rows), d.q().get(rows));
+                    NDArray out = model.forward(store, g, true);
                     return out.sub(d.target().get(rows)).square().sum().div(BATCH * BODIES * 3);
                 }) / steps;
             } else try (NDScope scope = new NDScope()) {
                 String rows = (b * BATCH * BODIES) + ":" + ((b + 1) * BATCH * BODIES);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray out;
-                    if (variant.typed()) {
-                        out = model.forwardNBody(ps, d.x().get(rows).reshape(BATCH, BODIES, 3),
-                                d.v().get(rows).reshape(BATCH, BODIES, 3), d.q().get(rows).reshape(BATCH, BODIES), true);
-                    } else {
-                        GraphBatch g = NBodyGraphs.egnn(topo, d.x().get(rows), d.v().get(rows), d.q().get(rows));
-                        out = model.forward(ps, g, true);
-                    }
+                    GraphBatch g = NBodyGraphs.egnn(topo, d.x().get(rows), d.v().get(rows), d.q().get(rows));
+                    NDArray out = model.forward(ps, g, true);
                     NDArray loss = out.sub(d.target().get(rows)).square().mean();
                     gc.backward(loss);
                     t.loss += loss.getFloat() / steps;
@@ -185,7 +178,7 @@ public final class EgnnEpochBench {
         Runner(NDManager m, Variant variant) {
             this.variant = variant;
             Engine.getInstance().setRandomSeed(1);
-            model = EgnnModel.builder().build();
+            model = EgnnModel.builder(NBodyGraphs.EGNN_NODE_FEATURES, NBodyGraphs.EGNN_EDGE_ATTRIBUTES).build();
             model.initialize(m, DataType.FLOAT32, new Shape(BATCH * BODIES, 1), new Shape(BATCH * BODIES, 3));
             ps = new ParameterStore(m, false);
             adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).optWeightDecays(1e-12f).build();
@@ -259,11 +252,11 @@ public final class EgnnEpochBench {
 
     /**
      * Arguments: {@code [epochs] [variant...]}, a variant being a {@link EgnnModel.Path} name, optionally with
-     * {@code -typed} (the N-body input without a GraphBatch, {@link EgnnModel#forwardNBody}) and/or
      * {@code +fadam} (the Adam step as one call, {@link FusedAdam}, instead of DJL's Adam per parameter), optionally
      * followed by {@code +dpW} (each batch split over W {@link DataParallel} workers whose ops run on one thread each).
-     * Default: 5 epochs of SCATTER (the reference's edge-list formulation), PACKED, FUSED-typed+fadam and
-     * FUSED-typed+fadam+dp2. The variants run interleaved, epoch by epoch, each after one
+     * Every variant builds the N-body {@link GraphBatch} of each batch ({@link NBodyGraphs#egnn}), as training does.
+     * Default: 5 epochs of SCATTER (the reference's edge-list formulation), SCATTER+fadam, FUSED+fadam and
+     * FUSED+fadam+dp2. The variants run interleaved, epoch by epoch, each after one
      * warm-up epoch, so that load from other processes hits them alike; the first is the baseline of the ratios.
      */
     public static void main(String[] args) {
@@ -273,7 +266,7 @@ public final class EgnnEpochBench {
             variants.add(Variant.parse(args[i]));
         }
         if (variants.isEmpty()) {
-            for (String v : new String[] {"SCATTER", "PACKED", "FUSED-typed+fadam", "FUSED-typed+fadam+dp2"}) {
+            for (String v : new String[] {"SCATTER", "SCATTER+fadam", "FUSED+fadam", "FUSED+fadam+dp2"}) {
                 variants.add(Variant.parse(v));
             }
         }
