@@ -6,11 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,8 +22,7 @@ import java.util.Objects;
  * <p>Anything else (Fortran order, big-endian or other dtypes, pickled objects, a truncated or over-long file) is
  * rejected with an {@link IllegalArgumentException} that names the file and what was found. The writer produces the
  * same bytes as {@code numpy.save} (version 1.0 header, or 2.0 when the header needs more than 65535 bytes; the header
- * padded to a multiple of 64 bytes) and replaces the target atomically: it writes a temporary file in the same
- * directory and moves it over the target with {@link StandardCopyOption#ATOMIC_MOVE}.
+ * padded to a multiple of 64 bytes) and replaces the target atomically ({@link AtomicFiles}).
  */
 public final class Npy {
 
@@ -204,6 +201,35 @@ public final class Npy {
 
         Object data() {
             return data;
+        }
+
+        /**
+         * This array, if every element is finite; else an {@link IllegalArgumentException} naming {@code what} (e.g. the
+         * file) and the index of the first NaN or infinite element.
+         */
+        public NpyArray requireFinite(Object what) {
+            if (dtype == DType.FLOAT64 || dtype == DType.FLOAT32) {
+                int n = size();
+                for (int i = 0; i < n; i++) {
+                    double v = dtype == DType.FLOAT64 ? ((double[]) data)[i] : ((float[]) data)[i];
+                    if (!Double.isFinite(v)) {
+                        throw new IllegalArgumentException(what + ": element " + indexString(i) + " is " + v
+                                + "; expected finite values");
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** The multi-index of flat index i as Python writes it, e.g. (3, 0, 2). */
+        String indexString(long i) {
+            long[] idx = new long[shape.length];
+            long rest = i;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                idx[d] = shape[d] == 0 ? 0 : rest % shape[d];
+                rest = shape[d] == 0 ? 0 : rest / shape[d];
+            }
+            return shapeString(idx);
         }
     }
 
@@ -531,13 +557,12 @@ public final class Npy {
     }
 
     /**
-     * Writes an array as numpy's {@code np.save} would, atomically: to a temporary file in the target's directory,
-     * then moved over the target ({@link StandardCopyOption#ATOMIC_MOVE}, replacing an existing file).
+     * Writes an array as numpy's {@code np.save} would, atomically ({@link AtomicFiles#write}).
      */
     public static void write(Path file, NpyArray array) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
-        writeAtomically(file, tmp -> {
+        AtomicFiles.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(headerBytes(array.dtype(), array.shape)));
@@ -545,44 +570,6 @@ public final class Npy {
                 ch.force(true);
             }
         });
-    }
-
-    /** Writes the contents of a file, given the path to write them to. */
-    @FunctionalInterface
-    interface FileContents {
-        void writeTo(Path tmp) throws IOException;
-    }
-
-    /**
-     * Writes a file atomically: {@code contents} go to a temporary file in the target's directory (created if missing),
-     * which is then moved over the target ({@link StandardCopyOption#ATOMIC_MOVE}, replacing an existing file). On
-     * failure the temporary file is deleted and an {@link UncheckedIOException} names the target.
-     */
-    static void writeAtomically(Path file, FileContents contents) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            contents.writeTo(tmp);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " does not support atomic moves", e);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
     }
 
     /** The header numpy writes for this dtype and shape (magic, version, length, padded dict). */
@@ -639,7 +626,7 @@ public final class Npy {
     }
 
     /** Python's tuple repr of a shape: {@code ()}, {@code (5,)}, {@code (3, 4)}. */
-    static String shapeString(int[] shape) {
+    public static String shapeString(int[] shape) {
         long[] l = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
             l[i] = shape[i];

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.equivariant4j.data.AtomicFiles;
 
 /**
  * The results of one task run, in the JSON shape every task shares (DESIGN.md):
@@ -51,19 +50,9 @@ public record Results(String task, Map<String, Object> config, List<ModelResult>
                 .enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    /** Writes the JSON file atomically (temporary file, then move), creating parent folders. */
-    public void write(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        if (abs.getParent() != null) {
-            Files.createDirectories(abs.getParent());
-        }
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-        try {
-            mapper().writeValue(tmp.toFile(), this);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Writes the JSON file atomically ({@link AtomicFiles}), creating parent folders. */
+    public void write(Path path) {
+        AtomicFiles.write(path, tmp -> mapper().writeValue(tmp.toFile(), this));
     }
 
     /** Reads a results file written by any task. */

@@ -175,8 +175,10 @@ public final class EgnnModel extends AbstractBlock {
             layer.scriptParameters(ps, device, training, args);
         }
         // like DJL's PtSymbolBlock: training records autograd (under a GradientCollector), inference runs under no-grad
-        return script(args.get(args.size() - 1).getManager()).call("forward", training, args.toArray(new NDArray[0]))
-                .singletonOrThrow();
+        // compiled on the manager of the block's own parameters, not of the arrays of this call (a data-parallel
+        // replica's, which are freed with the replicas)
+        NDManager owner = embedding.getParameters().get(0).getValue().getArray().getManager();
+        return script(owner).call("forward", training, args.toArray(new NDArray[0])).singletonOrThrow();
     }
 
     /** The compiled script, created on first use on the manager of the parameters. */
