@@ -205,4 +205,34 @@ class DataParallelTest {
             }
         }
     }
+
+    /**
+     * The model outlives its data-parallel workers: a fused EGNN whose first call ran on a worker's replica still runs
+     * after the replicas are freed (its TorchScript belongs to the model's own parameters).
+     */
+    @Test
+    void theModelWorksAfterTheWorkersAreClosed() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Setup s = Setup.create(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            double loss;
+            try (DataParallel dp = DataParallel.create(s.model(), 2)) {
+                loss = dp.backward(ps, (p, shard) -> {
+                    if (shard == 0) {
+                        try {
+                            Thread.sleep(500); // the replica's worker calls the model first
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return s.shardLoss(p, shard, 2);
+                });
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray out = s.forward(ps, ":", false);
+                double again = out.sub(s.y()).square().sum().div(SYSTEMS * 15.0).getDouble();
+                assertEquals(loss, again, 1e-9 * loss);
+            }
+        }
+    }
 }
