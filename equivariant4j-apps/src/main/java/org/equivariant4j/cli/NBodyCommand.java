@@ -82,6 +82,9 @@ final class NBodyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data " + data + " is not a folder (expected the .npy files of the original"
                     + " generator)");
         }
+        if (data == null) {
+            OutputPaths.requireFolder("--cache", cache);
+        }
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
         try (TrainingSession session = run.open(NBodyTask.NAME, models, 10)) {

@@ -235,4 +235,21 @@ class DataParallelTest {
             }
         }
     }
+
+    /** Backward passes outside any NDScope leave no arrays behind (the sync methods' returned handles are closed). */
+    @Test
+    void backwardLeavesNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Setup s = Setup.create(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            try (DataParallel dp = DataParallel.create(s.model(), 2)) {
+                dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2));
+                int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+                for (int i = 0; i < 5; i++) {
+                    dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2));
+                }
+                assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(), "arrays left by backward");
+            }
+        }
+    }
 }
