@@ -7,6 +7,7 @@
 # Needs python3 with numpy (for the fixtures) and, for the full-disk and read-only cases, root (tmpfs mounts).
 # Usage: scripts/bad-inputs.sh [work-folder]   (about 5 minutes on 2 cores)
 set -uo pipefail
+set -m  # background jobs get SIGINT's default action (without job control they start with SIGINT ignored)
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 E4J="$PWD/equivariant4j"
 W="${1:-$(mktemp -d /tmp/e4j-bad-inputs.XXXXXX)}"
@@ -88,7 +89,7 @@ case_ "(truncated)" nbody --quiet --data "$W/nbody-truncated" --train-size 200 -
 case_ "element (3, 30, 1, 2) is NaN" nbody --quiet --data "$W/nbody-nan" --train-size 200 --out "$W/o1"
 case_ "expected dtype '<f8' (or '<f4') but got '<i8'" nbody --quiet --data "$W/nbody-int" --train-size 200 --out "$W/o1"
 case_ "does not belong to" nbody --quiet --data "$W/nbody-edges" --train-size 200 --out "$W/o1"
-case_ "needs at least 41 frames" nbody --quiet --data "$W/nbody-30frames" --train-size 200 --out "$W/o1"
+case_ "has 30 frames per simulation; the benchmark predicts frame 40 from frame 30, so it needs at least 41" nbody --quiet --data "$W/nbody-30frames" --train-size 200 --out "$W/o1"
 case_ "at least 2 particles" nbody --quiet --data "$W/nbody-1particle" --train-size 200 --out "$W/o1"
 case_ "expected shape (S, T, 3, N)" nbody --quiet --data "$W/nbody-2d" --train-size 200 --out "$W/o1"
 case_ "every split needs at least one system" nbody --quiet --data "$W/nbody-novalid" --train-size 200 --out "$W/o1"
@@ -107,13 +108,17 @@ mkdir -p "$W/o3/checkpoints" && echo garbage > "$W/o3/checkpoints/egnn.ckpt"
 case_ "holds checkpoints of an interrupted run (egnn.ckpt): add --resume" "${NB[@]}" --model egnn --out "$W/o3"
 case_ "is not an equivariant4j checkpoint" "${NB[@]}" --model egnn --out "$W/o3" --resume
 # a real interrupted run, resumed with other settings
-"$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 400 --out "$W/o4" >/dev/null 2>"$W/o4.err" &
-BG=$!; sleep 12; kill -INT "$BG"; wait "$BG"; BG=
-case_ "belongs to another settings: epochs is 400 there and 300 now" nbody --quiet --data "$OK" --train-size 200 --model egnn \
-    --epochs 300 --out "$W/o4" --resume
+"$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 5000 --checkpoint-every 1 --out "$W/o4" \
+    >/dev/null 2>"$W/o4.err" &
+BG=$!
+until [[ -f "$W/o4/checkpoints/egnn.ckpt" ]] || ! kill -0 "$BG" 2>/dev/null; do sleep 0.5; done
+kill -INT "$BG"; wait "$BG"; BG=
+case_ "belongs to another settings: epochs is 5000 there and 3000 now" nbody --quiet --data "$OK" --train-size 200 --model egnn \
+    --epochs 3000 --out "$W/o4" --resume
 # two runs sharing an output folder
-"$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 400 --out "$W/o5" >/dev/null 2>&1 &
-BG=$!; sleep 8
+"$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 5000 --out "$W/o5" >/dev/null 2>&1 &
+BG=$!
+until [[ -f "$W/o5/.equivariant4j.lock" ]] || ! kill -0 "$BG" 2>/dev/null; do sleep 0.5; done; sleep 1
 case_ "another equivariant4j run is using" "${NB[@]}" --model egnn --out "$W/o5"
 kill -TERM "$BG"; wait "$BG"; BG=
 # a full disk and a read-only folder (tmpfs mounts; root only)

@@ -93,6 +93,12 @@ final class NBodyCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             NBodyDataset dataset = data != null ? NBodyDataset.load(data)
                     : NBodyDataset.loadOrGenerate(cache, note -> err.println("equivariant4j: " + note));
+            int frames = dataset.raw(NBodyDataset.Part.TRAIN).numFrames();
+            if (frames <= NBodyDataset.DEFAULT_TARGET_FRAME) {
+                throw new IllegalArgumentException("the N-body data has " + frames + " frames per simulation; the benchmark"
+                        + " predicts frame " + NBodyDataset.DEFAULT_TARGET_FRAME + " from frame "
+                        + NBodyDataset.DEFAULT_INPUT_FRAME + ", so it needs at least " + (NBodyDataset.DEFAULT_TARGET_FRAME + 1));
+            }
             NBodyDataset.Split train = dataset.train(trainSize);
             if (train.size() < trainSize) {
                 throw new IllegalArgumentException("--train-size " + trainSize + " but the data has only " + train.size()
@@ -162,12 +168,7 @@ final class NBodyCommand implements Callable<Integer> {
                 chart.writePng(png);
                 w.println("wrote " + png);
             }
-            if (run.save != null) {
-                for (String m : models) {
-                    w.println("saved " + session.saveDir(m));
-                }
-            }
-            session.finish();
+            session.finish(w, models);
             w.flush();
         }
         return 0;

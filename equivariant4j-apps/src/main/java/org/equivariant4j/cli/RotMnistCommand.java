@@ -174,12 +174,7 @@ final class RotMnistCommand implements Callable<Integer> {
                 AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 w.println("wrote " + csv);
             }
-            if (run.save != null) {
-                for (String m : models) {
-                    w.println("saved " + session.saveDir(m));
-                }
-            }
-            session.finish();
+            session.finish(w, models);
             w.flush();
         }
         return 0;

@@ -102,8 +102,13 @@ final class TrainingSession implements AutoCloseable {
         return stop;
     }
 
-    /** The run completed: its checkpoints are no longer needed. */
-    void finish() {
+    /** The run completed: says where the models were saved; the checkpoints are no longer needed. */
+    void finish(java.io.PrintWriter w, List<String> models) {
+        if (save != null) {
+            for (String m : models) {
+                w.println("saved " + saveDir(m));
+            }
+        }
         for (String name : checkpointFiles(checkpoints)) {
             try {
                 Files.deleteIfExists(checkpoints.resolve(name));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,6 +64,26 @@ public record ModelCard(String format, int formatVersion, String task, String mo
 
     private static <V> Map<String, V> copy(Map<String, V> m) {
         return m == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /**
+     * A card for a model about to be saved: this format and version, the spec's description, configuration and
+     * symmetry, this process's versions and PyTorch threads ({@link SavedModel#save} fills in the file entries).
+     */
+    static ModelCard of(ModelSpec spec, long parameters, long seed, Map<String, Object> data, Map<String, Object> training,
+            Map<String, Double> metrics, Map<String, Object> input, Map<String, Object> output) {
+        return new ModelCard(FORMAT, FORMAT_VERSION, spec.task(), spec.name(), spec.description(), spec.config(),
+                spec.symmetry(), parameters, seed, data, training, metrics, input, output, currentVersions(),
+                ai.djl.pytorch.jni.JniUtils.getNumThreads(), null, null, null, null);
+    }
+
+    /** A card's {@code training} entry for a model trained by the {@link TrainingRecipe}. */
+    static Map<String, Object> training(TrainingSettings settings, int epochsTrained, int bestEpoch, boolean resumed) {
+        Map<String, Object> t = new LinkedHashMap<>(TrainingRecipe.settingsMap(settings));
+        t.put("epochs_trained", epochsTrained);
+        t.put("best_epoch", bestEpoch);
+        t.put("resumed", resumed);
+        return t;
     }
 
     static ObjectMapper mapper() {

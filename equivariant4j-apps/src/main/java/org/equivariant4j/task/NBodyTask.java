@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -378,22 +377,11 @@ public final class NBodyTask {
         Samples test = Samples.of(data.test());
         Npy.NpyArray example = test.inputArray(Math.min(EVAL_BATCH, test.size()));
         Npy.NpyArray predictions = DEFINITION.predict(spec, block, m, example);
-        Map<String, Object> training = new LinkedHashMap<>();
-        if (settings != null) {
-            training.putAll(TrainingRecipe.settingsMap(settings));
-            training.put("epochs_trained", run.epochs());
-            training.put("best_epoch", run.bestEpoch());
-            training.put("resumed", run.resumed());
-        } else {
-            training.put("fit", "least squares of t on the training split");
-        }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("particles_trained", data.train().numParticles());
-        ModelCard card = new ModelCard(ModelCard.FORMAT, ModelCard.FORMAT_VERSION, NAME, spec.name(), spec.description(),
-                spec.config(), spec.symmetry(), run.params(), seed, data.describe(), training, toResult(run).metrics(),
-                DEFINITION.inputOutput(input), ModelSpec.ordered("content", "predicted positions", "shape", "(S, n, 3)",
-                        "format", "float32 .npy"),
-                ModelCard.currentVersions(), JniUtils.getNumThreads(), null, null, null, null);
+        Map<String, Object> training = settings != null ? ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed())
+                : ModelSpec.ordered("fit", "least squares of t on the training split");
+        ModelCard card = ModelCard.of(spec, run.params(), seed, data.describe(), training, toResult(run).metrics(),
+                DEFINITION.inputOutput(ModelSpec.ordered("particles_trained", data.train().numParticles())),
+                ModelSpec.ordered("content", "predicted positions", "shape", "(S, n, 3)", "format", "float32 .npy"));
         SavedModel.save(dir, card, block, DEFINITION, example, predictions);
     }
 

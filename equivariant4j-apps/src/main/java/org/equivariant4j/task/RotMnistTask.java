@@ -477,19 +477,11 @@ public final class RotMnistTask {
                 count * test.height() * test.width()), java.util.Arrays.copyOf(test.labels(), count));
         Npy.NpyArray exampleInput = Npy.NpyArray.of(example.pixels(), count, test.height(), test.width());
         Npy.NpyArray predictions = DEFINITION.predict(spec, block, m, exampleInput);
-        Map<String, Object> training = new LinkedHashMap<>(TrainingRecipe.settingsMap(settings));
-        training.put("epochs_trained", run.epochs());
-        training.put("best_epoch", run.bestEpoch());
-        training.put("resumed", run.resumed());
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("height", test.height());
-        input.put("width", test.width());
-        ModelCard card = new ModelCard(ModelCard.FORMAT, ModelCard.FORMAT_VERSION, NAME, spec.name(), spec.description(),
-                spec.config(), spec.symmetry(), run.params(), settings.seed(), data.describe(source), training,
-                toResult(run).metrics(), DEFINITION.inputOutput(input),
+        ModelCard card = ModelCard.of(spec, run.params(), settings.seed(), data.describe(source),
+                ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed()), toResult(run).metrics(),
+                DEFINITION.inputOutput(ModelSpec.ordered("height", test.height(), "width", test.width())),
                 ModelSpec.ordered("content", "class probabilities (softmax of the logits)", "shape", "(S, 10)",
-                        "format", "float32 .npy"),
-                ModelCard.currentVersions(), ai.djl.pytorch.jni.JniUtils.getNumThreads(), null, null, null, null);
+                        "format", "float32 .npy"));
         SavedModel.save(dir, card, block, DEFINITION, exampleInput, predictions);
     }
 

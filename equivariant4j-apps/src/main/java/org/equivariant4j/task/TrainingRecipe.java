@@ -208,12 +208,12 @@ public final class TrainingRecipe {
                     long t0 = System.nanoTime();
                     while (step < steps) {
                         double loss = backward(ps, dp, order, step * s.batchSize());
-                        adam.step(block);
                         if (!Double.isFinite(loss)) {
                             throw new TrainingDiverged(String.format(Locale.ROOT, "training of %s diverged: the loss of epoch"
                                     + " %d, step %d of %d is %s; try a lower learning rate (--lr)", name, epoch, step + 1, steps,
                                     loss));
                         }
+                        adam.step(block);
                         lossSum += loss;
                         step++;
                         listener.stepDone(epoch, step, loss);

@@ -150,6 +150,12 @@ class MainTest {
         for (String s : List.of("--max-frequency", "--order", "--json", "--group", "C_N, D_N, SO(2), O(2)")) {
             assertTrue(info.out().contains(s), "missing " + s + " in\n" + info.out());
         }
+        for (String command : List.of("nbody", "rotmnist", "predict", "info")) {
+            Result help = run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.err().isEmpty(), command + " --help wrote to stderr (a picocli format warning?): " + help.err());
+            assertFalse(help.out().contains("%n") || help.out().contains("\u001b"), command + ": raw format or escape codes");
+        }
         Result none = run();
         assertEquals(0, none.exitCode());
         assertTrue(none.out().contains("Usage: equivariant4j"), none.out());

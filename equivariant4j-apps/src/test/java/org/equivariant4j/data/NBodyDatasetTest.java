@@ -231,7 +231,7 @@ class NBodyDatasetTest {
         assertArrayEquals(custom.positions(48), custom.targetPositions());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> small.split(Part.VALID, 2, 30, 49));
-        assertTrue(e.getMessage().contains("[0, 49)"), e.getMessage());
+        assertTrue(e.getMessage().contains("targetFrame 49 is not one of the 49 frames (0..48)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> small.train(-1));
         assertThrows(IllegalArgumentException.class, () -> small.train(2).positions(-1));
     }

@@ -36,13 +36,15 @@ import org.equivariant4j.nn.ops.FusedAdam;
  * org.equivariant4j.bench.EgnnEpochBench [epochs] [variants]}. (The N-body issue quotes 2.4 s per epoch for the
  * original PyTorch code on this machine class; what was measured here is below.)
  *
- * <p>Measured on the 2-core machine (2026-11-28, another process paused; same process, interleaved, medians of
- * 5 epochs): the default variants with 2 threads: SCATTER 1.844 s, PACKED 1.826 s, FUSED-typed+fadam 1.212 s,
- * FUSED-typed+fadam+dp2 0.962 s (1.92× SCATTER). In another run, with 2 threads FUSED-typed+fadam 1.266 s,
- * FUSED-typed+fadam+dp2 0.914 s (1.39×); with 1 thread
- * FUSED-typed+fadam 1.093 s, FUSED-typed+fadam+dp2 0.987 s (1.11×). The reference formulation in PyTorch on the same
- * machine (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}): 1.17 s with 1
- * thread, 1.44 s with 2.
+ * <p>Measured on the 2-core machine while other engineers' builds ran (2026-12-06, load average 5, matMul 1024²
+ * 60.7 ms against 9.9 ms quiet; same process, interleaved, medians of 5 epochs, 2 threads): SCATTER 1.655 s,
+ * SCATTER+fadam 1.449 s, FUSED+fadam 0.832 s (1.99× SCATTER), FUSED+fadam+dp2 1.208 s (two workers need two free
+ * cores). With 1 thread: SCATTER+fadam 0.875 s, FUSED+fadam 0.723 s (1.21×); process CPU 0.86 and 0.68 s. The
+ * deleted formulations, measured before their removal (1 thread, same process): PACKED 1.04× SCATTER, DENSE 0.87×;
+ * and the deleted typed N-body input of the fused path was no faster than the fused path on a {@link GraphBatch}
+ * (1.157 s against 1.042 s, process CPU 0.745 s against 0.800 s). The reference formulation in PyTorch on the same
+ * machine, measured quiet (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}):
+ * 1.17 s with 1 thread, 1.44 s with 2.
  *
  * <p>On a shared, loaded 2-core machine set {@code OMP_WAIT_POLICY=PASSIVE}: with libgomp's default
  * spinning barriers a 2-thread run can be ten times slower than a 1-thread run (measured).
