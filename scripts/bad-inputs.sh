@@ -113,7 +113,7 @@ case_ "is not an equivariant4j checkpoint" "${NB[@]}" --model egnn --out "$W/o3"
 BG=$!
 until [[ -f "$W/o4/checkpoints/egnn.ckpt" ]] || ! kill -0 "$BG" 2>/dev/null; do sleep 0.5; done
 kill -INT "$BG"; wait "$BG"; BG=
-case_ "belongs to another settings: epochs is 5000 there and 3000 now" nbody --quiet --data "$OK" --train-size 200 --model egnn \
+case_ "was written with other settings: epochs is 5000 there and 3000 now" nbody --quiet --data "$OK" --train-size 200 --model egnn \
     --epochs 3000 --out "$W/o4" --resume
 # two runs sharing an output folder
 "$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 5000 --out "$W/o5" >/dev/null 2>&1 &

@@ -168,8 +168,8 @@ public final class TrainingRecipe {
                 Checkpoint.State st = c.state();
                 Map<String, Object> identity = jsonRoundTrip(model.identity());
                 Map<String, Object> settings = jsonRoundTrip(settingsMap(s));
-                requireEqual(file, "run", identity, st.identity());
-                requireEqual(file, "settings", settings, st.settings());
+                requireEqual(file, "belongs to another run", identity, st.identity());
+                requireEqual(file, "was written with other settings", settings, st.settings());
                 c.parameters().restoreInto(block);
                 best = c.takeBest();
                 restoredOptimizer = c.optimizer();
@@ -329,17 +329,16 @@ public final class TrainingRecipe {
         }
     }
 
-    private static void requireEqual(Path file, String what, Map<String, Object> now, Map<String, Object> saved) {
+    private static void requireEqual(Path file, String problem, Map<String, Object> now, Map<String, Object> saved) {
         if (!now.equals(saved)) {
             for (String key : now.keySet()) {
                 if (!java.util.Objects.equals(now.get(key), saved.get(key))) {
-                    throw new IllegalArgumentException("checkpoint " + file + " belongs to another " + what + ": " + key + " is "
+                    throw new IllegalArgumentException("checkpoint " + file + " " + problem + ": " + key + " is "
                             + saved.get(key) + " there and " + now.get(key) + " now; use the original settings to --resume,"
                             + " or start afresh in another --out folder");
                 }
             }
-            throw new IllegalArgumentException("checkpoint " + file + " belongs to another " + what + ": " + saved + " there, "
-                    + now + " now");
+            throw new IllegalArgumentException("checkpoint " + file + " " + problem + ": " + saved + " there, " + now + " now");
         }
     }
 }

@@ -96,10 +96,11 @@ class TrainingRecipeTest {
         TrainingSettings other = new TrainingSettings(3, 100, 3, 2e-3, TrainingSettings.Schedule.CONSTANT, 1e-12, 1, false, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NBodyTask.train("egnn", data, other,
                 TrainingRecipe.Listener.NONE, new TrainingRecipe.Checkpointing(ckpt, 1, true, new StopSignal()), null));
-        assertTrue(e.getMessage().contains("learning_rate is 0.001 there and 0.002 now"), e.getMessage());
+        assertTrue(e.getMessage().contains("was written with other settings: learning_rate is 0.001 there and 0.002 now"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> NBodyTask.train("gnn", data, settings(1),
                 TrainingRecipe.Listener.NONE, new TrainingRecipe.Checkpointing(ckpt, 1, true, new StopSignal()), null));
-        assertTrue(e.getMessage().contains("model is egnn there and gnn now"), e.getMessage());
+        assertTrue(e.getMessage().contains("belongs to another run: model is egnn there and gnn now"), e.getMessage());
         byte[] bytes = Files.readAllBytes(ckpt);
         bytes[bytes.length / 2] ^= 1;
         Files.write(ckpt, bytes);
