@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,8 +75,12 @@ final class BasisCommand implements Callable<Integer> {
         if (size < 1 || size > 64) {
             throw new IllegalArgumentException("--size must be between 1 and 64, got " + size);
         }
-        requireWritable(png, "--png");
-        requireWritable(json, "--json");
+        if (png != null) {
+            OutputPaths.requireFile("--png", png);
+        }
+        if (json != null) {
+            OutputPaths.requireFile("--json", json);
+        }
         GSpace g = FieldSpecs.gspace(gspace);
         FieldType inType = FieldSpecs.parse(g, in);
         FieldType outType = FieldSpecs.parse(g, out);
@@ -160,19 +163,6 @@ final class BasisCommand implements Callable<Integer> {
 
     private static String trim(double r) {
         return r == Math.rint(r) ? Long.toString((long) r) : Double.toString(r);
-    }
-
-    private static void requireWritable(Path path, String option) {
-        if (path == null) {
-            return;
-        }
-        if (Files.isDirectory(path)) {
-            throw new IllegalArgumentException(option + " must be a file, got the folder " + path);
-        }
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && Files.exists(parent) && !Files.isWritable(parent)) {
-            throw new IllegalArgumentException(option + ": cannot write into " + parent);
-        }
     }
 
     private static void writeJson(Path path, Report report) {

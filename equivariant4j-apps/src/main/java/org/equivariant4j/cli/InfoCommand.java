@@ -37,6 +37,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "List the groups equivariant4j knows, their irreps and the regular representations' decompositions.")
 final class InfoCommand implements Callable<Integer> {
+    /**
+     * The largest --order: the regular representation of D_N is 2N-dimensional and its decomposition costs O(N³); at
+     * 64 the listing takes about a second.
+     */
+    static final int MAX_ORDER = 64;
+    /** The largest --max-frequency (the listing grows linearly). */
+    static final int MAX_FREQUENCY = 100;
 
     @Option(names = "--max-frequency", paramLabel = "K", defaultValue = "3",
             description = "Highest irrep frequency (degree) listed for continuous groups (default: ${DEFAULT-VALUE}).")
@@ -78,13 +85,16 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxFrequency < 0) {
-            throw new IllegalArgumentException("--max-frequency must be >= 0, got " + maxFrequency);
+        if (maxFrequency < 0 || maxFrequency > MAX_FREQUENCY) {
+            throw new IllegalArgumentException("--max-frequency must be between 0 and " + MAX_FREQUENCY + ", got " + maxFrequency);
         }
         for (int n : orders) {
-            if (n < 1) {
-                throw new IllegalArgumentException("--order must be >= 1 for C_N and D_N, got " + n);
+            if (n < 1 || n > MAX_ORDER) {
+                throw new IllegalArgumentException("--order must be between 1 and " + MAX_ORDER + " for C_N and D_N, got " + n);
             }
+        }
+        if (json != null) {
+            OutputPaths.requireFile("--json", json);
         }
         Report report = report();
         PrintWriter out = spec.commandLine().getOut();

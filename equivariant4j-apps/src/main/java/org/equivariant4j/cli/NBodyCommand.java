@@ -1,6 +1,5 @@
 package org.equivariant4j.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,8 +12,8 @@ import java.util.concurrent.Callable;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.task.LineChart;
 import org.equivariant4j.task.NBodyTask;
-import org.equivariant4j.task.Progress;
 import org.equivariant4j.task.Results;
+import org.equivariant4j.task.TrainingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,19 +24,23 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "nbody",
         mixinStandardHelpOptions = true,
-        description = {"Charged 5-body system: predict positions 1.0 time units ahead (EGNN paper benchmark).",
+        description = {"Charged N-body system (5 particles by default): predict positions 1.0 time units ahead (EGNN paper"
+                + " benchmark).",
             "Trains an E(n)-equivariant EGNN against a non-equivariant GNN and the linear motion baseline x + t·v.",
-            "Metrics: test_mse (at the best validation epoch), valid_mse, best_epoch, equivariance_error."})
+            "Metrics: test_mse (of the best validation epoch's model), valid_mse, best_epoch, equivariance_error."})
 final class NBodyCommand implements Callable<Integer> {
+    /** Training systems of the benchmark. */
+    static final int DEFAULT_TRAIN_SIZE = 3000;
 
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
-            description = "egnn, gnn, linear or all (default: ${DEFAULT-VALUE}).")
+            description = "egnn, gnn, linear, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per neural model (default: 60, --paper: 10000).")
     Integer epochs;
 
-    @Option(names = "--train-size", defaultValue = "3000", paramLabel = "N", description = "Training systems (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-size", defaultValue = "" + DEFAULT_TRAIN_SIZE, paramLabel = "N",
+            description = "Training systems, the first ones of the training split (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
     @Option(names = "--eval-interval", paramLabel = "N", description = "Epochs between validations (default: 5; 1 when --epochs < 20).")
@@ -47,11 +50,12 @@ final class NBodyCommand implements Callable<Integer> {
     boolean paper;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Read the .npy files of the original generator from DIR instead of generating them.")
+            description = "Read the .npy files of the original generator (any number of particles >= 2) from DIR instead of"
+                    + " generating them.")
     Path data;
 
     @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${user.home}/.cache/equivariant4j/nbody",
-            description = "Where generated data is kept (default: ${DEFAULT-VALUE}).")
+            description = "Where generated data is kept, with checksums; a damaged cache is regenerated (default: ${DEFAULT-VALUE}).")
     Path cache;
 
     @CommandLine.Mixin
@@ -61,88 +65,112 @@ final class NBodyCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-        List<String> models = "all".equals(model) ? NBodyTask.MODELS : List.of(model);
-        for (String m : models) {
-            if (!NBodyTask.MODELS.contains(m)) {
-                throw new IllegalArgumentException("--model must be one of " + NBodyTask.MODELS + " or all, got '" + m + "'");
-            }
-        }
-        int workers = run.applyDataParallelThreads();
-        Path out = run.outDir("nbody");
+    public Integer call() {
+        OutputPaths.requireThreads(run.threads, run.forceThreads);
+        List<String> models = ModelList.parse(model, NBodyTask.MODELS);
         int nEpochs = epochs != null ? epochs : (paper ? 10_000 : 60);
         int interval = evalInterval != null ? evalInterval : (nEpochs < 20 ? 1 : 5);
-        NBodyTask.Config cfg = new NBodyTask.Config(nEpochs, trainSize, run.seed, 100, 5e-4, 1e-12, interval, workers);
+        if (trainSize < 1) {
+            throw new IllegalArgumentException("--train-size must be >= 1, got " + trainSize);
+        }
+        TrainingSettings settings = NBodyTask.settings(nEpochs, run.seed, interval, run.threads);
+        if (trainSize < settings.batchSize()) {
+            throw new IllegalArgumentException("--train-size must be at least one batch (" + settings.batchSize() + "), got "
+                    + trainSize);
+        }
+        if (data != null && !java.nio.file.Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data " + data + " is not a folder (expected the .npy files of the original"
+                    + " generator)");
+        }
+        if (data == null) {
+            OutputPaths.requireFolder("--cache", cache);
+        }
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
-
-        long t0 = System.nanoTime();
-        NBodyDataset dataset = data != null ? NBodyDataset.load(data) : NBodyDataset.loadOrGenerate(cache);
-        w.printf(Locale.ROOT, "data: %s (%.1f s)%n", data != null ? data : cache, (System.nanoTime() - t0) / 1e9);
-        w.flush();
-        NBodyDataset.Split train = dataset.train(trainSize);
-        NBodyDataset.Split valid = dataset.valid(NBodyDataset.DEFAULT_NUM_VALID);
-        NBodyDataset.Split test = dataset.test(NBodyDataset.DEFAULT_NUM_TEST);
-        if (train.size() < trainSize) {
-            throw new IllegalArgumentException("--train-size " + trainSize + " but the data has only " + train.size()
-                    + " training systems");
-        }
-
-        List<NBodyTask.Run> runs = new ArrayList<>();
-        for (String m : models) {
-            if ("linear".equals(m)) {
-                runs.add(NBodyTask.linear(train, valid, test));
-                continue;
+        try (TrainingSession session = run.open(NBodyTask.NAME, models, 10)) {
+            // the data-parallel workers run one PyTorch thread each
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+            long t0 = System.nanoTime();
+            NBodyDataset dataset = data != null ? NBodyDataset.load(data)
+                    : NBodyDataset.loadOrGenerate(cache, note -> err.println("equivariant4j: " + note));
+            int frames = dataset.raw(NBodyDataset.Part.TRAIN).numFrames();
+            if (frames <= NBodyDataset.DEFAULT_TARGET_FRAME) {
+                throw new IllegalArgumentException("the N-body data has " + frames + " frames per simulation; the benchmark"
+                        + " predicts frame " + NBodyDataset.DEFAULT_TARGET_FRAME + " from frame "
+                        + NBodyDataset.DEFAULT_INPUT_FRAME + ", so it needs at least " + (NBodyDataset.DEFAULT_TARGET_FRAME + 1));
             }
-            try (Progress bar = Progress.start(m, nEpochs, err, run.quiet)) {
-                runs.add(NBodyTask.train(m, train, valid, test, cfg, bar::step));
+            NBodyDataset.Split train = dataset.train(trainSize);
+            if (train.size() < trainSize) {
+                throw new IllegalArgumentException("--train-size " + trainSize + " but the data has only " + train.size()
+                        + " training systems");
             }
-        }
+            NBodyTask.Splits splits = new NBodyTask.Splits(train, dataset.valid(NBodyDataset.DEFAULT_NUM_VALID),
+                    dataset.test(NBodyDataset.DEFAULT_NUM_TEST), (data != null ? data : cache).toString());
+            w.printf(Locale.ROOT, "data: %s: %d particles, %d frames (%d -> %d); train %d, valid %d, test %d systems (%.1f s)%n",
+                    splits.source(), train.numParticles(), train.numFrames(), train.inputFrame(), train.targetFrame(),
+                    train.size(), splits.valid().size(), splits.test().size(), (System.nanoTime() - t0) / 1e9);
+            w.flush();
 
-        w.println();
-        w.printf(Locale.ROOT, "%-8s %10s %12s %12s %10s %8s %14s%n", "model", "params", "test_mse", "valid_mse", "s/epoch",
-                "epochs", "equiv_error");
-        for (NBodyTask.Run r : runs) {
-            w.printf(Locale.ROOT, "%-8s %10d %12.5f %12.5f %10.3f %8d %14.2e%n", r.name(), r.params(), r.testMse(), r.validMse(),
-                    r.secondsPerEpoch(), r.epochs(), r.equivarianceError());
-        }
-        w.println("(published after 10000 epochs: linear 0.0819, GNN 0.0107, EGNN 0.0071)");
-
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("models", models);
-        config.put("epochs", nEpochs);
-        config.put("train_size", trainSize);
-        config.put("seed", run.seed);
-        config.put("batch_size", cfg.batchSize());
-        config.put("learning_rate", cfg.learningRate());
-        config.put("weight_decay", cfg.weightDecay());
-        config.put("eval_interval", interval);
-        config.put("threads", run.threads);
-        config.put("data_parallel_workers", workers);
-        config.put("data", data != null ? data.toString() : cache.toString());
-        Results results = new Results("nbody", config, runs.stream().map(NBodyTask::toResult).toList());
-        Path jsonPath = run.jsonPath("nbody");
-        results.write(jsonPath);
-        w.println("wrote " + jsonPath);
-
-        LineChart chart = new LineChart("Charged N-body: mean squared error of predicted positions", "epoch", "MSE (log scale)", true);
-        for (NBodyTask.Run r : runs) {
-            if (r.epochs() > 0) {
-                chart.add(r.name() + " valid", r.curveEpochs(), r.validCurve());
-                chart.add(r.name() + " train", r.curveEpochs(), r.trainCurve());
+            List<NBodyTask.Run> runs = new ArrayList<>();
+            for (String m : models) {
+                if ("linear".equals(m)) {
+                    runs.add(NBodyTask.linear(splits, run.seed, session.saveDir(m)));
+                    continue;
+                }
+                try (ProgressListener bar = new ProgressListener(m, nEpochs, "valid_mse", err, run.quiet)) {
+                    runs.add(NBodyTask.train(m, splits, settings, bar, session.checkpointing(m), session.saveDir(m)));
+                }
             }
+
+            w.println();
+            w.printf(Locale.ROOT, "%-8s %10s %12s %12s %10s %8s %14s%n", "model", "params", "test_mse", "valid_mse", "s/epoch",
+                    "epochs", "equiv_error");
+            for (NBodyTask.Run r : runs) {
+                w.printf(Locale.ROOT, "%-8s %10d %12.5f %12.5f %10.3f %8d %14.2e%n", r.name(), r.params(), r.testMse(),
+                        r.validMse(), r.secondsPerEpoch(), r.epochs(), r.equivarianceError());
+            }
+            w.println("(published after 10000 epochs: linear 0.0819, GNN 0.0107, EGNN 0.0071)");
+
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("models", models);
+            config.put("epochs", nEpochs);
+            config.put("train_size", trainSize);
+            config.put("seed", run.seed);
+            config.put("batch_size", settings.batchSize());
+            config.put("learning_rate", settings.learningRate());
+            config.put("weight_decay", settings.weightDecay());
+            config.put("eval_interval", interval);
+            config.put("threads", run.threads);
+            config.put("data_parallel_workers", settings.workers());
+            config.put("data", splits.source());
+            config.put("particles", train.numParticles());
+            config.put("resumed", runs.stream().anyMatch(NBodyTask.Run::resumed));
+            Results results = new Results(NBodyTask.NAME, config, runs.stream().map(NBodyTask::toResult).toList());
+            Path jsonPath = run.jsonPath(NBodyTask.NAME);
+            results.write(jsonPath);
+            w.println("wrote " + jsonPath);
+
+            LineChart chart = new LineChart("Charged N-body: mean squared error of predicted positions", "epoch",
+                    "MSE (log scale)", true);
+            for (NBodyTask.Run r : runs) {
+                if (r.epochs() > 0) {
+                    chart.add(r.name() + " valid", r.curveEpochs(), r.validCurve());
+                    chart.add(r.name() + " train", r.curveEpochs(), r.trainCurve());
+                }
+            }
+            NBodyTask.Run lin = runs.stream().filter(r -> r.name().equals("linear")).findFirst().orElse(null);
+            if (lin != null && runs.size() > 1) {
+                double last = runs.stream().mapToInt(NBodyTask.Run::epochs).max().orElse(1);
+                chart.add("linear valid", new double[] {1, last}, new double[] {lin.validMse(), lin.validMse()});
+            }
+            if (runs.stream().anyMatch(r -> r.epochs() > 0)) {
+                Path png = run.outDir(NBodyTask.NAME).resolve("learning_curves.png");
+                chart.writePng(png);
+                w.println("wrote " + png);
+            }
+            session.finish(w, models);
+            w.flush();
         }
-        NBodyTask.Run lin = runs.stream().filter(r -> r.name().equals("linear")).findFirst().orElse(null);
-        if (lin != null && runs.size() > 1) {
-            double last = runs.stream().mapToInt(NBodyTask.Run::epochs).max().orElse(1);
-            chart.add("linear valid", new double[] {1, last}, new double[] {lin.validMse(), lin.validMse()});
-        }
-        if (runs.stream().anyMatch(r -> r.epochs() > 0)) {
-            Path png = out.resolve("learning_curves.png");
-            chart.writePng(png);
-            w.println("wrote " + png);
-        }
-        w.flush();
         return 0;
     }
 }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.equivariant4j.data.AtomicFiles;
 import org.equivariant4j.data.MnistIdx;
 import org.equivariant4j.task.LineChart;
-import org.equivariant4j.task.Progress;
 import org.equivariant4j.task.Results;
 import org.equivariant4j.task.RotMnistTask;
 import picocli.CommandLine;
@@ -59,11 +59,12 @@ final class RotMnistCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N", description = "Training batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Adam learning rate, cosine-decayed to 1% (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "RATE",
+            description = "Adam learning rate, in (0, 1], cosine-decayed to 1%% (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--angle-step", defaultValue = "15", paramLabel = "DEG",
-            description = "Step of the accuracy-against-angle sweep over 0-360 degrees; 0 skips it (default: ${DEFAULT-VALUE}).")
+            description = "Step of the accuracy-against-angle sweep over 0-360 degrees, 1 to 360; 0 skips it (default: ${DEFAULT-VALUE}).")
     double angleStep;
 
     @CommandLine.Mixin
@@ -74,10 +75,17 @@ final class RotMnistCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> models = parseModels(model);
-        run.applyThreads();
-        Path out = run.outDir("rotmnist");
+        OutputPaths.requireThreads(run.threads, run.forceThreads);
+        List<String> models = ModelList.parse(model, RotMnistTask.MODELS);
         RotMnistTask.Config cfg = new RotMnistTask.Config(epochs, run.seed, batchSize, learningRate, angleStep);
+        if (trainSize < 1 || validSize < 1 || testSize < 1) {
+            throw new IllegalArgumentException("--train-size, --valid-size and --test-size must be >= 1, got " + trainSize + ", "
+                    + validSize + ", " + testSize);
+        }
+        if (trainSize < batchSize) {
+            throw new IllegalArgumentException("--train-size " + trainSize + " is smaller than one batch (--batch-size "
+                    + batchSize + ")");
+        }
         Path dir = data != null ? data : defaultDataDir();
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("MNIST data folder " + dir.toAbsolutePath().normalize() + " not found"
@@ -86,110 +94,90 @@ final class RotMnistCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
+        try (TrainingSession session = run.open(RotMnistTask.NAME, models, 1)) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(run.threads));
+            long t0 = System.nanoTime();
+            MnistIdx.Digits digits = MnistIdx.loadTestSet(dir);
+            RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed);
+            w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d, test %d (upright and rotated) (%.1f s)%n",
+                    dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize, testSize,
+                    (System.nanoTime() - t0) / 1e9);
+            w.flush();
 
-        long t0 = System.nanoTime();
-        MnistIdx.Digits digits = MnistIdx.loadTestSet(dir);
-        RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed);
-        w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d, test %d (upright and rotated) (%.1f s)%n",
-                dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize, testSize,
-                (System.nanoTime() - t0) / 1e9);
-        w.flush();
-
-        List<RotMnistTask.Run> runs = new ArrayList<>();
-        for (String m : models) {
-            BarMonitor monitor = new BarMonitor(err, run.quiet, epochs);
-            try {
-                runs.add(RotMnistTask.train(m, split, cfg, monitor));
-            } finally {
-                monitor.close();
+            List<RotMnistTask.Run> runs = new ArrayList<>();
+            for (String m : models) {
+                try (ProgressListener bar = new ProgressListener(m, epochs, "valid_accuracy", err, run.quiet)) {
+                    runs.add(RotMnistTask.train(m, split, cfg, bar, session.checkpointing(m), session.saveDir(m), dir.toString()));
+                }
+                RotMnistTask.Run r = runs.get(runs.size() - 1);
+                if (!run.quiet) {
+                    err.printf(Locale.ROOT, "%s: upright %.4f rotated %.4f (best epoch %d)%n", m, r.accuracyUpright(),
+                            r.accuracyRotated(), r.bestEpoch());
+                }
             }
-            RotMnistTask.Run r = runs.get(runs.size() - 1);
-            if (!run.quiet) {
-                err.printf(Locale.ROOT, "%s: upright %.4f rotated %.4f (best epoch %d)%n", m, r.accuracyUpright(),
-                        r.accuracyRotated(), r.bestEpoch());
-            }
-        }
 
-        w.println();
-        w.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %9s %6s%n", "model", "params", "upright", "rotated", "valid", "s/epoch",
-                "best");
-        for (RotMnistTask.Run r : runs) {
-            w.printf(Locale.ROOT, "%-6s %8d %9.2f%% %9.2f%% %9.2f%% %9.2f %6d%n", r.name(), r.params(), 100 * r.accuracyUpright(),
-                    100 * r.accuracyRotated(), 100 * r.validAccuracy(), r.secondsPerEpoch(), r.bestEpoch());
-        }
-        w.printf(Locale.ROOT, "(seed %d, %d epochs, %d training digits; UvA notebook with 60 000 training digits: CNN 47.4%%,"
-                + " C4 G-CNN 90.7%% rotated)%n", run.seed, epochs, trainSize);
-
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("models", models);
-        config.put("epochs", epochs);
-        config.put("seed", run.seed);
-        config.put("train_size", trainSize);
-        config.put("valid_size", validSize);
-        config.put("test_size", testSize);
-        config.put("batch_size", batchSize);
-        config.put("learning_rate", learningRate);
-        config.put("angle_step", angleStep);
-        config.put("threads", run.threads);
-        config.put("data", dir.toString());
-        Results results = new Results("rotmnist", config, runs.stream().map(RotMnistTask::toResult).toList());
-        Path jsonPath = run.jsonPath("rotmnist");
-        try {
-            results.write(jsonPath);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write JSON to " + jsonPath + " (" + e.getMessage() + ")");
-        }
-        w.println("wrote " + jsonPath);
-
-        if (angleStep > 0) {
-            LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained upright, seed " + run.seed
-                    + ")", "rotation angle (degrees, counter-clockwise)", "test accuracy (%)", false);
+            w.println();
+            w.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %9s %6s%n", "model", "params", "upright", "rotated", "valid", "s/epoch",
+                    "best");
             for (RotMnistTask.Run r : runs) {
-                double[] pct = new double[r.sweepAccuracy().length];
-                for (int k = 0; k < pct.length; k++) {
-                    pct[k] = 100 * r.sweepAccuracy()[k];
-                }
-                chart.add(String.format(Locale.ROOT, "%s (%d params)", r.name(), r.params()), r.sweepAngles(), pct);
+                w.printf(Locale.ROOT, "%-6s %8d %9.2f%% %9.2f%% %9.2f%% %9.2f %6d%n", r.name(), r.params(),
+                        100 * r.accuracyUpright(), 100 * r.accuracyRotated(), 100 * r.validAccuracy(), r.secondsPerEpoch(),
+                        r.bestEpoch());
             }
-            Path png = out.resolve("accuracy_vs_angle.png");
-            chart.writePng(png);
-            w.println("wrote " + png);
-            Path csv = out.resolve("accuracy_vs_angle.csv");
-            StringBuilder sb = new StringBuilder("angle_degrees");
-            runs.forEach(r -> sb.append(',').append(r.name()));
-            sb.append('\n');
-            double[] angles = runs.get(0).sweepAngles();
-            for (int k = 0; k < angles.length; k++) {
-                sb.append(String.format(Locale.ROOT, "%.4f", angles[k]));
-                for (RotMnistTask.Run r : runs) {
-                    sb.append(String.format(Locale.ROOT, ",%.4f", r.sweepAccuracy()[k]));
-                }
-                sb.append('\n');
-            }
-            Files.writeString(csv, sb);
-            w.println("wrote " + csv);
-        }
-        w.flush();
-        return 0;
-    }
+            w.printf(Locale.ROOT, "(seed %d, %d epochs, %d training digits; UvA notebook with 60 000 training digits: CNN 47.4%%,"
+                    + " C4 G-CNN 90.7%% rotated)%n", run.seed, epochs, trainSize);
 
-    /** "all", one name or a comma-separated list, validated. */
-    static List<String> parseModels(String spec) {
-        if ("all".equals(spec.trim())) {
-            return RotMnistTask.MODELS;
-        }
-        List<String> list = new ArrayList<>();
-        for (String s : spec.split(",")) {
-            String m = s.trim().toLowerCase(Locale.ROOT);
-            if (!RotMnistTask.MODELS.contains(m)) {
-                throw new IllegalArgumentException("--model must be one of " + RotMnistTask.MODELS + " (or a comma-separated list,"
-                        + " or all), got '" + s.trim() + "'");
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("models", models);
+            config.put("epochs", epochs);
+            config.put("seed", run.seed);
+            config.put("train_size", trainSize);
+            config.put("valid_size", validSize);
+            config.put("test_size", testSize);
+            config.put("batch_size", batchSize);
+            config.put("learning_rate", learningRate);
+            config.put("angle_step", angleStep);
+            config.put("threads", run.threads);
+            config.put("data", dir.toString());
+            config.put("resumed", runs.stream().anyMatch(RotMnistTask.Run::resumed));
+            Results results = new Results(RotMnistTask.NAME, config, runs.stream().map(RotMnistTask::toResult).toList());
+            Path jsonPath = run.jsonPath(RotMnistTask.NAME);
+            results.write(jsonPath);
+            w.println("wrote " + jsonPath);
+
+            if (angleStep > 0) {
+                Path out = run.outDir(RotMnistTask.NAME);
+                LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained upright, seed "
+                        + run.seed + ")", "rotation angle (degrees, counter-clockwise)", "test accuracy (%)", false);
+                for (RotMnistTask.Run r : runs) {
+                    double[] pct = new double[r.sweepAccuracy().length];
+                    for (int k = 0; k < pct.length; k++) {
+                        pct[k] = 100 * r.sweepAccuracy()[k];
+                    }
+                    chart.add(String.format(Locale.ROOT, "%s (%d params)", r.name(), r.params()), r.sweepAngles(), pct);
+                }
+                Path png = out.resolve("accuracy_vs_angle.png");
+                chart.writePng(png);
+                w.println("wrote " + png);
+                Path csv = out.resolve("accuracy_vs_angle.csv");
+                StringBuilder sb = new StringBuilder("angle_degrees");
+                runs.forEach(r -> sb.append(',').append(r.name()));
+                sb.append('\n');
+                double[] angles = runs.get(0).sweepAngles();
+                for (int k = 0; k < angles.length; k++) {
+                    sb.append(String.format(Locale.ROOT, "%.4f", angles[k]));
+                    for (RotMnistTask.Run r : runs) {
+                        sb.append(String.format(Locale.ROOT, ",%.4f", r.sweepAccuracy()[k]));
+                    }
+                    sb.append('\n');
+                }
+                AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                w.println("wrote " + csv);
             }
-            if (!list.contains(m)) {
-                list.add(m);
-            }
+            session.finish(w, models);
+            w.flush();
         }
-        return list;
+        return 0;
     }
 
     /**
@@ -220,60 +208,5 @@ final class RotMnistCommand implements Callable<Integer> {
             // fall through to the working directory
         }
         return Path.of("").toAbsolutePath();
-    }
-
-    /** One progress bar per epoch over its batches, showing the running loss. */
-    private static final class BarMonitor implements RotMnistTask.Monitor {
-        private final PrintStream stream;
-        private final boolean quiet;
-        private final int epochs;
-        private Progress bar;
-        private double lossSum;
-        private int batches;
-
-        BarMonitor(PrintStream stream, boolean quiet, int epochs) {
-            this.stream = stream;
-            this.quiet = quiet;
-            this.epochs = epochs;
-        }
-
-        @Override
-        public void epochStarted(String model, int epoch, int total) {
-            close();
-            bar = Progress.start(String.format(Locale.ROOT, "%s %d/%d", model, epoch, epochs), total, stream, quiet);
-            lossSum = 0;
-            batches = 0;
-        }
-
-        @Override
-        public void batchDone(double loss) {
-            lossSum += loss;
-            batches++;
-            if (bar != null) {
-                bar.step(String.format(Locale.ROOT, "loss %.4f", lossSum / batches));
-            }
-        }
-
-        @Override
-        public void epochDone(String model, int epoch, String summary) {
-            close();
-            if (!quiet) {
-                stream.println(summary);
-            }
-        }
-
-        @Override
-        public void testing(String model) {
-            if (!quiet) {
-                stream.println(model + ": testing (upright, rotated, accuracy against angle)...");
-            }
-        }
-
-        void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
-        }
     }
 }

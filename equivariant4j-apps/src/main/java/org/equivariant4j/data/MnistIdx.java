@@ -128,6 +128,13 @@ public final class MnistIdx {
         }
     }
 
+    /** Writes images as a raw (uncompressed) IDX image file, atomically ({@link AtomicFiles}). */
+    public static void writeImages(Path file, Images images) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + images.pixels().length);
+        b.putInt(IMAGES_MAGIC).putInt(images.count()).putInt(images.rows()).putInt(images.cols()).put(images.pixels());
+        AtomicFiles.write(file, b.array());
+    }
+
     /** Reads an IDX label file (gzip or raw); every label must be a digit 0–9. */
     public static byte[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The charged N-body benchmark of EGNN/SEGNN ({@code nbody_small}): three splits of simulated 5-particle systems,
@@ -28,8 +29,8 @@ import java.util.Properties;
  *       [−1., 0., 1.]; files with integer charges are accepted too);</li>
  *   <li>{@code edges_<split>_<suffix>.npy}: (S, N, N) = q qᵀ, float64 (integers accepted).</li>
  * </ul>
- * {@link #generate} also writes {@code nbody_<suffix>.properties} with the seed, the split sizes and the simulator
- * parameters, so that a cache is only reused for the dataset it holds.
+ * {@link #generate} also writes {@code nbody_<suffix>.properties} with the seed, the split sizes, the simulator
+ * parameters and a checksum of every file, so that a cache is only reused for the dataset it holds, intact.
  *
  * <p><b>Generation</b> follows {@code generate_dataset.py}: one {@link NumpyRandomState} seeded once, and the train,
  * valid and test simulations drawn from it in that order (default seed 43 with 10 000 / 2 000 / 2 000 simulations).
@@ -185,14 +186,17 @@ public final class NBodyDataset {
                     + Npy.shapeString(ls));
         }
         requireFloat(loc, locFile);
+        loc.requireFinite(locFile);
         int s = ls[0];
         int t = ls[1];
         int n = ls[3];
         Npy.NpyArray vel = Npy.read(velFile);
         requireShape(vel, velFile, s, t, 3, n);
         requireFloat(vel, velFile);
+        vel.requireFinite(velFile);
         Npy.NpyArray charges = Npy.read(chargesFile);
         requireShape(charges, chargesFile, s, n, 1);
+        charges.requireFinite(chargesFile);
         Npy.NpyArray edges = Npy.read(edgesFile);
         requireShape(edges, edgesFile, s, n, n);
         double[] q = charges.asDoubles();
@@ -243,36 +247,41 @@ public final class NBodyDataset {
     // ------------------------------------------------------------------ generation
 
     /**
-     * {@link #generate(Path, long, int, int, int)} with the benchmark's seed 43 and 10 000 / 2 000 / 2 000
-     * simulations: loads {@code cacheDir} if it already holds them, else simulates them (about 10 s of CPU time,
-     * spread over 2 threads) and writes them there (165 MB).
+     * {@link #generate(Path, long, int, int, int, ChargedParticlesSimulation.Config, String, int, Consumer)} with the
+     * benchmark's seed 43, 10 000 / 2 000 / 2 000 simulations, the default simulator and 2 threads: loads
+     * {@code cacheDir} if it already holds them, else simulates them (about 10 s of CPU time) and writes them there
+     * (165 MB).
+     *
+     * @param notes receives one line for each repair of the cache (damaged file, leftovers of an interrupted write)
      */
-    public static NBodyDataset loadOrGenerate(Path cacheDir) {
-        return generate(cacheDir, DEFAULT_SEED, DEFAULT_NUM_TRAIN, DEFAULT_NUM_VALID, DEFAULT_NUM_TEST);
+    public static NBodyDataset loadOrGenerate(Path cacheDir, Consumer<String> notes) {
+        return generate(cacheDir, DEFAULT_SEED, DEFAULT_NUM_TRAIN, DEFAULT_NUM_VALID, DEFAULT_NUM_TEST,
+                ChargedParticlesSimulation.Config.defaults(), DEFAULT_SUFFIX, 2, notes);
     }
 
-    /**
-     * Generates the benchmark's splits with the default simulator ({@link ChargedParticlesSimulation.Config#defaults()})
-     * on 2 threads, or loads them from {@code cacheDir} if it already holds this dataset.
-     */
+    /** As {@link #loadOrGenerate(Path, Consumer)} with other seed and sizes; repairs go unreported. */
     public static NBodyDataset generate(Path cacheDir, long seed, int numTrain, int numValid, int numTest) {
         return generate(cacheDir, seed, numTrain, numValid, numTest, ChargedParticlesSimulation.Config.defaults(),
-                DEFAULT_SUFFIX, 2);
+                DEFAULT_SUFFIX, 2, note -> { });
     }
 
     /**
      * Generates (or loads from the cache) a dataset like {@code generate_dataset.py --seed seed --num-train numTrain
      * --num-valid numValid --num-test numTest}, with the given simulator parameters and file suffix.
      *
-     * <p>The cache in {@code cacheDir} is reused when its metadata file records the same seed, sizes and parameters,
-     * or, for files without metadata (e.g. written by the Python generator), when the split sizes match. A cache that
-     * holds a different dataset is an error (nothing is overwritten silently). Each file is written atomically; the
-     * metadata file is written last.
+     * <p>The cache heals itself. Its metadata file ({@code nbody_<suffix>.properties}, written last) records the seed,
+     * sizes, simulator parameters and a CRC-32C checksum of every file. The cache is reused when the metadata records
+     * this dataset and every file matches its checksum; a damaged or missing file, metadata without checksums, files
+     * without metadata, or hidden temporary files left by an interrupted write are reported to {@code notes} in one line
+     * each and the cache is written anew. A cache that holds a different dataset is an error (nothing is overwritten
+     * silently). Runs sharing a cache take turns: a lock file ({@code nbody.lock}) serialises checking and writing.
      *
      * @param threads threads integrating the systems (the result does not depend on it)
+     * @param notes   receives one line for each repair
      */
     public static NBodyDataset generate(Path cacheDir, long seed, int numTrain, int numValid, int numTest,
-                                        ChargedParticlesSimulation.Config config, String suffix, int threads) {
+                                        ChargedParticlesSimulation.Config config, String suffix, int threads,
+                                        Consumer<String> notes) {
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(config, "config");
         if (numTrain < 0 || numValid < 0 || numTest < 0) {
@@ -281,34 +290,97 @@ public final class NBodyDataset {
         }
         Properties wanted = metadata(seed, numTrain, numValid, numTest, config, suffix);
         Path metaFile = cacheDir.resolve("nbody_" + suffix + ".properties");
-        if (allFilesExist(cacheDir, suffix)) {
-            if (Files.isRegularFile(metaFile)) {
-                Properties found = readProperties(metaFile);
-                if (!found.equals(wanted)) {
-                    throw new IllegalArgumentException("cache " + cacheDir + " holds another N-body dataset ("
-                            + metaFile.getFileName() + ": " + describe(found) + "; wanted " + describe(wanted)
-                            + "); use another directory or delete these files");
-                }
+        try (FolderLock lock = FolderLock.acquire(cacheDir, "nbody.lock", true,
+                () -> notes.accept("waiting for another run that is writing the N-body cache " + cacheDir))) {
+            int leftovers = AtomicFiles.removeLeftovers(cacheDir);
+            if (leftovers > 0) {
+                notes.accept("removed " + leftovers + " temporary file(s) of an interrupted write from " + cacheDir);
+            }
+            String problem = cacheProblem(cacheDir, suffix, metaFile, wanted);
+            if (problem == null) {
                 return load(cacheDir, suffix);
             }
-            int[] sizes = {numTrain, numValid, numTest};
-            boolean match = true;
+            if (!problem.isEmpty()) {
+                notes.accept(problem + "; generating the N-body cache anew");
+            }
+            NBodyDataset ds = simulate(seed, numTrain, numValid, numTest, config, threads);
+            ds.save(cacheDir, suffix);
             for (Part part : Part.values()) {
-                int[] shape = Npy.readHeader(file(cacheDir, "loc", part, suffix)).shape();
-                match &= shape.length == 4 && shape[0] == sizes[part.ordinal()]
-                        && shape[1] == config.savedFrames() && shape[3] == config.numParticles();
+                for (String a : ARRAYS) {
+                    Path f = file(cacheDir, a, part, suffix);
+                    wanted.setProperty("crc32c." + f.getFileName(), checksum(f));
+                }
             }
-            if (!match) {
-                throw new IllegalArgumentException("cache " + cacheDir + " holds N-body files with suffix '" + suffix
-                        + "' of other sizes than " + numTrain + "/" + numValid + "/" + numTest
-                        + "; use another directory or delete these files");
-            }
-            return load(cacheDir, suffix);
+            writeProperties(metaFile, wanted);
+            return ds;
         }
-        NBodyDataset ds = simulate(seed, numTrain, numValid, numTest, config, threads);
-        ds.save(cacheDir, suffix);
-        writeProperties(metaFile, wanted);
-        return ds;
+    }
+
+    private static final String[] ARRAYS = {"loc", "vel", "charges", "edges"};
+
+    /**
+     * Why the cache cannot be used as it is: null when it holds this dataset intact, "" when it holds nothing yet,
+     * else one line saying what is wrong.
+     *
+     * @throws IllegalArgumentException when it holds another dataset
+     */
+    private static String cacheProblem(Path dir, String suffix, Path metaFile, Properties wanted) {
+        boolean anyFile = false;
+        for (Part part : Part.values()) {
+            for (String a : ARRAYS) {
+                anyFile |= Files.exists(file(dir, a, part, suffix));
+            }
+        }
+        if (!Files.isRegularFile(metaFile)) {
+            return anyFile ? "cache " + dir + " has N-body files but no metadata (" + metaFile.getFileName()
+                    + "; an interrupted write?)" : "";
+        }
+        Properties found = readProperties(metaFile);
+        Properties described = new Properties();
+        found.forEach((k, v) -> {
+            if (!k.toString().startsWith("crc32c.")) {
+                described.put(k, v);
+            }
+        });
+        if (!described.equals(wanted)) {
+            throw new IllegalArgumentException("cache " + dir + " holds another N-body dataset (" + metaFile.getFileName()
+                    + ": " + describe(found) + "; wanted " + describe(wanted) + "); use another --cache folder or delete"
+                    + " these files");
+        }
+        for (Part part : Part.values()) {
+            for (String a : ARRAYS) {
+                Path f = file(dir, a, part, suffix);
+                String expected = found.getProperty("crc32c." + f.getFileName());
+                if (expected == null) {
+                    return "cache metadata " + metaFile + " has no checksum for " + f.getFileName()
+                            + " (written by an older version)";
+                }
+                if (!Files.isRegularFile(f)) {
+                    return "cache file " + f + " is missing";
+                }
+                String actual = checksum(f);
+                if (!actual.equals(expected)) {
+                    return "cache file " + f + " is damaged (CRC-32C " + actual + ", the metadata records " + expected + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** CRC-32C of a file's bytes, as 8 hex digits. */
+    static String checksum(Path file) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                crc.update(buf);
+                buf.clear();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + AtomicFiles.reason(e), e);
+        }
+        return String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
     }
 
     /** Simulates the three splits in memory (no files), drawing train, valid, test in that order from one stream. */
@@ -334,17 +406,6 @@ public final class NBodyDataset {
             initial.put(part, null);
         }
         return new NBodyDataset(m);
-    }
-
-    private static boolean allFilesExist(Path dir, String suffix) {
-        for (Part part : Part.values()) {
-            for (String a : new String[] {"loc", "vel", "charges", "edges"}) {
-                if (!Files.isRegularFile(file(dir, a, part, suffix))) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     private static Properties metadata(long seed, int numTrain, int numValid, int numTest,
@@ -443,7 +504,8 @@ public final class NBodyDataset {
 
         private static void checkFrame(RawSplit raw, int frame, String name) {
             if (frame < 0 || frame >= raw.numFrames()) {
-                throw new IllegalArgumentException(name + " must be in [0, " + raw.numFrames() + "), got " + frame);
+                throw new IllegalArgumentException(name + " " + frame + " is not one of the " + raw.numFrames()
+                        + " frames (0.." + (raw.numFrames() - 1) + ") of the data");
             }
         }
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +22,7 @@ import java.util.Objects;
  * <p>Anything else (Fortran order, big-endian or other dtypes, pickled objects, a truncated or over-long file) is
  * rejected with an {@link IllegalArgumentException} that names the file and what was found. The writer produces the
  * same bytes as {@code numpy.save} (version 1.0 header, or 2.0 when the header needs more than 65535 bytes; the header
- * padded to a multiple of 64 bytes) and replaces the target atomically: it writes a temporary file in the same
- * directory and moves it over the target with {@link StandardCopyOption#ATOMIC_MOVE}.
+ * padded to a multiple of 64 bytes) and replaces the target atomically ({@link AtomicFiles}).
  */
 public final class Npy {
 
@@ -203,6 +201,35 @@ public final class Npy {
 
         Object data() {
             return data;
+        }
+
+        /**
+         * This array, if every element is finite; else an {@link IllegalArgumentException} naming {@code what} (e.g. the
+         * file) and the index of the first NaN or infinite element.
+         */
+        public NpyArray requireFinite(Object what) {
+            if (dtype == DType.FLOAT64 || dtype == DType.FLOAT32) {
+                int n = size();
+                for (int i = 0; i < n; i++) {
+                    double v = dtype == DType.FLOAT64 ? ((double[]) data)[i] : ((float[]) data)[i];
+                    if (!Double.isFinite(v)) {
+                        throw new IllegalArgumentException(what + ": element " + indexString(i) + " is " + v
+                                + "; expected finite values");
+                    }
+                }
+            }
+            return this;
+        }
+
+        /** The multi-index of flat index i as Python writes it, e.g. (3, 0, 2). */
+        String indexString(long i) {
+            long[] idx = new long[shape.length];
+            long rest = i;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                idx[d] = shape[d] == 0 ? 0 : rest % shape[d];
+                rest = shape[d] == 0 ? 0 : rest / shape[d];
+            }
+            return shapeString(idx);
         }
     }
 
@@ -530,8 +557,7 @@ public final class Npy {
     }
 
     /**
-     * Writes an array as numpy's {@code np.save} would, atomically: to a temporary file in the target's directory,
-     * then moved over the target ({@link StandardCopyOption#ATOMIC_MOVE}, replacing an existing file).
+     * Writes an array as numpy's {@code np.save} would, atomically ({@link AtomicFiles#write}).
      */
     public static void write(Path file, NpyArray array) {
         Objects.requireNonNull(file, "file");
@@ -600,7 +626,7 @@ public final class Npy {
     }
 
     /** Python's tuple repr of a shape: {@code ()}, {@code (5,)}, {@code (3, 4)}. */
-    static String shapeString(int[] shape) {
+    public static String shapeString(int[] shape) {
         long[] l = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
             l[i] = shape[i];

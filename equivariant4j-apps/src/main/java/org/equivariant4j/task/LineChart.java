@@ -1,10 +1,11 @@
 package org.equivariant4j.task;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.equivariant4j.data.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -62,8 +63,8 @@ public final class LineChart {
         return series.values().stream().flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).max().orElse(1);
     }
 
-    /** Renders the chart (900×540) to a PNG file, creating parent folders. */
-    public void writePng(Path path) throws IOException {
+    /** Renders the chart (900×540) to a PNG file, atomically ({@link AtomicFiles}), creating parent folders. */
+    public void writePng(Path path) {
         if (series.isEmpty()) {
             throw new IllegalStateException("chart '" + title + "' has no series to draw");
         }
@@ -82,12 +83,12 @@ public final class LineChart {
             XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
             s.setMarker(e.getValue()[0].length > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
-        Path abs = path.toAbsolutePath();
-        if (abs.getParent() != null) {
-            Files.createDirectories(abs.getParent());
+        byte[] png;
+        try {
+            png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render the chart '" + title + "': " + AtomicFiles.reason(e), e);
         }
-        String file = abs.toString();
-        String base = file.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? file.substring(0, file.length() - 4) : file;
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(path, png);
     }
 }

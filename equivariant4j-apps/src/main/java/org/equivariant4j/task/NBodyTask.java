@@ -1,86 +1,203 @@
 package org.equivariant4j.task;
 
-import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.ndarray.NDScope;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 import org.equivariant4j.data.NBodyDataset;
-import org.equivariant4j.group.Rotations;
+import org.equivariant4j.data.Npy;
+import org.equivariant4j.model.LinearVelocityModel;
+import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.graph.EgnnModel;
-import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.graph.GnnModel;
-import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
-import org.equivariant4j.nn.graph.NBodyGraphs;
-import org.equivariant4j.nn.ops.DataParallel;
-import org.equivariant4j.nn.ops.FusedAdam;
+import org.equivariant4j.nn.ops.ParameterCounts;
+import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.nn.testing.EuclideanMotion;
 
 /**
- * The charged N-body training recipe of the EGNN paper: predict the positions of 5 charged particles 1.0 time units
- * ahead from their positions and velocities (frames 30 → 40 of {@link NBodyDataset}).
+ * The charged N-body benchmark of the EGNN paper: predict the positions of n charged particles 1.0 time units ahead
+ * from their positions, velocities and charges (frames 30 → 40 of {@link NBodyDataset}; n is whatever the data holds,
+ * 5 in the benchmark).
  *
- * <p>Models: {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code gnn} (non-equivariant message passing on [x, v]),
- * {@code linear} (x + t·v with t fitted by least squares on the training set). Neural models: Adam, learning rate
- * 5e-4, weight decay 1e-12, batch 100 (shuffled, last partial batch dropped), MSE over all coordinates; validation
- * every {@code evalInterval} epochs; the reported test MSE is the one at the epoch with the best validation MSE.
+ * <p>Models ({@link #DEFINITION}): {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code gnn} (non-equivariant
+ * message passing on [x, v]), {@code linear} (x + t·v with t fitted by least squares on the training set). The neural
+ * models train with the shared {@link TrainingRecipe}: Adam, learning rate 5e-4, weight decay 1e-12, batch 100, MSE over
+ * all coordinates, validation every {@code evalInterval} epochs; the model of the best validation epoch is tested.
  *
- * <p>Metrics: {@code test_mse} (at the best validation epoch), {@code valid_mse} (best), {@code best_epoch},
- * {@code equivariance_error} (max |f(gx) − g f(x)| / max |f(x)| over random rotations, reflections and translations
- * of a test batch, float32; 0 by construction for {@code linear}).
+ * <p>Metrics: {@code test_mse} (of the best validation epoch's model), {@code valid_mse} (best), {@code best_epoch},
+ * {@code equivariance_error} ({@link Equivariance#check} with {@link EuclideanMotion}: max |f(gx) − g f(x)| / max |g f(x)|
+ * over 4 random rotations and reflections with translations, on up to one batch of test systems, float32; 0 up to
+ * rounding for {@code linear}).
+ *
+ * <p>{@code predict} input ({@link #DEFINITION}): an {@code .npy} array (S, n, 7) of S systems of n ≥ 2 particles,
+ * each x, y, z, vx, vy, vz, charge (float32 or float64); output: the predicted positions (S, n, 3), float32.
  */
 public final class NBodyTask {
-    /** The model names. */
+    /** The task's name. */
+    public static final String NAME = "nbody";
+    /** The model names, in the order {@code all} trains them. */
     public static final List<String> MODELS = List.of("linear", "gnn", "egnn");
+    /** Width and depth of the neural models (the paper's). */
+    public static final int HIDDEN = 64;
+    public static final int LAYERS = 4;
+    /** Values per particle in a {@code predict} input: x, y, z, vx, vy, vz, charge. */
+    public static final int INPUT_COLUMNS = 7;
+    /** Systems per inference batch. */
+    static final int EVAL_BATCH = 100;
+    /** The task's models, its input and its predictions. */
+    public static final TaskDefinition DEFINITION = new Definition();
 
     private NBodyTask() {}
 
+    /** The Adam settings of the EGNN paper for the neural models. */
+    public static TrainingSettings settings(int epochs, long seed, int evalInterval, int workers) {
+        return new TrainingSettings(epochs, 100, seed, 5e-4, TrainingSettings.Schedule.CONSTANT, 1e-12, evalInterval, false,
+                workers);
+    }
+
     /**
-     * Settings of a run.
+     * The three splits of a run and where they came from.
      *
-     * @param epochs       training epochs of each neural model
-     * @param trainSize    training systems used (the first ones of the train split)
-     * @param seed         seed of shuffling and of the equivariance check (initial weights use DJL's generator,
-     *                     seeded from it through {@code ai.djl.engine.Engine#setRandomSeed})
-     * @param batchSize    systems per batch
-     * @param learningRate Adam learning rate
-     * @param weightDecay  Adam weight decay
-     * @param evalInterval epochs between validation runs
-     * @param workers      threads that share each batch ({@link DataParallel}: every worker runs forward and backward on
-     *                     its slice of the batch); the gradient is the whole batch's either way
+     * @param source the data folder or cache, for model cards
      */
-    public record Config(int epochs, int trainSize, long seed, int batchSize, double learningRate, double weightDecay,
-            int evalInterval, int workers) {
-        public Config {
-            if (workers < 1 || workers > batchSize) {
-                throw new IllegalArgumentException("--threads must be between 1 and the batch size " + batchSize + ", got "
-                        + workers);
+    public record Splits(NBodyDataset.Split train, NBodyDataset.Split valid, NBodyDataset.Split test, String source) {
+        public Splits {
+            for (NBodyDataset.Split s : new NBodyDataset.Split[] {train, valid, test}) {
+                if (s.size() < 1) {
+                    throw new IllegalArgumentException("every split needs at least one system; got train " + train.size()
+                            + ", valid " + valid.size() + ", test " + test.size());
+                }
             }
-            if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-            }
-            if (trainSize < batchSize) {
-                throw new IllegalArgumentException("--train-size must be at least one batch (" + batchSize + "), got " + trainSize);
-            }
-            if (evalInterval < 1) {
-                throw new IllegalArgumentException("--eval-interval must be >= 1, got " + evalInterval);
+            if (train.numParticles() < 2) {
+                throw new IllegalArgumentException("the N-body models need systems of at least 2 particles, the data has "
+                        + train.numParticles());
             }
         }
+
+        /** Sizes, particles and a CRC-32C of every sample value: what a model card and a checkpoint record. */
+        Map<String, Object> describe() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("source", source);
+            d.put("particles", train.numParticles());
+            d.put("frames", train.inputFrame() + " -> " + train.targetFrame());
+            d.put("train", train.size());
+            d.put("valid", valid.size());
+            d.put("test", test.size());
+            CRC32C crc = new CRC32C();
+            for (NBodyDataset.Split s : new NBodyDataset.Split[] {train, valid, test}) {
+                Samples.of(s).update(crc);
+            }
+            d.put("crc32c", String.format(Locale.ROOT, "%08x", crc.getValue()));
+            return d;
+        }
+    }
+
+    /**
+     * Samples as float arrays: positions x, velocities v and targets y (S, n, 3), charges q (S, n); y is null for
+     * {@code predict} inputs.
+     */
+    record Samples(int size, int particles, float[] x, float[] v, float[] q, float[] y) {
+        static Samples of(NBodyDataset.Split s) {
+            return new Samples(s.size(), s.numParticles(), s.inputPositions(), s.inputVelocities(), s.charges(),
+                    s.targetPositions());
+        }
+
+        /** From a {@code predict} input (S, n, 7). */
+        static Samples fromInput(Npy.NpyArray a) {
+            int[] shape = a.shape();
+            float[] in = a.asFloats();
+            int s = shape[0];
+            int n = shape[1];
+            float[] x = new float[s * n * 3];
+            float[] v = new float[s * n * 3];
+            float[] q = new float[s * n];
+            for (int i = 0; i < s * n; i++) {
+                for (int c = 0; c < 3; c++) {
+                    x[3 * i + c] = in[INPUT_COLUMNS * i + c];
+                    v[3 * i + c] = in[INPUT_COLUMNS * i + 3 + c];
+                }
+                q[i] = in[INPUT_COLUMNS * i + 6];
+            }
+            return new Samples(s, n, x, v, q, null);
+        }
+
+        /** The first {@code count} systems as a {@code predict} input (S, n, 7). */
+        Npy.NpyArray inputArray(int count) {
+            int n = particles;
+            float[] out = new float[count * n * INPUT_COLUMNS];
+            for (int i = 0; i < count * n; i++) {
+                for (int c = 0; c < 3; c++) {
+                    out[INPUT_COLUMNS * i + c] = x[3 * i + c];
+                    out[INPUT_COLUMNS * i + 3 + c] = v[3 * i + c];
+                }
+                out[INPUT_COLUMNS * i + 6] = q[i];
+            }
+            return Npy.NpyArray.of(out, count, n, INPUT_COLUMNS);
+        }
+
+        void update(CRC32C crc) {
+            for (float[] a : new float[][] {x, v, q, y}) {
+                ByteBuffer b = ByteBuffer.allocate(4 * a.length);
+                b.asFloatBuffer().put(a);
+                crc.update(b.array());
+            }
+        }
+
+        /** Systems order[from], …, order[from + count − 1] as one batch of count·n nodes. */
+        Batch batch(NDManager m, int[] order, int from, int count) {
+            int n = particles;
+            float[] bx = new float[count * n * 3];
+            float[] bv = new float[count * n * 3];
+            float[] bq = new float[count * n];
+            float[] by = y == null ? null : new float[count * n * 3];
+            for (int k = 0; k < count; k++) {
+                int s = order[from + k];
+                System.arraycopy(x, s * n * 3, bx, k * n * 3, n * 3);
+                System.arraycopy(v, s * n * 3, bv, k * n * 3, n * 3);
+                System.arraycopy(q, s * n, bq, k * n, n);
+                if (by != null) {
+                    System.arraycopy(y, s * n * 3, by, k * n * 3, n * 3);
+                }
+            }
+            Shape nodes = new Shape((long) count * n, 3);
+            return new Batch(count, m.create(bx, nodes), m.create(bv, nodes), m.create(bq, new Shape((long) count * n, 1)),
+                    by == null ? null : m.create(by, nodes));
+        }
+    }
+
+    /** A batch: count systems, x, v, y [count·n, 3], q [count·n, 1]. */
+    record Batch(int systems, NDArray x, NDArray v, NDArray q, NDArray y) {}
+
+    /** A model's forward pass on N-body arrays. */
+    @FunctionalInterface
+    interface Forward {
+        NDArray apply(Block block, ParameterStore ps, GraphTopology topology, NDArray x, NDArray v, NDArray q, boolean training);
+    }
+
+    /** Each model's forward pass: EGNN and GNN through their graph layouts, linear on [x, v]. */
+    static Forward forward(String model) {
+        return switch (model) {
+            case "egnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.egnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
+            case "gnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.gnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
+            case "linear" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, new NDList(x, v), tr).singletonOrThrow();
+            default -> throw new IllegalArgumentException("unknown " + NAME + " model '" + model + "'; expected one of " + MODELS);
+        };
     }
 
     /**
@@ -92,242 +209,185 @@ public final class NBodyTask {
      * @param epochs            epochs trained
      * @param bestEpoch         epoch of the best validation MSE
      * @param validMse          best validation MSE
-     * @param testMse           test MSE at the best validation epoch
+     * @param testMse           test MSE of the best epoch's model
      * @param equivarianceError see the class doc
      * @param curveEpochs       epochs at which validation ran
      * @param trainCurve        mean training loss of those epochs
      * @param validCurve        validation MSE at those epochs
+     * @param resumed           whether training continued from a checkpoint
      */
     public record Run(String name, long params, double secondsPerEpoch, int epochs, int bestEpoch, double validMse,
-            double testMse, double equivarianceError, double[] curveEpochs, double[] trainCurve, double[] validCurve) {}
+            double testMse, double equivarianceError, double[] curveEpochs, double[] trainCurve, double[] validCurve,
+            boolean resumed) {}
 
-    /** A split as float arrays: inputs (S,5,3), charges (S,5), target (S,5,3). */
-    private record Data(int size, float[] x, float[] v, float[] q, float[] y) {
-        static Data of(NBodyDataset.Split s) {
-            return new Data(s.size(), s.inputPositions(), s.inputVelocities(), s.charges(), s.targetPositions());
-        }
-
-        /** The systems with the given indices, as one batch. */
-        Batch batch(NDManager m, int[] idx, int from, int count) {
-            float[] bx = new float[count * 15];
-            float[] bv = new float[count * 15];
-            float[] bq = new float[count * 5];
-            float[] by = new float[count * 15];
-            for (int k = 0; k < count; k++) {
-                int s = idx[from + k];
-                System.arraycopy(x, s * 15, bx, k * 15, 15);
-                System.arraycopy(v, s * 15, bv, k * 15, 15);
-                System.arraycopy(q, s * 5, bq, k * 5, 5);
-                System.arraycopy(y, s * 15, by, k * 15, 15);
-            }
-            Shape nodes = new Shape(count * 5L, 3);
-            return new Batch(m.create(bx, nodes), m.create(bv, nodes), m.create(bq, new Shape(count * 5L, 1)), m.create(by, nodes));
-        }
-    }
-
-    private record Batch(NDArray x, NDArray v, NDArray q, NDArray y) {
-        int size() {
-            return Math.toIntExact(x.getShape().get(0) / 5);
-        }
-
-        /** Systems [from, to) of this batch. */
-        Batch slice(int from, int to) {
-            String nodes = (from * 5) + ":" + (to * 5);
-            return new Batch(x.get(nodes), v.get(nodes), q.get(nodes), y.get(nodes));
-        }
-    }
-
-    /** Fits t in x + t·v by least squares on the training split and evaluates it. */
-    public static Run linear(NBodyDataset.Split train, NBodyDataset.Split valid, NBodyDataset.Split test) {
-        Data tr = Data.of(train);
+    /** Fits t in x + t·v by least squares on the training split, evaluates it and (with a folder) saves it. */
+    public static Run linear(Splits data, long seed, Path saveDir) {
+        Samples tr = Samples.of(data.train());
         double num = 0;
         double den = 0;
         for (int i = 0; i < tr.x().length; i++) {
             num += (double) tr.v()[i] * (tr.y()[i] - tr.x()[i]);
             den += (double) tr.v()[i] * tr.v()[i];
         }
+        if (!(den > 0)) {
+            throw new IllegalArgumentException("the linear model x + t·v needs non-zero training velocities");
+        }
         double t = num / den;
-        double validMse = linearMse(Data.of(valid), t);
-        double testMse = linearMse(Data.of(test), t);
-        return new Run("linear", 1, 0, 0, 0, validMse, testMse, 0, new double[] {0}, new double[] {linearMse(tr, t)},
-                new double[] {validMse});
-    }
-
-    private static double linearMse(Data d, double t) {
-        double s = 0;
-        for (int i = 0; i < d.x().length; i++) {
-            double r = d.x()[i] + t * d.v()[i] - d.y()[i];
-            s += r * r;
-        }
-        return s / d.x().length;
-    }
-
-    /** The block of a neural model. */
-    static Block newModel(String name) {
-        return switch (name) {
-            case "egnn" -> EgnnModel.builder().build();
-            case "gnn" -> GnnModel.nbody();
-            default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + MODELS);
-        };
-    }
-
-    /** The graph input a model expects for a batch. */
-    private static GraphBatch graph(String name, GraphTopology topology, Batch b) {
-        return "egnn".equals(name) ? NBodyGraphs.egnn(topology, b.x(), b.v(), b.q()) : NBodyGraphs.gnn(topology, b.x(), b.v(), b.q());
-    }
-
-    /**
-     * The block input of a batch: for EGNN the plain N-body arrays (x, v [B, 5, 3], q [B, 5, 1]; the model builds
-     * its node and edge features itself, {@link EgnnModel#nbodyInput}), else the {@link GraphBatch} as an NDList.
-     */
-    private static NDList input(String name, GraphTopology topology, Batch b) {
-        if ("egnn".equals(name)) {
-            long systems = b.x().getShape().get(0) / 5;
-            return EgnnModel.nbodyInput(b.x().reshape(systems, 5, 3), b.v().reshape(systems, 5, 3), b.q().reshape(systems, 5, 1));
-        }
-        return graph(name, topology, b).toNDList();
-    }
-
-    /**
-     * Trains a neural model.
-     *
-     * @param onEpoch called after each epoch with a one-line status (for a progress bar)
-     */
-    public static Run train(String name, NBodyDataset.Split train, NBodyDataset.Split valid, NBodyDataset.Split test,
-            Config cfg, Consumer<String> onEpoch) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) cfg.seed());
-        Data tr = Data.of(train);
-        Data va = Data.of(valid);
-        Data te = Data.of(test);
-        int steps = tr.size() / cfg.batchSize();
-        SplittableRandom rng = new SplittableRandom(cfg.seed());
-        Block block = newModel(name);
-        try (Model model = Model.newInstance(name)) {
-            model.setBlock(block);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) cfg.learningRate()))
-                    .optWeightDecays((float) cfg.weightDecay()).build();
-            DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam);
-            // the same Adam (DJL's arithmetic, bit for bit) as one engine call per step instead of one per parameter
-            FusedAdam fusedAdam = FusedAdam.builder().learningRate(Tracker.fixed((float) cfg.learningRate()))
-                    .weightDecay((float) cfg.weightDecay()).build();
-            try (Trainer trainer = model.newTrainer(tc); fusedAdam) {
-                NDManager m = trainer.getManager();
-                GraphTopology topology = GraphTopology.fullyConnected(5, cfg.batchSize());
-                try (NDManager init = m.newSubManager()) {
-                    Batch b = tr.batch(init, SampleOrder.identity(tr.size()), 0, cfg.batchSize());
-                    NDList list = input(name, topology, b);
-                    trainer.initialize(list.getShapes());
-                }
-                long params = ParameterCounts.learnable(block);
-                // slices of the batch for the workers; their graph topologies are made once per slice size
-                Map<Integer, GraphTopology> topologies = new ConcurrentHashMap<>();
-                topologies.put(cfg.batchSize(), topology);
-                ParameterStore store = new ParameterStore(m, false);
-                try (DataParallel dataParallel = DataParallel.create(block, cfg.workers())) {
-                    List<Double> epochSeconds = new ArrayList<>();
-                    List<double[]> curve = new ArrayList<>();
-                    double bestValid = Double.POSITIVE_INFINITY;
-                    double testAtBest = Double.NaN;
-                    int bestEpoch = 0;
-                    for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                        int[] order = SampleOrder.shuffled(tr.size(), rng);
-                        long t0 = System.nanoTime();
-                        double lossSum = 0;
-                        for (int s = 0; s < steps; s++) {
-                            try (NDScope scope = new NDScope()) {
-                                Batch b = tr.batch(m, order, s * cfg.batchSize(), cfg.batchSize());
-                                int bs = cfg.batchSize();
-                                int w = cfg.workers();
-                                lossSum += dataParallel.backward(store, (ps, shard) ->
-                                        sliceLoss(block, name, ps, b.slice(shard * bs / w, (shard + 1) * bs / w), bs, topologies));
-                            }
-                            fusedAdam.step(block);
-                        }
-                        epochSeconds.add((System.nanoTime() - t0) / 1e9);
-                        double trainLoss = lossSum / steps;
-                        String status = String.format(Locale.ROOT, "train %.5f", trainLoss);
-                        if (epoch % cfg.evalInterval() == 0 || epoch == cfg.epochs()) {
-                            double v = evaluate(trainer, name, va, cfg.batchSize());
-                            if (v < bestValid) {
-                                bestValid = v;
-                                bestEpoch = epoch;
-                                testAtBest = evaluate(trainer, name, te, cfg.batchSize());
-                            }
-                            curve.add(new double[] {epoch, trainLoss, v});
-                            status += String.format(Locale.ROOT, " valid %.5f test@best %.5f", v, testAtBest);
-                        }
-                        onEpoch.accept(status);
-                    }
-                    double eqErr = equivarianceError(trainer, name, te, cfg.batchSize(), cfg.seed());
-                    return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, testAtBest, eqErr,
-                            curve.stream().mapToDouble(c -> c[0]).toArray(), curve.stream().mapToDouble(c -> c[1]).toArray(),
-                            curve.stream().mapToDouble(c -> c[2]).toArray());
-                }
+        ModelSpec spec = DEFINITION.model("linear");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = spec.create(seed, m);
+            Parameter p = block.getParameters().get(0).getValue();
+            try (NDArray fitted = m.create(new float[] {(float) t})) {
+                p.getArray().set(new ai.djl.ndarray.index.NDIndex("..."), fitted);
             }
+            ParameterStore ps = new ParameterStore(m, false);
+            Forward f = forward("linear");
+            double trainMse = mse(block, ps, m, f, tr);
+            double validMse = mse(block, ps, m, f, Samples.of(data.valid()));
+            double testMse = mse(block, ps, m, f, Samples.of(data.test()));
+            double eq = equivarianceError(block, ps, m, f, Samples.of(data.test()), seed);
+            Run run = new Run("linear", ParameterCounts.learnable(block), 0, 0, 0, validMse, testMse, eq, new double[] {0},
+                    new double[] {trainMse}, new double[] {validMse}, false);
+            if (saveDir != null) {
+                save(saveDir, spec, block, m, data, run, null, seed);
+            }
+            return run;
         }
     }
 
-    /** A slice's squared error over all coordinates of its batch: the slices' losses add up to the batch MSE. */
-    private static NDArray sliceLoss(Block block, String name, ParameterStore ps, Batch part, int batchSize,
-            Map<Integer, GraphTopology> topologies) {
-        GraphTopology topology = topologies.computeIfAbsent(part.size(), k -> GraphTopology.fullyConnected(5, k));
-        NDArray pred = block.forward(ps, input(name, topology, part), true).singletonOrThrow();
-        return pred.sub(part.y()).square().sum().div(batchSize * 15.0);
+    /**
+     * Trains a neural model with the shared recipe, tests the best epoch's model, and (with a folder) saves it.
+     *
+     * @param checkpointing checkpoint file and stop signal, or null
+     * @param saveDir       where to save the model (its folder), or null
+     */
+    public static Run train(String name, Splits data, TrainingSettings settings, TrainingRecipe.Listener listener,
+            TrainingRecipe.Checkpointing checkpointing, Path saveDir) {
+        ModelSpec spec = DEFINITION.model(name);
+        if ("linear".equals(name)) {
+            throw new IllegalArgumentException("the linear model is fitted, not trained: use NBodyTask.linear");
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = spec.create(settings.seed(), m);
+            Learner learner = new Learner(name, block, data, settings);
+            TrainingOutcome out = TrainingRecipe.train(name, learner, settings, listener, checkpointing);
+            ParameterStore ps = new ParameterStore(m, false);
+            Forward f = forward(name);
+            Samples test = Samples.of(data.test());
+            double testMse = mse(block, ps, m, f, test);
+            double eq = equivarianceError(block, ps, m, f, test, settings.seed());
+            Run run = new Run(name, ParameterCounts.learnable(block), out.secondsPerEpoch(), out.epochs(), out.bestEpoch(),
+                    out.bestScore(), testMse, eq, out.curveEpochsArray(), out.trainCurveArray(), out.validCurveArray(),
+                    out.resumed());
+            if (saveDir != null) {
+                save(saveDir, spec, block, m, data, run, settings, settings.seed());
+            }
+            return run;
+        }
     }
 
-    /** MSE over a whole split (every system, the last batch possibly smaller), without gradients. */
-    private static double evaluate(Trainer trainer, String name, Data d, int batchSize) {
+    /** The neural models as the recipe trains them. */
+    private static final class Learner implements Trainable {
+        private final String name;
+        private final Block block;
+        private final Samples train;
+        private final Samples valid;
+        private final Forward forward;
+        private final Map<String, Object> identity;
+        /** Topologies by systems per batch (the full batch, the workers' slices, the last evaluation batch). */
+        private final Map<Integer, GraphTopology> topologies = new ConcurrentHashMap<>();
+
+        Learner(String name, Block block, Splits data, TrainingSettings s) {
+            this.name = name;
+            this.block = block;
+            this.train = Samples.of(data.train());
+            this.valid = Samples.of(data.valid());
+            this.forward = forward(name);
+            this.identity = new LinkedHashMap<>();
+            identity.put("task", NAME);
+            identity.put("model", name);
+            identity.put("data", data.describe());
+        }
+
+        @Override
+        public Block block() {
+            return block;
+        }
+
+        @Override
+        public int trainingSamples() {
+            return train.size();
+        }
+
+        @Override
+        public NDArray loss(ParameterStore ps, NDManager m, int[] order, int from, int count, int batchSize) {
+            Batch b = train.batch(m, order, from, count);
+            GraphTopology t = topologies.computeIfAbsent(count, k -> GraphTopology.fullyConnected(train.particles(), k));
+            NDArray pred = forward.apply(block, ps, t, b.x(), b.v(), b.q(), true);
+            return pred.sub(b.y()).square().sum().div((double) batchSize * train.particles() * 3);
+        }
+
+        @Override
+        public double validate(ParameterStore ps, NDManager m) {
+            return mse(block, ps, m, forward, valid);
+        }
+
+        @Override
+        public Map<String, Object> identity() {
+            return identity;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** MSE over all coordinates of every system of a split (inference, batches of {@value #EVAL_BATCH}). */
+    static double mse(Block block, ParameterStore ps, NDManager m, Forward f, Samples d) {
         int[] idx = SampleOrder.identity(d.size());
         double sum = 0;
-        for (int s = 0; s < d.size(); s += batchSize) {
-            int count = Math.min(batchSize, d.size() - s);
+        for (int s = 0; s < d.size(); s += EVAL_BATCH) {
+            int count = Math.min(EVAL_BATCH, d.size() - s);
             try (NDScope scope = new NDScope()) {
-                Batch b = d.batch(trainer.getManager(), idx, s, count);
-                NDArray pred = trainer.evaluate(input(name, GraphTopology.fullyConnected(5, count), b)).singletonOrThrow();
+                Batch b = d.batch(m, idx, s, count);
+                NDArray pred = f.apply(block, ps, GraphTopology.fullyConnected(d.particles(), count), b.x(), b.v(), b.q(), false);
                 sum += pred.sub(b.y()).square().sum().getFloat();
             }
         }
-        return sum / (d.size() * 15.0);
+        return sum / ((double) d.size() * d.particles() * 3);
     }
 
-    /** max |f(Qx + t, Qv) − (Q f(x, v) + t)| / max |f(x, v)| over 4 random orthogonal Q (2 reflections) and translations t. */
-    private static double equivarianceError(Trainer trainer, String name, Data d, int batchSize, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5eed);
-        GraphTopology topology = GraphTopology.fullyConnected(5, batchSize);
-        double worst = 0;
-        for (int trial = 0; trial < 4; trial++) {
-            try (NDScope scope = new NDScope()) {
-                NDManager m = trainer.getManager();
-                Batch b = d.batch(m, SampleOrder.identity(d.size()), 0, batchSize);
-                double[][] q = Rotations.randomMatrix(rng);
-                if (trial % 2 == 1) {
-                    for (double[] row : q) {
-                        row[0] = -row[0];
-                    }
-                }
-                float[] qt = new float[9];
-                for (int i = 0; i < 3; i++) {
-                    for (int j = 0; j < 3; j++) {
-                        qt[j * 3 + i] = (float) q[i][j];
-                    }
-                }
-                NDArray qT = m.create(qt, new Shape(3, 3));
-                NDArray shift = m.create(new float[] {(float) rng.nextDouble(-2, 2), (float) rng.nextDouble(-2, 2),
-                        (float) rng.nextDouble(-2, 2)}, new Shape(1, 3));
-                NDArray out = trainer.evaluate(input(name, topology, b)).singletonOrThrow();
-                Batch moved = new Batch(b.x().matMul(qT).add(shift), b.v().matMul(qT), b.q(), b.y());
-                NDArray outMoved = trainer.evaluate(input(name, topology, moved)).singletonOrThrow();
-                NDArray expected = out.matMul(qT).add(shift);
-                double err = outMoved.sub(expected).abs().max().getFloat() / out.abs().max().getFloat();
-                worst = Math.max(worst, err);
-            }
+    /** See the class doc: 4 random orthogonal maps (2 reflections) with translations in ±2, up to one batch of systems. */
+    static double equivarianceError(Block block, ParameterStore ps, NDManager m, Forward f, Samples d, long seed) {
+        int count = Math.min(EVAL_BATCH, d.size());
+        GraphTopology topology = GraphTopology.fullyConnected(d.particles(), count);
+        List<EuclideanMotion> motions = EuclideanMotion.randomElements(4, 2.0, new SplittableRandom(seed ^ 0x5eed));
+        try (NDScope scope = new NDScope()) {
+            Batch b = d.batch(m, SampleOrder.identity(d.size()), 0, count);
+            Equivariance.Report r = Equivariance.check(in -> f.apply(block, ps, topology, in.get(0), in.get(1), in.get(2), false),
+                    List.of(EuclideanMotion.onPositions(), EuclideanMotion.onVectors(), Equivariance.invariant()),
+                    EuclideanMotion.onPositions(), motions, new NDList(b.x(), b.v(), b.q()));
+            return r.maxRelativeError();
         }
-        return worst;
+    }
+
+    private static void save(Path dir, ModelSpec spec, Block block, NDManager m, Splits data, Run run,
+            TrainingSettings settings, long seed) {
+        Samples test = Samples.of(data.test());
+        Npy.NpyArray example = test.inputArray(Math.min(EVAL_BATCH, test.size()));
+        Npy.NpyArray predictions = DEFINITION.predict(spec, block, m, example);
+        Map<String, Object> training = settings != null ? ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed())
+                : ModelSpec.ordered("fit", "least squares of t on the training split");
+        ModelCard card = ModelCard.of(spec, run.params(), seed, data.describe(), training, toResult(run).metrics(),
+                DEFINITION.inputOutput(ModelSpec.ordered("particles_trained", data.train().numParticles())),
+                ModelSpec.ordered("content", "predicted positions", "shape", "(S, n, 3)", "format", "float32 .npy"));
+        SavedModel.save(dir, card, block, DEFINITION, example, predictions);
     }
 
     /** Converts a run to the shared results schema. */
     public static Results.ModelResult toResult(Run r) {
-        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("test_mse", r.testMse());
         metrics.put("valid_mse", r.validMse());
         metrics.put("best_epoch", (double) r.bestEpoch());
@@ -335,4 +395,104 @@ public final class NBodyTask {
         return new Results.ModelResult(r.name(), r.params(), r.secondsPerEpoch(), r.epochs(), metrics);
     }
 
+    /** The task's models and its {@code predict} input and output. */
+    private static final class Definition implements TaskDefinition {
+        private final List<ModelSpec> models = List.of(
+                new ModelSpec(NAME, "linear", "x + t·v, t fitted by least squares", ModelSpec.ordered("formula", "x + t*v"),
+                        ModelSpec.ordered("group", "E(3)", "input", "positions x (1x1o, translating), velocities v (1x1o)",
+                                "output", "positions (1x1o, translating)"),
+                        (seed, m) -> {
+                            Block b = new LinearVelocityModel();
+                            b.initialize(m, DataType.FLOAT32, new Shape(1, 3), new Shape(1, 3));
+                            return b;
+                        }),
+                new ModelSpec(NAME, "gnn", "message passing on [x, v], not equivariant (the EGNN paper's GNN baseline)",
+                        ModelSpec.ordered("hidden", HIDDEN, "layers", LAYERS, "node_features", NBodyGraphs.GNN_NODE_FEATURES,
+                                "edge_attributes", NBodyGraphs.GNN_EDGE_ATTRIBUTES, "outputs", 3),
+                        ModelSpec.ordered("group", "none (permutations of the particles only)",
+                                "input", "node features [x, v] (6 plain numbers), edge attribute q_i q_j",
+                                "output", "positions (3 plain numbers)"),
+                        (seed, m) -> {
+                            Engine.getInstance().setRandomSeed((int) seed);
+                            Block b = new GnnModel(NBodyGraphs.GNN_NODE_FEATURES, HIDDEN, LAYERS, NBodyGraphs.GNN_EDGE_ATTRIBUTES, 3);
+                            b.initialize(m, DataType.FLOAT32, new Shape(2, NBodyGraphs.GNN_NODE_FEATURES), new Shape(2, 3));
+                            return b;
+                        }),
+                new ModelSpec(NAME, "egnn", "E(n)-equivariant graph network (EGNN_vel of Satorras et al.)",
+                        ModelSpec.ordered("hidden", HIDDEN, "layers", LAYERS, "node_features", NBodyGraphs.EGNN_NODE_FEATURES,
+                                "edge_attributes", NBodyGraphs.EGNN_EDGE_ATTRIBUTES),
+                        ModelSpec.ordered("group", "E(3) x S_n",
+                                "input", "node feature |v| (1x0e), velocities v (1x1o), positions x (1x1o, translating),"
+                                        + " edge attributes q_i q_j and |x_i - x_j|^2 (2x0e)",
+                                "hidden", "64x0e per node; positions (1x1o) updated per layer",
+                                "output", "positions (1x1o, translating)"),
+                        (seed, m) -> {
+                            Engine.getInstance().setRandomSeed((int) seed);
+                            Block b = EgnnModel.builder(NBodyGraphs.EGNN_NODE_FEATURES, NBodyGraphs.EGNN_EDGE_ATTRIBUTES)
+                                    .hidden(HIDDEN).layers(LAYERS).build();
+                            b.initialize(m, DataType.FLOAT32, new Shape(2, 1), new Shape(2, 3));
+                            return b;
+                        }));
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public List<ModelSpec> models() {
+            return models;
+        }
+
+        @Override
+        public Map<String, Object> inputOutput(Map<String, Object> cardInput) {
+            Map<String, Object> in = new LinkedHashMap<>(cardInput);
+            in.put("format", ".npy (S, n, 7), float32 or float64: per particle x, y, z, vx, vy, vz, charge; any n >= 2");
+            return in;
+        }
+
+        @Override
+        public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
+            Npy.NpyArray a = Npy.read(file);
+            int[] s = a.shape();
+            if (s.length != 3 || s[2] != INPUT_COLUMNS || s[0] < 1 || s[1] < 2) {
+                throw new IllegalArgumentException(file + ": expected an N-body input of shape (S, n, 7) with S >= 1 systems of"
+                        + " n >= 2 particles (x, y, z, vx, vy, vz, charge each), got shape " + Npy.shapeString(s));
+            }
+            if (a.dtype() != Npy.DType.FLOAT32 && a.dtype() != Npy.DType.FLOAT64) {
+                throw new IllegalArgumentException(file + ": expected dtype '<f4' or '<f8', got '" + a.dtype().descr() + "'");
+            }
+            a.requireFinite(file);
+            return Npy.NpyArray.of(a.asFloats(), s);
+        }
+
+        @Override
+        public void writeInput(Path file, Npy.NpyArray input) {
+            Npy.write(file, input);
+        }
+
+        @Override
+        public String exampleInputName() {
+            return "example_input.npy";
+        }
+
+        @Override
+        public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
+            Samples d = Samples.fromInput(input);
+            Forward f = forward(spec.name());
+            ParameterStore ps = new ParameterStore(manager, false);
+            float[] out = new float[d.size() * d.particles() * 3];
+            int[] idx = SampleOrder.identity(d.size());
+            for (int s = 0; s < d.size(); s += EVAL_BATCH) {
+                int count = Math.min(EVAL_BATCH, d.size() - s);
+                try (NDScope scope = new NDScope()) {
+                    Batch b = d.batch(manager, idx, s, count);
+                    float[] p = f.apply(block, ps, GraphTopology.fullyConnected(d.particles(), count), b.x(), b.v(), b.q(), false)
+                            .toFloatArray();
+                    System.arraycopy(p, 0, out, s * d.particles() * 3, p.length);
+                }
+            }
+            return Npy.NpyArray.of(out, d.size(), d.particles(), 3);
+        }
+    }
 }

@@ -50,8 +50,8 @@ public record Results(String task, Map<String, Object> config, List<ModelResult>
                 .enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    /** Writes the JSON file atomically (temporary file, then move), creating parent folders. */
-    public void write(Path path) throws IOException {
+    /** Writes the JSON file atomically ({@link AtomicFiles}), creating parent folders. */
+    public void write(Path path) {
         AtomicFiles.write(path, tmp -> mapper().writeValue(tmp.toFile(), this));
     }
 

@@ -1,6 +1,5 @@
 package org.equivariant4j.task;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,21 +9,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
-import java.nio.FloatBuffer;
-import java.util.ArrayList;
+import ai.djl.training.ParameterStore;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +27,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.equivariant4j.data.ImageRotation;
 import org.equivariant4j.data.MnistIdx;
+import org.equivariant4j.data.Npy;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.kernel.KernelInterpolation;
@@ -80,6 +76,8 @@ import org.equivariant4j.nn.pool.GroupSpatialPool2d;
  * {@link Run#sweepAccuracy()} is the test accuracy of the test digits all rotated by each angle of a sweep.
  */
 public final class RotMnistTask {
+    /** The task's name. */
+    public static final String NAME = "rotmnist";
     /** The model names, in the order {@code all} trains them. */
     public static final List<String> MODELS = List.of("cnn", "c4", "c8", "d4");
     /** Mean of the MNIST pixels on [0, 1]. */
@@ -111,14 +109,33 @@ public final class RotMnistTask {
             if (batchSize < 2) {
                 throw new IllegalArgumentException("--batch-size must be >= 2, got " + batchSize);
             }
-            if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("--lr must be > 0, got " + learningRate);
+            if (!(learningRate > 0) || learningRate > 1 || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("--lr must be a finite learning rate in (0, 1], got " + learningRate);
             }
-            if (!(angleStep >= 0) || angleStep > 360) {
-                throw new IllegalArgumentException("--angle-step must be in (0, 360] degrees (0: no sweep), got " + angleStep);
+            if (!(angleStep == 0 || (angleStep >= MIN_ANGLE_STEP && angleStep <= 360))) {
+                throw new IllegalArgumentException("--angle-step must be 0 (no sweep) or between " + MIN_ANGLE_STEP
+                        + " and 360 degrees (at most " + (int) (360 / MIN_ANGLE_STEP + 1) + " test passes), got " + angleStep);
             }
         }
 
+        /** The shared recipe's settings: Adam with cosine decay to 1 %, validation after every epoch, one worker. */
+        public TrainingSettings settings() {
+            return new TrainingSettings(epochs, batchSize, seed, learningRate, TrainingSettings.Schedule.COSINE, 0, 1, true, 1);
+        }
+    }
+
+    /** The smallest step of the accuracy-against-angle sweep, in degrees (each step is one pass over the test set). */
+    public static final double MIN_ANGLE_STEP = 1;
+
+    /**
+     * Checks that the models can take images of this size: square (rotations map the grid to itself), an even side (the
+     * layout stays centre-symmetric) and at least 22 pixels (5×5 lifting, 2×2 pooling, four 3×3 convolutions).
+     */
+    public static void requireImageSize(int rows, int cols) {
+        if (rows != cols || rows % 2 != 0 || rows < 22) {
+            throw new IllegalArgumentException("the rotmnist models need square images with an even side of at least 22 pixels"
+                    + " (MNIST: 28×28), got " + rows + "×" + cols);
+        }
     }
 
     /**
@@ -194,7 +211,27 @@ public final class RotMnistTask {
      * @param testRotated  the same test digits, each rotated by {@code testAngles[i]}
      * @param testAngles   the rotation of each test digit, degrees in [0, 360)
      */
-    public record Data(Split train, Split valid, Split testUpright, Split testRotated, double[] testAngles) {}
+    public record Data(Split train, Split valid, Split testUpright, Split testRotated, double[] testAngles) {
+        /** Sizes, image size and a CRC-32C of every pixel and label: what a model card and a checkpoint record. */
+        Map<String, Object> describe(String source) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("source", source);
+            d.put("image_size", train.height() + "x" + train.width());
+            d.put("train", train.count());
+            d.put("valid", valid.count());
+            d.put("test", testUpright.count());
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            for (Split sp : new Split[] {train, valid, testUpright, testRotated}) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * sp.pixels().length + 4 * sp.labels().length);
+                b.asFloatBuffer().put(sp.pixels());
+                b.position(4 * sp.pixels().length);
+                b.asIntBuffer().put(sp.labels());
+                crc.update(b.array());
+            }
+            d.put("crc32c", String.format(Locale.ROOT, "%08x", crc.getValue()));
+            return d;
+        }
+    }
 
     /**
      * Splits a digit set: train [0, trainSize), validation [trainSize, trainSize + validSize), test the last testSize
@@ -205,6 +242,7 @@ public final class RotMnistTask {
             throw new IllegalArgumentException("train, validation and test sizes must be >= 1, got " + trainSize + ", "
                     + validSize + ", " + testSize);
         }
+        requireImageSize(digits.images().rows(), digits.images().cols());
         long needed = (long) trainSize + validSize + testSize;
         if (needed > digits.count()) {
             throw new IllegalArgumentException("the splits need " + trainSize + " + " + validSize + " + " + testSize + " = "
@@ -236,28 +274,11 @@ public final class RotMnistTask {
      * @param validCurve      validation accuracy after each epoch
      * @param sweepAngles     angles of the sweep (degrees)
      * @param sweepAccuracy   test accuracy with all test digits rotated by each sweep angle
+     * @param resumed         whether training continued from a checkpoint
      */
     public record Run(String name, long params, double secondsPerEpoch, int epochs, int bestEpoch, double validAccuracy,
             double accuracyUpright, double accuracyRotated, double[] trainLoss, double[] validCurve, double[] sweepAngles,
-            double[] sweepAccuracy) {}
-
-    /** Callbacks for progress display; all optional. */
-    public interface Monitor {
-        /** An epoch of {@code batches} training batches starts. */
-        default void epochStarted(String model, int epoch, int batches) {}
-
-        /** One training batch done, with its loss. */
-        default void batchDone(double loss) {}
-
-        /** An epoch ended (training and validation), with a one-line summary. */
-        default void epochDone(String model, int epoch, String summary) {}
-
-        /** Testing (and the sweep) of the selected parameters starts. */
-        default void testing(String model) {}
-
-        /** No display. */
-        Monitor NONE = new Monitor() {};
-    }
+            double[] sweepAccuracy, boolean resumed) {}
 
     /** The block of a model (see the class doc); {@code seed} fixes the group-convolution weights. */
     public static Block newModel(String name, long seed) {
@@ -321,76 +342,82 @@ public final class RotMnistTask {
         return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
     }
 
-    /** Trains one model on {@code data.train()}, selects it on {@code data.valid()} and tests it. */
-    public static Run train(String name, Data data, Config cfg, Monitor monitor) {
-        Engine.getInstance().setRandomSeed((int) cfg.seed());
-        Block block = newModel(name, cfg.seed());
-        Split tr = data.train();
-        int steps = tr.count() / cfg.batchSize();
-        if (steps < 1) {
-            throw new IllegalArgumentException("the training split (" + tr.count() + " digits) is smaller than one batch ("
-                    + cfg.batchSize() + ")");
-        }
-        SplittableRandom rng = new SplittableRandom(cfg.seed());
-        try (Model model = Model.newInstance(name)) {
-            model.setBlock(block);
-            Tracker lr = Tracker.cosine().setBaseValue((float) cfg.learningRate())
-                    .optFinalValue((float) (cfg.learningRate() * 0.01)).setMaxUpdates(Math.max(1, steps * cfg.epochs())).build();
-            DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).build());
-            try (Trainer trainer = model.newTrainer(tc)) {
-                NDManager m = trainer.getManager();
-                trainer.initialize(new Shape(cfg.batchSize(), 1, tr.height(), tr.width()));
-                long params = countParameters(block);
-                List<Double> epochSeconds = new ArrayList<>();
-                double[] trainLoss = new double[cfg.epochs()];
-                double[] validCurve = new double[cfg.epochs()];
-                double bestValid = -1;
-                int bestEpoch = 0;
-                List<float[]> best = null;
-                for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                    monitor.epochStarted(name, epoch, steps);
-                    int[] order = SampleOrder.shuffled(tr.count(), rng);
-                    long t0 = System.nanoTime();
-                    double lossSum = 0;
-                    for (int s = 0; s < steps; s++) {
-                        int from = s * cfg.batchSize();
-                        double loss;
-                        try (NDScope scope = new NDScope(); GradientCollector gc = trainer.newGradientCollector()) {
-                            NDArray x = tr.batch(m, order, from, cfg.batchSize());
-                            NDArray y = m.create(tr.labels(order, from, cfg.batchSize()));
-                            NDArray l = crossEntropy(trainer.forward(new NDList(x)).singletonOrThrow(), y);
-                            gc.backward(l);
-                            loss = l.getFloat();
-                        }
-                        trainer.step();
-                        lossSum += loss;
-                        monitor.batchDone(loss);
-                    }
-                    epochSeconds.add((System.nanoTime() - t0) / 1e9);
-                    trainLoss[epoch - 1] = lossSum / steps;
-                    double v = accuracy(trainer, data.valid());
-                    validCurve[epoch - 1] = v;
-                    if (v > bestValid) {
-                        bestValid = v;
-                        bestEpoch = epoch;
-                        best = snapshot(block);
-                    }
-                    monitor.epochDone(name, epoch, String.format(Locale.ROOT, "%s epoch %d loss %.4f valid %.4f (best %.4f @ %d)",
-                            name, epoch, trainLoss[epoch - 1], v, bestValid, bestEpoch));
-                }
-                restore(block, best);
-                monitor.testing(name);
-                double upright = accuracy(trainer, data.testUpright());
-                double rotated = accuracy(trainer, data.testRotated());
-                double[] angles = sweepAngles(cfg.angleStep());
-                double[] sweep = new double[angles.length];
-                for (int k = 0; k < angles.length; k++) {
-                    sweep[k] = angles[k] % 360 == 0 ? upright : accuracy(trainer, data.testUpright().rotated(angles[k]));
-                }
-                return new Run(name, params, SampleOrder.median(epochSeconds), cfg.epochs(), bestEpoch, bestValid, upright, rotated, trainLoss,
-                        validCurve, angles, sweep);
+    /**
+     * Trains one model on {@code data.train()} with the shared {@link TrainingRecipe}, keeps the epoch of the best
+     * validation accuracy, tests it, and (with a folder) saves it.
+     *
+     * @param checkpointing checkpoint file and stop signal, or null
+     * @param saveDir       where to save the model (its folder), or null
+     * @param source        where the digits came from, for the model card
+     */
+    public static Run train(String name, Data data, Config cfg, TrainingRecipe.Listener listener,
+            TrainingRecipe.Checkpointing checkpointing, Path saveDir, String source) {
+        ModelSpec spec = DEFINITION.model(name);
+        TrainingSettings settings = cfg.settings();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block block = spec.create(cfg.seed(), m);
+            Learner learner = new Learner(name, block, data, source);
+            TrainingOutcome out = TrainingRecipe.train(name, learner, settings, listener, checkpointing);
+            ParameterStore ps = new ParameterStore(m, false);
+            double upright = accuracy(block, ps, m, data.testUpright());
+            double rotated = accuracy(block, ps, m, data.testRotated());
+            double[] angles = sweepAngles(cfg.angleStep());
+            double[] sweep = new double[angles.length];
+            for (int k = 0; k < angles.length; k++) {
+                sweep[k] = angles[k] % 360 == 0 ? upright : accuracy(block, ps, m, data.testUpright().rotated(angles[k]));
             }
+            double[] trainLoss = out.trainCurveArray();
+            Run run = new Run(name, countParameters(block), out.secondsPerEpoch(), out.epochs(), out.bestEpoch(), out.bestScore(),
+                    upright, rotated, trainLoss, out.validCurveArray(), angles, sweep, out.resumed());
+            if (saveDir != null) {
+                save(saveDir, spec, block, m, data, run, settings, source);
+            }
+            return run;
+        }
+    }
+
+    /** A model as the recipe trains it: cross-entropy on the training digits, accuracy on the validation digits. */
+    private static final class Learner implements Trainable {
+        private final Block block;
+        private final Split train;
+        private final Split valid;
+        private final Map<String, Object> identity = new LinkedHashMap<>();
+
+        Learner(String name, Block block, Data data, String source) {
+            this.block = block;
+            this.train = data.train();
+            this.valid = data.valid();
+            identity.put("task", NAME);
+            identity.put("model", name);
+            identity.put("data", data.describe(source));
+        }
+
+        @Override
+        public Block block() {
+            return block;
+        }
+
+        @Override
+        public int trainingSamples() {
+            return train.count();
+        }
+
+        @Override
+        public NDArray loss(ParameterStore ps, NDManager m, int[] order, int from, int count, int batchSize) {
+            NDArray x = train.batch(m, order, from, count);
+            NDArray y = m.create(train.labels(order, from, count));
+            NDArray l = crossEntropy(block.forward(ps, new NDList(x), true).singletonOrThrow(), y);
+            return count == batchSize ? l : l.mul((double) count / batchSize);
+        }
+
+        @Override
+        public double validate(ParameterStore ps, NDManager m) {
+            return accuracy(block, ps, m, valid);
+        }
+
+        @Override
+        public Map<String, Object> identity() {
+            return identity;
         }
     }
 
@@ -408,14 +435,14 @@ public final class RotMnistTask {
     }
 
     /** Accuracy of the model on a split (inference mode, batches of 250). */
-    public static double accuracy(Trainer trainer, Split split) {
+    public static double accuracy(Block block, ParameterStore ps, NDManager m, Split split) {
         int[] order = SampleOrder.identity(split.count());
         long correct = 0;
         for (int from = 0; from < split.count(); from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, split.count() - from);
             try (NDScope scope = new NDScope()) {
-                NDArray x = split.batch(trainer.getManager(), order, from, n);
-                NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                NDArray x = split.batch(m, order, from, n);
+                NDArray logits = block.forward(ps, new NDList(x), false).singletonOrThrow();
                 long[] pred = logits.argMax(1).toLongArray();
                 for (int k = 0; k < n; k++) {
                     if (pred[k] == split.labels()[from + k]) {
@@ -427,38 +454,35 @@ public final class RotMnistTask {
         return (double) correct / split.count();
     }
 
-    /** Mean cross-entropy of the model on a split (inference mode). */
-    public static double loss(Trainer trainer, Split split) {
+    /** Class probabilities (softmax of the logits) of images [S, H, W] in [0, 1] (inference mode, batches of 250). */
+    static float[] probabilities(Block block, ParameterStore ps, NDManager m, Split split) {
         int[] order = SampleOrder.identity(split.count());
-        double sum = 0;
+        float[] out = new float[split.count() * CLASSES];
         for (int from = 0; from < split.count(); from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, split.count() - from);
             try (NDScope scope = new NDScope()) {
-                NDArray x = split.batch(trainer.getManager(), order, from, n);
-                NDArray y = trainer.getManager().create(split.labels(order, from, n));
-                sum += crossEntropy(trainer.evaluate(new NDList(x)).singletonOrThrow(), y).getFloat() * n;
+                NDArray x = split.batch(m, order, from, n);
+                float[] p = block.forward(ps, new NDList(x), false).singletonOrThrow().softmax(1).toFloatArray();
+                System.arraycopy(p, 0, out, from * CLASSES, p.length);
             }
         }
-        return sum / split.count();
+        return out;
     }
 
-    private static List<float[]> snapshot(Block block) {
-        List<float[]> values = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            values.add(p.getValue().getArray().toFloatArray());
-        }
-        return values;
-    }
-
-    private static void restore(Block block, List<float[]> values) {
-        int k = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            if (a.getDataType() != DataType.FLOAT32) {
-                throw new IllegalStateException("parameter " + p.getKey() + " is " + a.getDataType() + ", expected float32");
-            }
-            a.set(FloatBuffer.wrap(values.get(k++)));
-        }
+    private static void save(Path dir, ModelSpec spec, Block block, NDManager m, Data data, Run run, TrainingSettings settings,
+            String source) {
+        Split test = data.testUpright();
+        int count = Math.min(100, test.count());
+        Split example = new Split(count, test.height(), test.width(), java.util.Arrays.copyOf(test.pixels(),
+                count * test.height() * test.width()), java.util.Arrays.copyOf(test.labels(), count));
+        Npy.NpyArray exampleInput = Npy.NpyArray.of(example.pixels(), count, test.height(), test.width());
+        Npy.NpyArray predictions = DEFINITION.predict(spec, block, m, exampleInput);
+        ModelCard card = ModelCard.of(spec, run.params(), settings.seed(), data.describe(source),
+                ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed()), toResult(run).metrics(),
+                DEFINITION.inputOutput(ModelSpec.ordered("height", test.height(), "width", test.width())),
+                ModelSpec.ordered("content", "class probabilities (softmax of the logits)", "shape", "(S, 10)",
+                        "format", "float32 .npy"));
+        SavedModel.save(dir, card, block, DEFINITION, exampleInput, predictions);
     }
 
     /** Converts a run to the shared results schema. */
@@ -471,4 +495,164 @@ public final class RotMnistTask {
         return new Results.ModelResult(r.name(), r.params(), r.secondsPerEpoch(), r.epochs(), metrics);
     }
 
+
+    /** The task's models, its input and its predictions. */
+    public static final TaskDefinition DEFINITION = new Definition();
+
+    /** What a model card records of a model's architecture (see {@link #newModel}). */
+    static Map<String, Object> architecture(String name) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("layout", "lifting conv k5, BN, ReLU, max pool 2; 4 x [group conv k3, BN, ReLU]; max over the group, mean over"
+                + " space; linear");
+        c.put("width", WIDTHS.get(name));
+        c.put("group", groupName(name));
+        if (!"cnn".equals(name)) {
+            c.put("interpolation", INTERPOLATION.name().toLowerCase(Locale.ROOT));
+        }
+        return c;
+    }
+
+    private static String groupName(String name) {
+        return switch (name) {
+            case "cnn" -> "none";
+            case "c4" -> "C4";
+            case "c8" -> "C8";
+            case "d4" -> "D4";
+            default -> name;
+        };
+    }
+
+    /** The group and the field types of a model, for its model card. */
+    static Map<String, String> symmetry(String name) {
+        if ("cnn".equals(name)) {
+            return ModelSpec.ordered("group", "translations only", "input", "1 channel", "hidden", WIDTHS.get(name) + " channels",
+                    "output", "10 logits");
+        }
+        return ModelSpec.ordered("group", groupName(name) + " (rotations" + ("d4".equals(name) ? " and reflections" : "")
+                + " of the image)",
+                "input", "1 trivial field (the image)", "hidden", WIDTHS.get(name) + " regular fields of " + groupName(name),
+                "output", "10 invariant logits (max over the group, mean over space)");
+    }
+
+    /** The models of {@link #MODELS}, the IDX or PNG input of {@code predict}, and class probabilities as predictions. */
+    private static final class Definition implements TaskDefinition {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public List<ModelSpec> models() {
+            return MODELS.stream().map(name -> new ModelSpec(NAME, name, "cnn".equals(name) ? "plain CNN"
+                    : groupName(name) + " group-equivariant CNN (regular G-CNN)", architecture(name), symmetry(name),
+                    (seed, m) -> {
+                        Engine.getInstance().setRandomSeed((int) seed);
+                        Block b = newModel(name, seed);
+                        b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
+                        return b;
+                    })).toList();
+        }
+
+        @Override
+        public Map<String, Object> inputOutput(Map<String, Object> cardInput) {
+            Map<String, Object> in = new LinkedHashMap<>(cardInput);
+            in.put("format", "IDX images (ubyte, S x height x width, raw or gzip) or one PNG (gray levels as stored; colour"
+                    + " converted to luminance), white digit on black, the size the model was trained on");
+            return in;
+        }
+
+        @Override
+        public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no such input file: " + file);
+            }
+            float[] pixels;
+            int count;
+            int rows;
+            int cols;
+            if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                BufferedImage img;
+                try {
+                    img = javax.imageio.ImageIO.read(file.toFile());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(file + ": not a readable PNG image (" + e.getMessage() + ")", e);
+                }
+                if (img == null) {
+                    throw new IllegalArgumentException(file + ": not a PNG image");
+                }
+                count = 1;
+                rows = img.getHeight();
+                cols = img.getWidth();
+                pixels = new float[rows * cols];
+                java.awt.image.Raster raster = img.getRaster();
+                boolean gray = raster.getNumBands() <= 2; // gray, or gray and alpha: the stored levels as they are
+                double max = (1 << raster.getSampleModel().getSampleSize(0)) - 1;
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        if (gray) {
+                            pixels[i * cols + j] = max == 255 ? raster.getSample(j, i, 0) / 255f
+                                    : (float) (raster.getSample(j, i, 0) / max);
+                        } else {
+                            int rgb = img.getRGB(j, i);
+                            int level = (int) Math.round(0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff)
+                                    + 0.114 * (rgb & 0xff));
+                            pixels[i * cols + j] = level / 255f;
+                        }
+                    }
+                }
+            } else {
+                MnistIdx.Images images;
+                try {
+                    images = MnistIdx.readImages(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+                count = images.count();
+                rows = images.rows();
+                cols = images.cols();
+                pixels = new float[images.pixels().length];
+                for (int k = 0; k < pixels.length; k++) {
+                    pixels[k] = (images.pixels()[k] & 0xff) / 255f;
+                }
+            }
+            Object h = cardInput.get("height");
+            Object w = cardInput.get("width");
+            if (h instanceof Number hn && w instanceof Number wn && (hn.intValue() != rows || wn.intValue() != cols)) {
+                throw new IllegalArgumentException(file + ": the model was trained on " + hn.intValue() + "×" + wn.intValue()
+                        + " images, got " + rows + "×" + cols);
+            }
+            if (count < 1) {
+                throw new IllegalArgumentException(file + ": no images");
+            }
+            requireImageSize(rows, cols);
+            return Npy.NpyArray.of(pixels, count, rows, cols);
+        }
+
+        @Override
+        public void writeInput(Path file, Npy.NpyArray input) {
+            int[] s = input.shape();
+            float[] p = input.asFloats();
+            byte[] bytes = new byte[p.length];
+            for (int k = 0; k < p.length; k++) {
+                int v = Math.round(p[k] * 255);
+                if (v < 0 || v > 255 || v / 255f != p[k]) {
+                    throw new IllegalArgumentException("pixel " + k + " (" + p[k] + ") is not an 8-bit gray level / 255");
+                }
+                bytes[k] = (byte) v;
+            }
+            MnistIdx.writeImages(file, new MnistIdx.Images(s[0], s[1], s[2], bytes));
+        }
+
+        @Override
+        public String exampleInputName() {
+            return "example_input.idx";
+        }
+
+        @Override
+        public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
+            int[] s = input.shape();
+            Split split = new Split(s[0], s[1], s[2], input.asFloats(), new int[s[0]]);
+            return Npy.NpyArray.of(probabilities(block, new ParameterStore(manager, false), manager, split), s[0], CLASSES);
+        }
+    }
 }

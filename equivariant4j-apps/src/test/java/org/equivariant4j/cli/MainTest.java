@@ -112,7 +112,7 @@ class MainTest {
         Result r = run("info", "--order", "0");
         assertEquals(1, r.exitCode());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("--order must be >= 1") && r.err().contains("got 0"), r.err());
+        assertTrue(r.err().contains("--order must be between 1 and 64") && r.err().contains("got 0"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
 
         Result verbose = run("info", "--order", "0", "--verbose");
@@ -130,7 +130,14 @@ class MainTest {
         Result badJson = run("info", "--json", "/proc/no/such/dir/x.json");
         assertEquals(1, badJson.exitCode());
         assertEquals(1, badJson.err().strip().lines().count(), badJson.err());
-        assertTrue(badJson.err().contains("cannot write /proc/no/such/dir/x.json"), badJson.err());
+        assertTrue(badJson.err().contains("--json folder /proc/no/such/dir cannot be created"), badJson.err());
+        assertTrue(badJson.out().isEmpty(), "refused before the listing: " + badJson.out());
+        Result bigOrder = run("info", "--order", "100000");
+        assertEquals(1, bigOrder.exitCode());
+        assertTrue(bigOrder.err().contains("--order must be between 1 and 64 for C_N and D_N, got 100000"), bigOrder.err());
+        Result bigFrequency = run("info", "--max-frequency", "1000000");
+        assertEquals(1, bigFrequency.exitCode());
+        assertTrue(bigFrequency.err().contains("--max-frequency must be between 0 and 100"), bigFrequency.err());
     }
 
     @Test
@@ -142,6 +149,12 @@ class MainTest {
         assertEquals(0, info.exitCode());
         for (String s : List.of("--max-frequency", "--order", "--json", "--group", "C_N, D_N, SO(2), O(2)")) {
             assertTrue(info.out().contains(s), "missing " + s + " in\n" + info.out());
+        }
+        for (String command : List.of("nbody", "rotmnist", "predict", "info")) {
+            Result help = run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.err().isEmpty(), command + " --help wrote to stderr (a picocli format warning?): " + help.err());
+            assertFalse(help.out().contains("%n") || help.out().contains("\u001b"), command + ": raw format or escape codes");
         }
         Result none = run();
         assertEquals(0, none.exitCode());

@@ -2,6 +2,7 @@ package org.equivariant4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,15 +114,59 @@ class NBodyDatasetTest {
         assertTrue(e.getMessage().contains("7/3/2"), e.getMessage());
     }
 
+    /** Generates with the default simulator into {@code cache}, collecting the repair notes. */
+    private static NBodyDataset generate(Path cache, java.util.List<String> notes) {
+        return NBodyDataset.generate(cache, 43, 6, 3, 2, ChargedParticlesSimulation.Config.defaults(), SFX, 2, notes::add);
+    }
+
+    /**
+     * The cache heals itself: files without metadata, a damaged or truncated file and the leftovers of an interrupted write
+     * are each reported in one line and the cache is written anew; an intact cache is reused silently.
+     */
     @Test
-    void filesWithoutMetadataAreReusedWhenSizesMatch() throws IOException {
-        // as if written by the Python generator: the twelve .npy files only
+    void damagedCachesAreReportedAndRegenerated() throws IOException {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        small.save(dir, SFX); // as if an earlier write stopped before the metadata
+        assertArrayEquals(small.raw(Part.VALID).loc(), generate(dir, notes).raw(Part.VALID).loc());
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("has N-body files but no metadata"), notes.get(0));
+        notes.clear();
+        generate(dir, notes);
+        assertTrue(notes.isEmpty(), "an intact cache is reused silently: " + notes);
+
+        Path loc = NBodyDataset.file(dir, "loc", Part.VALID, SFX);
+        byte[] bytes = Files.readAllBytes(loc);
+        bytes[bytes.length - 3] ^= 4;
+        Files.write(loc, bytes);
+        assertArrayEquals(small.raw(Part.VALID).loc(), generate(dir, notes).raw(Part.VALID).loc());
+        assertTrue(notes.size() == 1 && notes.get(0).contains(loc + " is damaged (CRC-32C"), notes.toString());
+        notes.clear();
+
+        Path vel = NBodyDataset.file(dir, "vel", Part.TEST, SFX);
+        Files.write(vel, java.util.Arrays.copyOf(Files.readAllBytes(vel), 200));
+        Path leftover = dir.resolve(".loc_train_" + SFX + ".npy.1234567.tmp");
+        Files.writeString(leftover, "half a file");
+        assertArrayEquals(small.raw(Part.TEST).vel(), generate(dir, notes).raw(Part.TEST).vel());
+        assertEquals(2, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("removed 1 temporary file(s) of an interrupted write"), notes.get(0));
+        assertTrue(notes.get(1).contains(vel + " is damaged"), notes.get(1));
+        assertFalse(Files.exists(leftover));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    /** Files of the original generator (no metadata) are read with --data; NaN in them is named with its index. */
+    @Test
+    void generatorFilesAreReadAndNonFiniteValuesNamed() throws IOException {
         small.save(dir, SFX);
-        NBodyDataset loaded = NBodyDataset.generate(dir, 43, 6, 3, 2);
-        assertArrayEquals(small.raw(Part.VALID).loc(), loaded.raw(Part.VALID).loc());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NBodyDataset.generate(dir, 43, 10000, 2000, 2000));
-        assertTrue(e.getMessage().contains("other sizes"), e.getMessage());
+        assertArrayEquals(small.raw(Part.VALID).loc(), NBodyDataset.load(dir, SFX).raw(Part.VALID).loc());
+        Path vel = NBodyDataset.file(dir, "vel", Part.TRAIN, SFX);
+        double[] v = small.raw(Part.TRAIN).vel().clone();
+        v[3 * 5 + 4] = Double.POSITIVE_INFINITY;
+        Npy.write(vel, v, 6, small.raw(Part.TRAIN).numFrames(), 3, 5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NBodyDataset.load(dir, SFX));
+        assertTrue(e.getMessage().contains(vel + ": element (0, 1, 0, 4) is Infinity"), e.getMessage());
     }
 
     @Test
@@ -186,7 +231,7 @@ class NBodyDatasetTest {
         assertArrayEquals(custom.positions(48), custom.targetPositions());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> small.split(Part.VALID, 2, 30, 49));
-        assertTrue(e.getMessage().contains("[0, 49)"), e.getMessage());
+        assertTrue(e.getMessage().contains("targetFrame 49 is not one of the 49 frames (0..48)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> small.train(-1));
         assertThrows(IllegalArgumentException.class, () -> small.train(2).positions(-1));
     }

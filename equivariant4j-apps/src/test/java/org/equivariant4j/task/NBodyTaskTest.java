@@ -1,15 +1,19 @@
 package org.equivariant4j.task;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
+import org.equivariant4j.data.Npy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Short, seeded training runs on a small simulated dataset. */
 class NBodyTaskTest {
@@ -20,17 +24,32 @@ class NBodyTaskTest {
         data = NBodyDataset.simulate(43, 300, 100, 100, ChargedParticlesSimulation.Config.defaults(), 2);
     }
 
+    static NBodyTask.Splits splits(NBodyDataset d, int train, int valid, int test) {
+        return new NBodyTask.Splits(d.train(train), d.valid(valid), d.test(test), "simulated");
+    }
+
+    /** The paper's Adam, with a higher learning rate so that a few epochs show learning. */
+    static TrainingSettings settings(int epochs, int workers) {
+        return new TrainingSettings(epochs, 100, 7, 1e-3, TrainingSettings.Schedule.CONSTANT, 1e-12, 1, false, workers);
+    }
+
     @Test
     void egnnLearnsAndStaysEquivariant() {
-        NBodyTask.Config cfg = new NBodyTask.Config(4, 300, 7, 100, 1e-3, 1e-12, 1, 1);
-        List<String> statuses = new ArrayList<>();
-        NBodyTask.Run run = NBodyTask.train("egnn", data.train(300), data.valid(100), data.test(100), cfg, statuses::add);
+        List<Double> losses = new ArrayList<>();
+        NBodyTask.Run run = NBodyTask.train("egnn", splits(data, 300, 100, 100), settings(4, 1), new TrainingRecipe.Listener() {
+            @Override
+            public void epochDone(int epoch, double trainLoss, double validScore, int bestEpoch, double bestScore) {
+                losses.add(trainLoss);
+            }
+        }, null, null);
         assertEquals(134_020, run.params());
-        assertEquals(4, statuses.size());
+        assertEquals(4, losses.size());
         double[] train = run.trainCurve();
+        assertArrayEquals(losses.stream().mapToDouble(Double::doubleValue).toArray(), train);
         assertTrue(train[train.length - 1] < 0.7 * train[0], "training loss falls: " + java.util.Arrays.toString(train));
         double[] valid = run.validCurve();
         assertTrue(run.validMse() <= valid[0] && run.validMse() < 0.25, "validation improves: " + java.util.Arrays.toString(valid));
+        assertEquals(run.validMse(), java.util.Arrays.stream(valid).min().orElseThrow(), 0, "the best epoch is kept");
         assertTrue(run.testMse() > 0 && Double.isFinite(run.testMse()));
         assertTrue(run.equivarianceError() < 1e-5, "trained EGNN is E(3)-equivariant: " + run.equivarianceError());
     }
@@ -39,10 +58,10 @@ class NBodyTaskTest {
     void dataParallelWorkersTrainLikeOne() {
         // the same seeded run with 1 and 3 workers: the gradients agree up to float32 rounding, so do the curves
         for (String model : new String[] {"egnn", "gnn"}) {
-            NBodyTask.Run one = NBodyTask.train(model, data.train(300), data.valid(100), data.test(100),
-                    new NBodyTask.Config(2, 300, 7, 100, 1e-3, 1e-12, 1, 1), s -> { });
-            NBodyTask.Run three = NBodyTask.train(model, data.train(300), data.valid(100), data.test(100),
-                    new NBodyTask.Config(2, 300, 7, 100, 1e-3, 1e-12, 1, 3), s -> { });
+            NBodyTask.Run one = NBodyTask.train(model, splits(data, 300, 100, 100), settings(2, 1), TrainingRecipe.Listener.NONE,
+                    null, null);
+            NBodyTask.Run three = NBodyTask.train(model, splits(data, 300, 100, 100), settings(2, 3), TrainingRecipe.Listener.NONE,
+                    null, null);
             for (int i = 0; i < 2; i++) {
                 double dt = Math.abs(three.trainCurve()[i] - one.trainCurve()[i]) / one.trainCurve()[i];
                 double dv = Math.abs(three.validCurve()[i] - one.validCurve()[i]) / one.validCurve()[i];
@@ -54,17 +73,60 @@ class NBodyTaskTest {
 
     @Test
     void gnnIsNotEquivariantAndLinearIsFitted() {
-        NBodyTask.Config cfg = new NBodyTask.Config(1, 300, 7, 100, 1e-3, 1e-12, 1, 1);
-        NBodyTask.Run gnn = NBodyTask.train("gnn", data.train(300), data.valid(100), data.test(100), cfg, s -> { });
+        NBodyTask.Run gnn = NBodyTask.train("gnn", splits(data, 300, 100, 100), settings(1, 1), TrainingRecipe.Listener.NONE,
+                null, null);
         assertTrue(gnn.equivarianceError() > 1e-3, "the GNN baseline is not equivariant: " + gnn.equivarianceError());
-        NBodyTask.Run lin = NBodyTask.linear(data.train(300), data.valid(100), data.test(100));
+        NBodyTask.Run lin = NBodyTask.linear(splits(data, 300, 100, 100), 7, null);
         assertTrue(lin.testMse() > 0.03 && lin.testMse() < 0.2, "x + t·v is a rough predictor: " + lin.testMse());
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> NBodyTask.train("transformer", data.train(300), data.valid(100), data.test(100), cfg, s -> { }));
+        assertTrue(lin.equivarianceError() < 1e-6, "x + t·v is equivariant: " + lin.equivarianceError());
+        var e = assertThrows(IllegalArgumentException.class, () -> NBodyTask.train("transformer", splits(data, 300, 100, 100),
+                settings(1, 1), TrainingRecipe.Listener.NONE, null, null));
         assertTrue(e.getMessage().contains("transformer") && e.getMessage().contains("egnn"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new NBodyTask.Config(0, 300, 7, 100, 1e-3, 1e-12, 1, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> settings(0, 1));
         assertTrue(e.getMessage().contains("--epochs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new NBodyTask.Config(1, 300, 7, 100, 1e-3, 1e-12, 1, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> settings(1, 0));
         assertTrue(e.getMessage().contains("--threads") && e.getMessage().contains("got 0"), e.getMessage());
+    }
+
+    /**
+     * Nothing is tied to 5 particles or to large splits: 3-particle systems, a validation and a test split of one system
+     * each train, evaluate and check equivariance.
+     */
+    @Test
+    void anyParticleCountAndSplitSizeOfOne() {
+        ChargedParticlesSimulation.Config three = new ChargedParticlesSimulation.Config(3, 5.0, 1.0, 0.5, 1.0, 0.0, 0.001, 100,
+                5000, 100, new double[] {-1.0, 0.0, 1.0}, new double[] {0.5, 0.0, 0.5},
+                ChargedParticlesSimulation.DotProduct.FUSED);
+        NBodyDataset small = NBodyDataset.simulate(5, 100, 1, 1, three, 2);
+        NBodyTask.Run run = NBodyTask.train("egnn", splits(small, 100, 1, 1), settings(2, 2), TrainingRecipe.Listener.NONE,
+                null, null);
+        assertTrue(Double.isFinite(run.testMse()) && Double.isFinite(run.validMse()), run.toString());
+        assertTrue(run.equivarianceError() < 1e-5, "3 particles: " + run.equivarianceError());
+        NBodyTask.Run lin = NBodyTask.linear(splits(small, 100, 1, 1), 1, null);
+        assertTrue(Double.isFinite(lin.testMse()));
+        var e = assertThrows(IllegalArgumentException.class, () -> splits(small, 100, 0, 1));
+        assertTrue(e.getMessage().contains("at least one system") && e.getMessage().contains("valid 0"), e.getMessage());
+    }
+
+    /** A saved model predicts, through one Java call, exactly what training predicted for its example input. */
+    @Test
+    void savedModelRepeatsTheTrainingPredictionsBitForBit(@TempDir Path dir) {
+        NBodyTask.Run run = NBodyTask.train("egnn", splits(data, 300, 100, 100), settings(1, 1), TrainingRecipe.Listener.NONE,
+                null, dir.resolve("egnn"));
+        NBodyTask.Run lin = NBodyTask.linear(splits(data, 300, 100, 100), 7, dir.resolve("linear"));
+        for (String name : new String[] {"egnn", "linear"}) {
+            Path folder = dir.resolve(name);
+            try (SavedModel model = SavedModel.load(folder)) {
+                ModelCard card = model.card();
+                assertEquals("nbody", card.task());
+                assertEquals(name, card.model());
+                assertEquals(name.equals("egnn") ? run.testMse() : lin.testMse(), card.metrics().get("test_mse"), 0);
+                Npy.NpyArray expected = Npy.read(folder.resolve(card.examplePredictions()));
+                Npy.NpyArray again = model.predict(folder.resolve(card.exampleInput()));
+                assertArrayEquals(new int[] {100, 5, 3}, again.shape());
+                assertArrayEquals(expected.asFloats(), again.asFloats(), 0f, name);
+                assertTrue(java.util.Arrays.equals(expected.asFloats(), again.asFloats()), name + ": bit for bit");
+            }
+        }
     }
 }

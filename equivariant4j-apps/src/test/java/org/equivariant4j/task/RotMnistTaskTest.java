@@ -139,13 +139,13 @@ class RotMnistTaskTest {
         RotMnistTask.Data data = RotMnistTask.prepare(d, 128, 32, 32, 1);
         RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90);
         int[] batches = {0};
-        RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new RotMnistTask.Monitor() {
+        RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new TrainingRecipe.Listener() {
             @Override
-            public void batchDone(double loss) {
+            public void stepDone(int epoch, int step, double loss) {
                 assertTrue(Double.isFinite(loss));
                 batches[0]++;
             }
-        });
+        }, null, dir.resolve("c4"), "synthetic");
         assertEquals(2 * 8, batches[0]);
         assertEquals(37_594, run.params());
         double[] loss = run.trainLoss();
@@ -170,5 +170,26 @@ class RotMnistTaskTest {
         assertEquals(run.accuracyRotated(), r.metrics().get("accuracy_rotated"), 0);
         String text = java.nio.file.Files.readString(json);
         assertTrue(text.contains("\"seconds_per_epoch\"") && text.contains("\"accuracy_upright\""), text);
+
+        // the saved model: its card describes the architecture, and it predicts its example input exactly as training did
+        try (SavedModel model = SavedModel.load(dir.resolve("c4"))) {
+            ModelCard card = model.card();
+            assertEquals("rotmnist", card.task());
+            assertEquals("C4", card.config().get("group"));
+            assertEquals(16, ((Number) card.config().get("width")).intValue());
+            assertEquals(28, ((Number) card.input().get("height")).intValue());
+            assertEquals(run.accuracyRotated(), card.metrics().get("accuracy_rotated"), 0);
+            org.equivariant4j.data.Npy.NpyArray expected = org.equivariant4j.data.Npy.read(dir.resolve("c4")
+                    .resolve(card.examplePredictions()));
+            org.equivariant4j.data.Npy.NpyArray again = model.predict(dir.resolve("c4").resolve(card.exampleInput()));
+            assertArrayEquals(new int[] {32, 10}, again.shape());
+            assertTrue(java.util.Arrays.equals(expected.asFloats(), again.asFloats()), "bit for bit");
+            float[] p = again.asFloats();
+            double sum = 0;
+            for (int k = 0; k < 10; k++) {
+                sum += p[k];
+            }
+            assertEquals(1.0, sum, 1e-5, "probabilities");
+        }
     }
 }

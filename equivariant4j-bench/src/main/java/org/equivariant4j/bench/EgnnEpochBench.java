@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
-import org.equivariant4j.nn.graph.NBodyGraphs;
+import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.ops.DataParallel;
 import org.equivariant4j.nn.ops.FusedAdam;
 
@@ -36,13 +36,15 @@ import org.equivariant4j.nn.ops.FusedAdam;
  * org.equivariant4j.bench.EgnnEpochBench [epochs] [variants]}. (The N-body issue quotes 2.4 s per epoch for the
  * original PyTorch code on this machine class; what was measured here is below.)
  *
- * <p>Measured on the 2-core machine (2026-11-28, another process paused; same process, interleaved, medians of
- * 5 epochs): the default variants with 2 threads: SCATTER 1.844 s, PACKED 1.826 s, FUSED-typed+fadam 1.212 s,
- * FUSED-typed+fadam+dp2 0.962 s (1.92× SCATTER). In another run, with 2 threads FUSED-typed+fadam 1.266 s,
- * FUSED-typed+fadam+dp2 0.914 s (1.39×); with 1 thread
- * FUSED-typed+fadam 1.093 s, FUSED-typed+fadam+dp2 0.987 s (1.11×). The reference formulation in PyTorch on the same
- * machine (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}): 1.17 s with 1
- * thread, 1.44 s with 2.
+ * <p>Measured on the 2-core machine while other engineers' builds ran (2026-12-06, load average 5, matMul 1024²
+ * 60.7 ms against 9.9 ms quiet; same process, interleaved, medians of 5 epochs, 2 threads): SCATTER 1.655 s,
+ * SCATTER+fadam 1.449 s, FUSED+fadam 0.832 s (1.99× SCATTER), FUSED+fadam+dp2 1.208 s (two workers need two free
+ * cores). With 1 thread: SCATTER+fadam 0.875 s, FUSED+fadam 0.723 s (1.21×); process CPU 0.86 and 0.68 s. The
+ * deleted formulations, measured before their removal (1 thread, same process): PACKED 1.04× SCATTER, DENSE 0.87×;
+ * and the deleted typed N-body input of the fused path was no faster than the fused path on a {@link GraphBatch}
+ * (1.157 s against 1.042 s, process CPU 0.745 s against 0.800 s). The reference formulation in PyTorch on the same
+ * machine, measured quiet (Debian's PyTorch 1.13.1 with OpenBLAS, {@code src/main/python/egnn_reference_epoch.py}):
+ * 1.17 s with 1 thread, 1.44 s with 2.
  *
  * <p>On a shared, loaded 2-core machine set {@code OMP_WAIT_POLICY=PASSIVE}: with libgomp's default
  * spinning barriers a 2-thread run can be ten times slower than a 1-thread run (measured).
@@ -95,8 +97,8 @@ public final class EgnnEpochBench {
                 ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() * 1e-9 : Double.NaN;
     }
 
-    /** A way of running the model: a path, and whether the input goes through a GraphBatch or the typed N-body call. */
-    record Variant(String name, EgnnModel.Path path, boolean typed, boolean fusedAdam, int workers) {
+    /** A way of running the model: a path, DJL's Adam or {@link FusedAdam}, and the data-parallel workers. */
+    record Variant(String name, EgnnModel.Path path, boolean fusedAdam, int workers) {
         static Variant parse(String s) {
             String rest = s;
             int workers = 0;
@@ -107,9 +109,7 @@ public final class EgnnEpochBench {
             }
             boolean fusedAdam = rest.endsWith("+fadam");
             rest = fusedAdam ? rest.substring(0, rest.length() - 6) : rest;
-            boolean typed = rest.endsWith("-typed");
-            rest = typed ? rest.substring(0, rest.length() - 6) : rest;
-            return new Variant(s, EgnnModel.Path.valueOf(rest), typed, fusedAdam, workers);
+            return new Variant(s, EgnnModel.Path.valueOf(rest), fusedAdam, workers);
         }
     }
 
@@ -129,21 +129,16 @@ public final class EgnnEpochBench {
                     int lo = b * BATCH + shard * BATCH / workers;
                     int hi = b * BATCH + (shard + 1) * BATCH / workers;
                     String rows = (lo * BODIES) + ":" + (hi * BODIES);
-                    NDArray out = model.forwardNBody(store, d.x().get(rows).reshape(hi - lo, BODIES, 3),
-                            d.v().get(rows).reshape(hi - lo, BODIES, 3), d.q().get(rows).reshape(hi - lo, BODIES), true);
+                    GraphTopology shardTopology = hi - lo == BATCH ? topo : GraphTopology.fullyConnected(BODIES, hi - lo);
+                    GraphBatch g = NBodyGraphs.egnn(shardTopology, d.x().get(rows), d.v().get(rows), d.q().get(rows));
+                    NDArray out = model.forward(store, g, true);
                     return out.sub(d.target().get(rows)).square().sum().div(BATCH * BODIES * 3);
                 }) / steps;
             } else try (NDScope scope = new NDScope()) {
                 String rows = (b * BATCH * BODIES) + ":" + ((b + 1) * BATCH * BODIES);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray out;
-                    if (variant.typed()) {
-                        out = model.forwardNBody(ps, d.x().get(rows).reshape(BATCH, BODIES, 3),
-                                d.v().get(rows).reshape(BATCH, BODIES, 3), d.q().get(rows).reshape(BATCH, BODIES), true);
-                    } else {
-                        GraphBatch g = NBodyGraphs.egnn(topo, d.x().get(rows), d.v().get(rows), d.q().get(rows));
-                        out = model.forward(ps, g, true);
-                    }
+                    GraphBatch g = NBodyGraphs.egnn(topo, d.x().get(rows), d.v().get(rows), d.q().get(rows));
+                    NDArray out = model.forward(ps, g, true);
                     NDArray loss = out.sub(d.target().get(rows)).square().mean();
                     gc.backward(loss);
                     t.loss += loss.getFloat() / steps;
@@ -185,7 +180,7 @@ public final class EgnnEpochBench {
         Runner(NDManager m, Variant variant) {
             this.variant = variant;
             Engine.getInstance().setRandomSeed(1);
-            model = EgnnModel.builder().build();
+            model = EgnnModel.builder(NBodyGraphs.EGNN_NODE_FEATURES, NBodyGraphs.EGNN_EDGE_ATTRIBUTES).build();
             model.initialize(m, DataType.FLOAT32, new Shape(BATCH * BODIES, 1), new Shape(BATCH * BODIES, 3));
             ps = new ParameterStore(m, false);
             adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).optWeightDecays(1e-12f).build();
@@ -259,11 +254,11 @@ public final class EgnnEpochBench {
 
     /**
      * Arguments: {@code [epochs] [variant...]}, a variant being a {@link EgnnModel.Path} name, optionally with
-     * {@code -typed} (the N-body input without a GraphBatch, {@link EgnnModel#forwardNBody}) and/or
      * {@code +fadam} (the Adam step as one call, {@link FusedAdam}, instead of DJL's Adam per parameter), optionally
      * followed by {@code +dpW} (each batch split over W {@link DataParallel} workers whose ops run on one thread each).
-     * Default: 5 epochs of SCATTER (the reference's edge-list formulation), PACKED, FUSED-typed+fadam and
-     * FUSED-typed+fadam+dp2. The variants run interleaved, epoch by epoch, each after one
+     * Every variant builds the N-body {@link GraphBatch} of each batch ({@link NBodyGraphs#egnn}), as training does.
+     * Default: 5 epochs of SCATTER (the reference's edge-list formulation), SCATTER+fadam, FUSED+fadam and
+     * FUSED+fadam+dp2. The variants run interleaved, epoch by epoch, each after one
      * warm-up epoch, so that load from other processes hits them alike; the first is the baseline of the ratios.
      */
     public static void main(String[] args) {
@@ -273,7 +268,7 @@ public final class EgnnEpochBench {
             variants.add(Variant.parse(args[i]));
         }
         if (variants.isEmpty()) {
-            for (String v : new String[] {"SCATTER", "PACKED", "FUSED-typed+fadam", "FUSED-typed+fadam+dp2"}) {
+            for (String v : new String[] {"SCATTER", "SCATTER+fadam", "FUSED+fadam", "FUSED+fadam+dp2"}) {
                 variants.add(Variant.parse(v));
             }
         }

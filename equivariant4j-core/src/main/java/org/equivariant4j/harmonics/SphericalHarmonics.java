@@ -27,6 +27,11 @@ package org.equivariant4j.harmonics;
  * <p>With {@code normalize = true} (the default) the input is first scaled to unit length; the zero
  * vector then gives 0 for l &gt; 0 and the constant for l = 0 (like e3nn). With
  * {@code normalize = false} the result is the homogeneous polynomial r^l·Y^l(x̂).
+ *
+ * <p>Every finite vector works: the recurrences run on u = x / s with s = max(|x|, |y|, |z|) (so no square
+ * overflows or underflows, whether |x| is 1e300 or 1e-300), and the unnormalised degree l is s^l·P_l(u),
+ * which overflows only where the true value does. A NaN or infinite coordinate is an
+ * {@link IllegalArgumentException} naming the coordinate (and, in a batch, its index).
  */
 public final class SphericalHarmonics {
 
@@ -58,6 +63,9 @@ public final class SphericalHarmonics {
     public static double[] evaluate(int lmax, double x, double y, double z, boolean normalize,
             Normalization normalization) {
         Plan plan = plan(lmax, normalization);
+        if (!Double.isFinite(x) || !Double.isFinite(y) || !Double.isFinite(z)) {
+            throw new IllegalArgumentException("expected a finite vector but got (x, y, z) = (" + x + ", " + y + ", " + z + ")");
+        }
         double[] out = new double[(lmax + 1) * (lmax + 1)];
         plan.fill(x, y, z, normalize, plan.factors(normalization), constant(normalization), out, 0,
                 new double[2 * (lmax + 1)]);
@@ -90,6 +98,12 @@ public final class SphericalHarmonics {
         if (xyz == null || xyz.length % 3 != 0) {
             throw new IllegalArgumentException("expected xyz of length 3n (n points, row-major) but got length "
                     + (xyz == null ? "null" : Integer.toString(xyz.length)));
+        }
+        for (int i = 0; i < xyz.length; i++) {
+            if (!Double.isFinite(xyz[i])) {
+                throw new IllegalArgumentException("expected finite coordinates but xyz[" + i + "] (point " + i / 3 + ", "
+                        + "xyz".charAt(i % 3) + ") is " + xyz[i]);
+            }
         }
         int n = xyz.length / 3;
         int dim = (lmax + 1) * (lmax + 1);
@@ -176,14 +190,21 @@ public final class SphericalHarmonics {
         /** Writes Y^0..Y^lmax of one point at out[offset..], each G_l^m·(A_m|B_m) times factor[k]·c. */
         void fill(double x, double y, double z, boolean normalize, double[] factor, double c, double[] out,
                 int offset, double[] ab) {
-            if (normalize) {
-                double r = Math.sqrt(x * x + y * y + z * z);
-                if (r > 0) {
-                    x /= r;
-                    y /= r;
-                    z /= r;
-                }
+            // u = x / s with s the largest |component|: 1 <= |u| <= √3, so no square over- or underflows
+            double s = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)));
+            if (s > 0) {
+                x /= s;
+                y /= s;
+                z /= s;
             }
+            if (normalize && s > 0) {
+                double r = Math.sqrt(x * x + y * y + z * z);
+                x /= r;
+                y /= r;
+                z /= r;
+            }
+            // unnormalised: degree l of the polynomial is s^l times that of u (homogeneity)
+            double scale = normalize || s == 0 ? 1 : s;
             double r2 = x * x + y * y + z * z;
             int n = lmax + 1;
             // ab[m] = A_m, ab[n + m] = B_m with A_m + i B_m = (z + i x)^m
@@ -227,6 +248,15 @@ public final class SphericalHarmonics {
                     out[base + m] = f * am;
                     if (m > 0) {
                         out[base - m] = f * bm;
+                    }
+                }
+            }
+            if (scale != 1) {
+                double sl = 1;
+                for (int l = 1; l < n; l++) {
+                    sl *= scale;
+                    for (int i = offset + l * l; i < offset + (l + 1) * (l + 1); i++) {
+                        out[i] = out[i] == 0 ? out[i] : out[i] * sl; // 0 stays 0 where s^l overflows
                     }
                 }
             }

@@ -25,9 +25,18 @@ public final class WignerD {
 
     private WignerD() {}
 
-    /** D^l(Ry(α)·Rx(β)·Ry(γ)), a fresh (2l+1)×(2l+1) array. */
+    /**
+     * D^l(Ry(α)·Rx(β)·Ry(γ)), a fresh (2l+1)×(2l+1) array.
+     *
+     * @throws IllegalArgumentException if l &lt; 0 or an angle is NaN or infinite (the message names it)
+     */
     public static double[][] matrix(int l, double alpha, double beta, double gamma) {
         SphericalHarmonics.checkDegree(l, "l");
+        if (!Double.isFinite(alpha) || !Double.isFinite(beta) || !Double.isFinite(gamma)) {
+            String bad = !Double.isFinite(alpha) ? "alpha = " + alpha : !Double.isFinite(beta) ? "beta = " + beta : "gamma = " + gamma;
+            throw new IllegalArgumentException("expected finite Euler angles but got " + bad + " (alpha, beta, gamma = " + alpha
+                    + ", " + beta + ", " + gamma + ")");
+        }
         int dim = 2 * l + 1;
         double[][] j = jMatrix(l);
         double[] ca = new double[dim], sa = new double[dim];

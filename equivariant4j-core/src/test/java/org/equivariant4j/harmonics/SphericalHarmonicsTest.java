@@ -215,6 +215,56 @@ class SphericalHarmonicsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> SphericalHarmonics.evaluate(2, 1, 0, 0, null));
         assertTrue(e.getMessage().contains("Normalization"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SphericalHarmonics.evaluate(2, 1, Double.NaN, 0, Normalization.COMPONENT));
+        assertTrue(e.getMessage().contains("finite") && e.getMessage().contains("NaN"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SphericalHarmonics.evaluateBatch(2, new double[] {1, 2, 3, 4, Double.POSITIVE_INFINITY, 6}, true,
+                        Normalization.COMPONENT));
+        assertTrue(e.getMessage().contains("xyz[4] (point 1, y) is Infinity"), e.getMessage());
+    }
+
+    /**
+     * Exact for every finite non-zero vector: huge and tiny vectors give the values of their direction (a naive
+     * x² + y² + z² overflows above 1e154 and underflows below 1e-154), and the unnormalised polynomials scale as r^l.
+     */
+    @Test
+    void extremeMagnitudesStayExact() {
+        Random rng = new Random(9);
+        int lmax = 6;
+        for (int trial = 0; trial < 20; trial++) {
+            double[] u = unit(rng);
+            double[] ref = SphericalHarmonics.evaluate(lmax, u[0], u[1], u[2], Normalization.COMPONENT);
+            for (double s : new double[] {1e-300, 1e-160, 1e160, 1e200, 1e307}) {
+                double[] y = SphericalHarmonics.evaluate(lmax, s * u[0], s * u[1], s * u[2], Normalization.COMPONENT);
+                assertArrayEquals(ref, y, 1e-12, "scale " + s);
+            }
+            // subnormal coordinates: the input itself keeps few digits, so compare with its own direction, scaled up
+            // by a power of two (exact)
+            double[] tiny = {1e-320 * u[0], 1e-320 * u[1], 1e-320 * u[2]};
+            double[] refTiny = SphericalHarmonics.evaluate(lmax, Math.scalb(tiny[0], 1074), Math.scalb(tiny[1], 1074),
+                    Math.scalb(tiny[2], 1074), Normalization.COMPONENT);
+            assertArrayEquals(refTiny, SphericalHarmonics.evaluate(lmax, tiny[0], tiny[1], tiny[2], Normalization.COMPONENT),
+                    1e-12, "subnormal");
+            for (double s : new double[] {1e-100, 1e100}) {
+                double[] poly = SphericalHarmonics.evaluate(3, s * u[0], s * u[1], s * u[2], false, Normalization.NORM);
+                double[] unitPoly = SphericalHarmonics.evaluate(3, u[0], u[1], u[2], false, Normalization.NORM);
+                for (int l = 0; l <= 3; l++) {
+                    for (int i = l * l; i < (l + 1) * (l + 1); i++) {
+                        double expected = unitPoly[i] * Math.pow(s, l);
+                        assertEquals(expected, poly[i], 1e-12 * Math.pow(s, l), "l " + l + " scale " + s);
+                    }
+                }
+            }
+        }
+        // an axis vector far beyond the square's range: only m = 0 of each degree, exactly the unit values
+        double[] big = SphericalHarmonics.evaluate(3, 0, 1e300, 0, Normalization.COMPONENT);
+        assertArrayEquals(SphericalHarmonics.evaluate(3, 0, 1, 0, Normalization.COMPONENT), big, 0);
+        // unnormalised and overflowing: zero components stay zero, the others overflow as the true value does
+        double[] over = SphericalHarmonics.evaluate(2, 1e200, 0, 0, false, Normalization.NORM);
+        assertEquals(0.0, over[5]);
+        assertTrue(Double.isInfinite(over[8]) || Double.isInfinite(over[4]) || Double.isInfinite(over[6]),
+                java.util.Arrays.toString(over));
     }
 
     static double[] unit(Random rng) {

@@ -158,5 +158,9 @@ class WignerDTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> WignerD.fromMatrix(2, new double[][] {{1, 0.1, 0}, {0, 1, 0}, {0, 0, 1}}));
         assertTrue(e.getMessage().contains("non-orthogonal"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WignerD.matrix(2, 0.3, Double.NaN, 1));
+        assertTrue(e.getMessage().contains("beta = NaN"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WignerD.matrix(1, 0.3, 0, Double.NEGATIVE_INFINITY));
+        assertTrue(e.getMessage().contains("gamma = -Infinity"), e.getMessage());
     }
 }

@@ -17,8 +17,8 @@ import ai.djl.util.PairList;
 import java.util.List;
 
 /**
- * One EGNN layer for N-body, exactly as {@code E_GCL_vel} of the EGNN reference code (edges (i, j),
- * message from j to i):
+ * One EGNN layer, exactly as {@code E_GCL_vel} of the EGNN reference code (edges (i, j), message from j to i;
+ * v⁰ is each node's input vector, for N-body its velocity):
  *
  * <pre>
  * d_ij = x_i − x_j,  r_ij = ‖d_ij‖²
@@ -31,10 +31,9 @@ import java.util.List;
  * The mean divides by max(number of neighbours, 1). Children are named after the PyTorch modules
  * ({@code edge_mlp_0}, {@code edge_mlp_2}, {@code node_mlp_0}, …, {@code coord_mlp_vel_2}).
  *
- * <p>Three equivalent formulations: {@code forwardScatter} for any {@link GraphBatch} (gathers and
- * sparse segment sums); for fully connected batches of equal-size graphs {@code forwardDense} ([B, n, n, ·]
- * pair tensors, no gathers or scatters, the diagonal masked) and {@code forwardPacked} (the edge list
- * viewed as [B, n, n−1, ·]: broadcasts and reshape-sums, one sender gather). {@link EgnnModel} selects one.
+ * <p>{@code forwardScatter} runs it on any {@link GraphBatch} (gathers and sparse segment sums); for fully
+ * connected batches {@link EgnnModel}'s FUSED path runs the same layer inside one TorchScript call
+ * ({@link EgnnScript}) on this layer's parameters.
  */
 public final class EgnnLayer extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -99,20 +98,12 @@ public final class EgnnLayer extends AbstractBlock {
 
     /**
      * Per-forward constants, created once per model call instead of per layer (creating an array from
-     * Java costs tens of microseconds in DJL): clamp bounds, 1 / max(n − 1, 1) and the off-diagonal mask.
+     * Java costs tens of microseconds in DJL): the clamp bounds.
      */
-    record Constants(NDArray lower, NDArray upper, NDArray inverseNeighbours, NDArray offDiagonal) {
-        static Constants create(NDManager m, DataType dt, int n) {
-            double[] mask = new double[n * n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    mask[i * n + j] = i == j ? 0 : 1;
-                }
-            }
-            NDArray c = org.equivariant4j.nn.ops.SegmentSum.create(m, new double[] {-100, 100, 1.0 / Math.max(n - 1, 1)},
-                    new Shape(3), dt);
-            return new Constants(c.get(0), c.get(1), c.get(2), n == 0 ? null
-                    : org.equivariant4j.nn.ops.SegmentSum.create(m, mask, new Shape(n, n, 1), dt));
+    record Constants(NDArray lower, NDArray upper) {
+        static Constants create(NDManager m, DataType dt) {
+            NDArray c = org.equivariant4j.nn.ops.SegmentSum.create(m, new double[] {-100, 100}, new Shape(2), dt);
+            return new Constants(c.get(0), c.get(1));
         }
     }
 
@@ -130,7 +121,7 @@ public final class EgnnLayer extends AbstractBlock {
      *
      * @param h node features [N, H]
      * @param x positions [N, 3]
-     * @param v0 input velocities [N, 3]
+     * @param v0 input vectors [N, 3]
      * @param edgeAttr edge attributes [E, A] (null when A = 0)
      * @param g the graph (its receiver/sender index and aggregation are used)
      * @param c per-forward constants
@@ -149,68 +140,6 @@ public final class EgnnLayer extends AbstractBlock {
         NDArray xNew = x.add(g.receiverAggregation().mean(trans));
         xNew = xNew.add(mlp2(ps, vel0, vel2, h, training).mul(v0));
         NDArray agg = g.receiverAggregation().sum(m);
-        NDArray hNew = h.add(mlp2(ps, node0, node2, concatLast(h, agg), training));
-        return new NDList(hNew, xNew);
-    }
-
-    /**
-     * Dense formulation for B fully connected graphs of n nodes each (edges i ≠ j).
-     *
-     * @param h node features [B, n, H]
-     * @param x positions [B, n, 3]
-     * @param v0 input velocities [B, n, 3]
-     * @param edgeAttr edge attributes [B, n, n, A] (entry [b, i, j] for edge (i, j); the diagonal is
-     *     ignored), or null when A = 0
-     * @param c per-forward constants for this n and dtype
-     * @return [h', x'] with the input shapes
-     */
-    NDList forwardDense(ParameterStore ps, NDArray h, NDArray x, NDArray v0, NDArray edgeAttr, Constants c,
-            boolean training) {
-        NDArray diff = x.expandDims(2).sub(x.expandDims(1)); // [B, n, n, 3], x_i − x_j
-        NDArray radial = diff.square().sum(new int[] {3}, true); // [B, n, n, 1]
-        NDArray[] p = firstEdgeLayerParts(ps, h, radial, edgeAttr, training);
-        NDArray pre = p[2].add(p[0].expandDims(2)).add(p[1].expandDims(1)); // [B, n, n, H]
-        NDArray m = silu(edge2.apply(ps, silu(pre), training)); // [B, n, n, H]
-        // d_ii = 0, so the diagonal adds exactly zero to the coordinate sum
-        NDArray trans = clamp(diff.mul(mlp2(ps, coord0, coord2, m, training)), c).sum(new int[] {2});
-        NDArray xNew = x.add(trans.mul(c.inverseNeighbours()));
-        xNew = xNew.add(mlp2(ps, vel0, vel2, h, training).mul(v0));
-        NDArray agg = m.mul(c.offDiagonal()).sum(new int[] {2}); // [B, n, H]
-        NDArray hNew = h.add(mlp2(ps, node0, node2, concatLast(h, agg), training));
-        return new NDList(hNew, xNew);
-    }
-
-    /**
-     * Packed formulation for B fully connected graphs of n ≥ 2 nodes whose edges are in the i-major
-     * order of {@link GraphTopology#fullyConnected}: the E = B·n·(n−1) edges are viewed as [B, n, n−1, ·],
-     * so receiver-side terms are broadcasts and both aggregations are reshape-sums over the n−1
-     * neighbours (no scatter, no diagonal); only the sender side needs one gather per layer.
-     *
-     * @param h node features [N, H]
-     * @param x positions [N, 3]
-     * @param v0 input velocities [N, 3]
-     * @param edgeAttr edge attributes [E, A] in the topology's order, or null when A = 0
-     * @param g the graph (its sender index is used)
-     * @param n nodes per graph
-     * @param c per-forward constants for this n and dtype
-     * @return [h', x'] with the input shapes
-     */
-    NDList forwardPacked(ParameterStore ps, NDArray h, NDArray x, NDArray v0, NDArray edgeAttr, GraphBatch g, int n,
-            Constants c, boolean training) {
-        long nodes = h.getShape().get(0);
-        long b = nodes / n;
-        long k = n - 1;
-        NDArray cols = g.senderIndex();
-        NDArray diff = x.reshape(b, n, 1, 3).sub(gather(x, cols).reshape(b, n, k, 3)); // [B, n, n−1, 3]
-        NDArray radial = diff.square().sum(new int[] {3}, true); // [B, n, n−1, 1]
-        NDArray attr = edgeAttr == null ? null : edgeAttr.reshape(b, n, k, edgeAttributes);
-        NDArray[] p = firstEdgeLayerParts(ps, h, radial, attr, training);
-        NDArray pre = p[2].add(p[0].reshape(b, n, 1, hidden)).add(gather(p[1], cols).reshape(b, n, k, hidden));
-        NDArray m = silu(edge2.apply(ps, silu(pre), training)); // [B, n, n−1, H]
-        NDArray trans = clamp(diff.mul(mlp2(ps, coord0, coord2, m, training)), c).sum(new int[] {2}); // [B, n, 3]
-        NDArray xNew = x.add(trans.mul(c.inverseNeighbours()).reshape(nodes, 3));
-        xNew = xNew.add(mlp2(ps, vel0, vel2, h, training).mul(v0));
-        NDArray agg = m.sum(new int[] {2}).reshape(nodes, hidden);
         NDArray hNew = h.add(mlp2(ps, node0, node2, concatLast(h, agg), training));
         return new NDList(hNew, xNew);
     }
@@ -239,7 +168,7 @@ public final class EgnnLayer extends AbstractBlock {
 
     /**
      * Runs the scatter formulation on a {@link GraphBatch#toNDList()}: node features are h [N, H],
-     * velocities are v⁰. Returns [h', x'].
+     * vectors are v⁰. Returns [h', x'].
      */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -249,8 +178,8 @@ public final class EgnnLayer extends AbstractBlock {
         if (h.getShape().get(1) != hidden) {
             throw new IllegalArgumentException("EgnnLayer expects node features [N, " + hidden + "], got " + h.getShape());
         }
-        NDArray v = g.velocities().orElseThrow(() -> new IllegalArgumentException("EgnnLayer needs velocities [N, 3]"));
-        Constants c = Constants.create(g.positions().getManager(), g.dataType(), 0);
+        NDArray v = g.vectors().orElseThrow(() -> new IllegalArgumentException("EgnnLayer needs vectors v [N, 3]"));
+        Constants c = Constants.create(g.positions().getManager(), g.dataType());
         return forwardScatter(ps, h, g.positions(), v, EgnnModel.checkedEdgeAttributes(g, edgeAttributes), g, c, training);
     }
 

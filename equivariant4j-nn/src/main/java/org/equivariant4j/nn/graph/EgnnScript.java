@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TorchScript source of the whole EGNN forward pass in the packed formulation (see
- * {@link EgnnLayer#forwardPacked}), for {@link EgnnModel.Path#FUSED}: one engine call per forward
- * instead of a few hundred. All parameters are arguments, in the order of {@link EgnnLayer#SCRIPT_PARAMETERS}
+ * TorchScript source of the whole EGNN forward pass for fully connected batches, for
+ * {@link EgnnModel.Path#FUSED}: one engine call per forward instead of a few hundred. All parameters are arguments, in the order of {@link EgnnLayer#SCRIPT_PARAMETERS}
  * per layer after the embedding's weight and bias, so they stay DJL parameters (saved, loaded and
  * optimised by DJL) and receive gradients through the call.
  *
@@ -17,12 +16,12 @@ import java.util.List;
 final class EgnnScript {
     private EgnnScript() {}
 
-    /** Methods {@code forward(h0, x, v, attr, params…)} and {@code nbody(x, v, q, params…)}; both return x' [B·n, 3]. */
+    /** Method {@code forward(x, h0, v, attr, params…)}, returning x' [B·n, 3]. */
     static String source(int layers, int edgeAttributes) {
         boolean attr = edgeAttributes > 0;
         List<String> lines = new ArrayList<>();
         String lp = String.join(", ", layerParams(": Tensor"));
-        // sender index of the packed edge list: edge (i, r) of a graph comes from node r + [r >= i]
+        // sender index of the [B, n, k] edge list: edge (i, r) of a graph comes from node r + [r >= i]
         lines.add("def senders(self, x: Tensor) -> Tensor:");
         lines.add("  n = x.size(1)");
         lines.add("  k = n - 1");
@@ -82,20 +81,6 @@ final class EgnnScript {
         }
         layerCalls(lines, layers, attr ? "a, " : "");
         lines.add("  return x.view([b * n, 3])");
-        if (edgeAttributes == 2) {
-            // N-body input: x, v [B, n, 3], charges q [B, n, 1]; node feature ‖v‖, edge attributes [q_i q_j, ‖x_i − x_j‖²]
-            lines.add("def nbody(self, x: Tensor, v3: Tensor, q: Tensor, " + allParams + ") -> Tensor:");
-            lines.add("  b = x.size(0)");
-            lines.add("  n = x.size(1)");
-            lines.add("  k = n - 1");
-            lines.add("  send = self.senders(x)");
-            lines.add("  d0 = torch.sub(torch.unsqueeze(x, 2), torch.index_select(x, 1, send).view([b, n, k, 3]))");
-            lines.add("  qq = torch.mul(torch.unsqueeze(q, 2), torch.index_select(q, 1, send).view([b, n, k, 1]))");
-            lines.add("  a = torch.cat([qq, torch.sum(torch.mul(d0, d0), [3], True)], 3)");
-            lines.add("  h = torch.linear(torch.linalg_vector_norm(v3, 2, [2], True), embw, embb)");
-            layerCalls(lines, layers, "a, ");
-            lines.add("  return x.view([b * n, 3])");
-        }
         return String.join("\n", lines) + "\n";
     }
 

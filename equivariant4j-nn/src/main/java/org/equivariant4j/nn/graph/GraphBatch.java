@@ -10,12 +10,14 @@ import java.util.Optional;
 import org.equivariant4j.nn.ops.SegmentSum;
 
 /**
- * A batch of geometric graphs: node features {@code h [N, F]}, positions {@code x [N, 3]}, optional
- * velocities {@code v [N, 3]}, optional edge attributes {@code [E, A]}, and the {@link GraphTopology}
- * (edge list with the EGNN convention: edge (i, j), message from sender j to receiver i, aggregated
- * at i; graph index per node).
+ * A batch of geometric graphs, the generic input of the graph networks: optional node features {@code h [N, F]},
+ * positions {@code x [N, 3]}, optional vectors {@code v [N, 3]} (one 3-vector per node that rotates with the
+ * positions but does not translate, e.g. a velocity), optional edge attributes {@code [E, A]}, and the
+ * {@link GraphTopology} (edge list with the EGNN convention: edge (i, j), message from sender j to receiver i,
+ * aggregated at i; graph index per node). What the features mean is the caller's business (a task's input layout).
  *
- * <p>Immutable. At construction it validates shapes, dtypes and finiteness of the positions, and it
+ * <p>Immutable. At construction it validates shapes and dtypes, and that every float array is finite (a NaN or
+ * infinite entry is an {@link IllegalArgumentException} naming the array and the first bad entry), and it
  * builds the int64 index arrays and the receiver {@link SegmentSum} on the positions' manager, so a
  * batch built outside an {@code NDScope} can be reused across training steps, and a batch built
  * inside one is freed with it.
@@ -30,7 +32,7 @@ public final class GraphBatch {
     private final GraphTopology topology;
     private final NDArray nodeFeatures; // nullable
     private final NDArray positions;
-    private final NDArray velocities; // nullable
+    private final NDArray vectors; // nullable
     private final NDArray edgeAttributes; // nullable
     private final NDArray receiverIndex;
     private final NDArray senderIndex;
@@ -41,7 +43,7 @@ public final class GraphBatch {
         this.topology = topology;
         this.nodeFeatures = h;
         this.positions = x;
-        this.velocities = v;
+        this.vectors = v;
         this.edgeAttributes = a;
         this.receiverIndex = rIdx;
         this.senderIndex = sIdx;
@@ -98,9 +100,9 @@ public final class GraphBatch {
         return positions;
     }
 
-    /** Velocities v [N, 3], if present. */
-    public Optional<NDArray> velocities() {
-        return Optional.ofNullable(velocities);
+    /** Vectors v [N, 3], if present. */
+    public Optional<NDArray> vectors() {
+        return Optional.ofNullable(vectors);
     }
 
     /** Edge attributes [E, A], if present. */
@@ -132,14 +134,16 @@ public final class GraphBatch {
     public GraphBatch withNodeFeatures(NDArray h) {
         checkRows("node features", h, positions);
         checkFloat("node features", h, positions.getDataType());
-        return new GraphBatch(topology, h, positions, velocities, edgeAttributes, receiverIndex, senderIndex,
+        checkFinite("node features", h);
+        return new GraphBatch(topology, h, positions, vectors, edgeAttributes, receiverIndex, senderIndex,
                 receiverAggregation);
     }
 
     /** A batch with the same topology and index arrays and other edge attributes [E, A] (validated). */
     public GraphBatch withEdgeAttributes(NDArray a) {
         checkEdgeAttributes(a, topology.numEdges(), positions.getDataType());
-        return new GraphBatch(topology, nodeFeatures, positions, velocities, a, receiverIndex, senderIndex,
+        checkFinite("edge attributes", a);
+        return new GraphBatch(topology, nodeFeatures, positions, vectors, a, receiverIndex, senderIndex,
                 receiverAggregation);
     }
 
@@ -155,7 +159,7 @@ public final class GraphBatch {
         return new NDList(
                 nodeFeatures == null ? m.zeros(new Shape(0), dt) : nodeFeatures,
                 positions,
-                velocities == null ? m.zeros(new Shape(0), dt) : velocities,
+                vectors == null ? m.zeros(new Shape(0), dt) : vectors,
                 edgeIndex,
                 edgeAttributes == null ? m.zeros(new Shape(0), dt) : edgeAttributes,
                 m.create(topology.graphIndexView(), new Shape(topology.numNodes())),
@@ -188,7 +192,7 @@ public final class GraphBatch {
             b.nodeFeatures(list.get(0));
         }
         if (!absent(list.get(2))) {
-            b.velocities(list.get(2));
+            b.vectors(list.get(2));
         }
         if (!absent(list.get(4))) {
             b.edgeAttributes(list.get(4));
@@ -213,6 +217,18 @@ public final class GraphBatch {
             return d;
         }
         throw new IllegalArgumentException("expected a FLOAT32 or FLOAT64 array, got " + a.getDataType());
+    }
+
+    /** Rejects the first NaN or infinite entry of a [rows, columns] float array, naming it. */
+    private static void checkFinite(String what, NDArray a) {
+        double[] d = toDoubles(a);
+        long cols = a.getShape().dimension() < 2 ? 1 : a.getShape().get(1);
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) {
+                throw new IllegalArgumentException(what + " must be finite, but entry [" + i / cols + ", " + i % cols + "] is "
+                        + d[i] + (what.equals("positions") ? " (node " + i / cols + ")" : ""));
+            }
+        }
     }
 
     private static void checkPositionsShape(NDArray x) {
@@ -274,8 +290,8 @@ public final class GraphBatch {
             return this;
         }
 
-        /** Velocities v [N, 3]. */
-        public Builder velocities(NDArray v) {
+        /** Vectors v [N, 3] (rotate with the positions, do not translate). */
+        public Builder vectors(NDArray v) {
             this.v = v;
             return this;
         }
@@ -298,26 +314,23 @@ public final class GraphBatch {
                         + n + " nodes: expected [" + n + ", 3]");
             }
             DataType dt = x.getDataType();
-            double[] p = toDoubles(x);
-            for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(p[3 * i]) || !Double.isFinite(p[3 * i + 1]) || !Double.isFinite(p[3 * i + 2])) {
-                    throw new IllegalArgumentException("position of node " + i + " is not finite: (" + p[3 * i]
-                            + ", " + p[3 * i + 1] + ", " + p[3 * i + 2] + ")");
+            checkFinite("positions", x);
+            if (v != null) {
+                if (!v.getShape().equals(x.getShape())) {
+                    throw new IllegalArgumentException("vectors have shape " + v.getShape()
+                            + " but positions have shape " + x.getShape() + ": they must match");
                 }
+                checkFloat("vectors", v, dt);
+                checkFinite("vectors", v);
             }
             if (h != null) {
                 checkRows("node features", h, x);
                 checkFloat("node features", h, dt);
-            }
-            if (v != null) {
-                if (!v.getShape().equals(x.getShape())) {
-                    throw new IllegalArgumentException("velocities have shape " + v.getShape()
-                            + " but positions have shape " + x.getShape() + ": they must match");
-                }
-                checkFloat("velocities", v, dt);
+                checkFinite("node features", h);
             }
             if (a != null) {
                 checkEdgeAttributes(a, topology.numEdges(), dt);
+                checkFinite("edge attributes", a);
             }
             NDManager m = x.getManager();
             int e = topology.numEdges();

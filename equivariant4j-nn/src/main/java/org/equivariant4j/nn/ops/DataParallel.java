@@ -162,7 +162,7 @@ public final class DataParallel implements AutoCloseable {
             }
         }
         if (pool != null) {
-            sync.call("broadcast", false, syncArgs);
+            sync.call("broadcast", false, syncArgs).close(); // the returned handle only: every array is updated in place
         }
         List<Future<Double>> others = new ArrayList<>();
         for (int w = 1; w < workers(); w++) {
@@ -194,7 +194,7 @@ public final class DataParallel implements AutoCloseable {
         }
         if (pool != null) {
             try {
-                sync.call("reduce", false, syncArgs);
+                sync.call("reduce", false, syncArgs).close();
             } catch (ai.djl.engine.EngineException e) {
                 throw new IllegalStateException("could not sum the shard gradients of " + block.getClass().getSimpleName()
                         + ": " + e.getMessage(), e);

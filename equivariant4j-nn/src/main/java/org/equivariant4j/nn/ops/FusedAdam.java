@@ -34,7 +34,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The moment estimates live in two flat arrays on the parameters' manager, created on the first step;
- * the parameter set (those of the block requiring gradients) must stay the same afterwards. Not thread-safe.
+ * the parameter set (those of the block requiring gradients) must stay the same afterwards. {@link #state()} and
+ * {@link #restore} carry the optimiser over to another process (checkpoints): restored, it continues exactly where it
+ * stopped. Not thread-safe.
  */
 public final class FusedAdam implements AutoCloseable {
     private final Tracker learningRate;
@@ -66,6 +68,80 @@ public final class FusedAdam implements AutoCloseable {
     /** Number of steps taken. */
     public int steps() {
         return steps;
+    }
+
+    /**
+     * What the optimiser carries from step to step: t, the number of steps taken, and the flat first and second moment
+     * estimates m and v (the concatenation over the trainable parameters, in the block's order).
+     *
+     * @param steps    steps taken
+     * @param mean     m, one value per trainable scalar
+     * @param variance v, likewise
+     */
+    public record State(int steps, float[] mean, float[] variance) {
+        public State {
+            if (steps < 0 || mean.length != variance.length) {
+                throw new IllegalArgumentException("expected steps >= 0 and moments of equal length, got " + steps + ", "
+                        + mean.length + " and " + variance.length);
+            }
+        }
+    }
+
+    /**
+     * A copy of the state (float32 optimisers only; before the first step: 0 steps and no moments).
+     *
+     * @throws IllegalStateException for a float64 optimiser
+     */
+    public State state() {
+        if (mean == null) {
+            return new State(steps, new float[0], new float[0]);
+        }
+        if (mean.getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException("state() supports float32 parameters, these are " + mean.getDataType());
+        }
+        return new State(steps, mean.toFloatArray(), variance.toFloatArray());
+    }
+
+    /**
+     * Continues from a saved {@link State} for the trainable parameters of {@code block}, as if the steps had been taken
+     * here. Only before this optimiser's first step.
+     *
+     * @throws IllegalArgumentException when the state's moments do not match the block's trainable parameters
+     * @throws IllegalStateException    after a step has been taken
+     */
+    public void restore(Block block, State state) {
+        if (weights != null || steps != 0) {
+            throw new IllegalStateException("restore() only before the first step; " + steps + " steps were taken");
+        }
+        if (state.steps() == 0) {
+            return;
+        }
+        List<NDArray> ws = new ArrayList<>();
+        List<Parameter> ps = new ArrayList<>();
+        long total = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                ps.add(p.getValue());
+                ws.add(p.getValue().getArray());
+                total += p.getValue().getArray().size();
+            }
+        }
+        if (total != state.mean().length) {
+            throw new IllegalArgumentException("the saved optimiser state holds moments of " + state.mean().length
+                    + " values, the block has " + total + " trainable values");
+        }
+        setUp(ws);
+        if (mean.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("restore() supports float32 parameters, these are " + mean.getDataType());
+        }
+        NDManager m = mean.getManager();
+        try (NDArray mv = m.create(state.mean()); NDArray vv = m.create(state.variance())) {
+            mean.set(new ai.djl.ndarray.index.NDIndex("..."), mv);
+            variance.set(new ai.djl.ndarray.index.NDIndex("..."), vv);
+        }
+        owner = block;
+        parameters = List.copyOf(ps);
+        steps = state.steps();
     }
 
     /**

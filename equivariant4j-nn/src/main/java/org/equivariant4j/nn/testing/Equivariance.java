@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Group;
@@ -27,8 +28,8 @@ import org.equivariant4j.repr.Representation;
  * The public equivariance checker: for a map f and group elements g, compares f(g·x) with g·f(x).
  *
  * <p>How g acts on an input or output tensor is an {@link Action}; the common ones are the representation acting on the
- * last axis ({@link #onLastAxis}), on another axis ({@link #onAxis}) and the trivial action ({@link #invariant()}). Later
- * layers (images, point clouds, graphs) add actions that also move pixels or points; the checker stays the same.
+ * last axis ({@link #onLastAxis}), on another axis ({@link #onAxis}) and the trivial action ({@link #invariant()});
+ * images have {@link ImageActions}, point clouds {@link EuclideanMotion}. The checker stays the same.
  *
  * <p>Errors are measured per element g as the largest absolute entry of f(g·x) − g·f(x) and, relative, divided by the
  * largest absolute entry of g·f(x); the report keeps the maxima over all elements and the element with the largest
@@ -118,17 +119,40 @@ public final class Equivariance {
      */
     public static <E extends GroupElement> Report check(
             UnaryOperator<NDArray> f, Action<E> inAction, Action<E> outAction, List<E> elements, NDArray input) {
+        return check(in -> f.apply(in.singletonOrThrow()), List.of(inAction), outAction, elements, new NDList(input));
+    }
+
+    /**
+     * Checks f(g·x₁, …, g·x_k) = g·f(x₁, …, x_k) for a map of several inputs, each with its own action (e.g. a point
+     * cloud: positions moved, vectors rotated, charges {@link #invariant()}; see {@link EuclideanMotion}).
+     *
+     * @param f         the map under test; called once on the inputs and once per element
+     * @param inActions how g acts on each input, one per entry of {@code inputs}
+     * @param outAction how g acts on the output
+     * @param elements  the group elements to test
+     * @param inputs    x₁, …, x_k
+     */
+    public static <E extends GroupElement> Report check(Function<NDList, NDArray> f, List<Action<E>> inActions,
+            Action<E> outAction, List<E> elements, NDList inputs) {
         if (elements.isEmpty()) {
             throw new IllegalArgumentException("an equivariance check needs at least one group element");
+        }
+        if (inActions.size() != inputs.size()) {
+            throw new IllegalArgumentException("expected one input action per input, got " + inActions.size() + " actions for "
+                    + inputs.size() + " inputs");
         }
         double maxAbs = 0;
         double maxRel = -1;
         GroupElement worst = null;
         try (NDScope scope = new NDScope()) {
-            NDArray y = f.apply(input);
+            NDArray y = f.apply(inputs);
             for (E g : elements) {
                 NDArray expected = outAction.apply(g, y);
-                NDArray actual = f.apply(inAction.apply(g, input));
+                NDList moved = new NDList(inputs.size());
+                for (int i = 0; i < inputs.size(); i++) {
+                    moved.add(inActions.get(i).apply(g, inputs.get(i)));
+                }
+                NDArray actual = f.apply(moved);
                 if (!actual.getShape().equals(expected.getShape())) {
                     throw new IllegalStateException("f(g·x) has shape " + actual.getShape() + " but g·f(x) has shape "
                             + expected.getShape() + " for g = " + g);

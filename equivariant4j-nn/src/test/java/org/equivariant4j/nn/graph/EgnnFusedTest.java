@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The FUSED path (one TorchScript call) and the N-body typed input against the op-by-op PACKED path. */
+/** The FUSED path (one TorchScript call) against the op-by-op SCATTER reference: values, gradients, training. */
 class EgnnFusedTest {
     private static final int N_BODY = 5;
     private static final int GRAPHS = 3;
@@ -47,7 +46,7 @@ class EgnnFusedTest {
 
     private static EgnnModel newModel(NDManager m, DataType dt, int seed) {
         Engine.getInstance().setRandomSeed(seed);
-        EgnnModel model = EgnnModel.builder().build();
+        EgnnModel model = EgnnModel.builder(1, 2).build();
         model.initialize(m, dt, new Shape(N_BODY * GRAPHS, 1), new Shape(N_BODY * GRAPHS, 3));
         return model;
     }
@@ -105,71 +104,55 @@ class EgnnFusedTest {
     }
 
     @Test
-    void fusedEqualsPackedInValueAndGradient() {
+    void fusedEqualsScatterInValueAndGradient() {
         for (DataType dt : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
             try (NDManager m = NDManager.newBaseManager()) {
                 EgnnModel model = newModel(m, dt, 21);
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray[] in = inputs(m, 5, dt, GRAPHS);
                 GraphTopology topo = GraphTopology.fullyConnected(N_BODY, GRAPHS);
-                GraphBatch g = NBodyGraphs.egnn(topo, in[0], in[1], in[2]);
+                GraphBatch g = GraphTestSupport.egnnBatch(topo, in[0], in[1], in[2]);
                 NDArray w = GraphTestSupport.normal(m, new SplittableRandom(8), new Shape(N_BODY * GRAPHS, 3), 1.0, dt);
-                List<double[]> packed = outputAndGradients(model, ps, w, () -> model.forward(ps, g, true, Path.PACKED));
+                List<double[]> scatter = outputAndGradients(model, ps, w, () -> model.forward(ps, g, true, Path.SCATTER));
                 List<double[]> fused = outputAndGradients(model, ps, w, () -> model.forward(ps, g, true, Path.FUSED));
-                List<double[]> typed = outputAndGradients(model, ps, w, () -> model.forwardNBody(ps,
-                        in[0].reshape(GRAPHS, N_BODY, 3), in[1].reshape(GRAPHS, N_BODY, 3), in[2].reshape(GRAPHS, N_BODY),
-                        true));
-                NDList list = EgnnModel.nbodyInput(in[0].reshape(GRAPHS, N_BODY, 3), in[1].reshape(GRAPHS, N_BODY, 3),
-                        in[2].reshape(GRAPHS, N_BODY, 1));
-                List<double[]> viaBlock = outputAndGradients(model, ps, w, () -> model.forward(ps, list, true)
+                List<double[]> viaBlock = outputAndGradients(model, ps, w, () -> model.forward(ps, g.toNDList(), true)
                         .singletonOrThrow());
-                int all = packed.size();
+                int all = scatter.size();
                 double tol = dt == DataType.FLOAT32 ? 1e-5 : 1e-10;
-                double gradScale = Math.max(1, maxAbs(packed, 1, all));
-                for (List<double[]> other : List.of(fused, typed, viaBlock)) {
-                    double eOut = maxDiff(packed, other, 0, 1);
-                    double eGrad = maxDiff(packed, other, 1, all) / gradScale;
-                    System.out.printf("EGNN %s FUSED vs PACKED: output %.3e, gradients (relative) %.3e%n", dt, eOut, eGrad);
+                double gradScale = Math.max(1, maxAbs(scatter, 1, all));
+                for (List<double[]> other : List.of(fused, viaBlock)) {
+                    double eOut = maxDiff(scatter, other, 0, 1);
+                    double eGrad = maxDiff(scatter, other, 1, all) / gradScale;
+                    System.out.printf("EGNN %s FUSED vs SCATTER: output %.3e, gradients (relative) %.3e%n", dt, eOut, eGrad);
                     assertTrue(eOut < tol, dt + ": outputs differ by " + eOut);
                     assertTrue(eGrad < tol, dt + ": gradients differ by " + eGrad);
                 }
                 // no gradient was silently lost (the last layer's φ_h gets none: its h output is unused)
                 int withGradient = 0;
                 for (int i = 1; i < all; i++) {
-                    assertEquals(maxAbs(packed, i, i + 1) > 0, maxAbs(fused, i, i + 1) > 0, "parameter " + (i - 1));
+                    assertEquals(maxAbs(scatter, i, i + 1) > 0, maxAbs(fused, i, i + 1) > 0, "parameter " + (i - 1));
                     withGradient += maxAbs(fused, i, i + 1) > 0 ? 1 : 0;
                 }
                 assertEquals(all - 1 - 4, withGradient);
                 // inference (no autograd) gives the same values
                 NDArray inf = model.forward(ps, g, false, Path.FUSED);
-                assertTrue(GraphTestSupport.maxAbsDiff(inf, model.forward(ps, g, false, Path.PACKED)) < tol);
+                assertTrue(GraphTestSupport.maxAbsDiff(inf, model.forward(ps, g, false, Path.SCATTER)) < tol);
                 assertEquals(0.0, GraphTestSupport.maxAbsDiff(inf, model.forward(ps, g, false)), "AUTO is FUSED");
             }
         }
     }
 
     @Test
-    void fusedIsE3EquivariantInFloat64AndHandlesOtherSizes() {
+    void fusedHandlesOtherBatchAndGraphSizes() {
         try (NDManager m = NDManager.newBaseManager()) {
             EgnnModel model = newModel(m, DataType.FLOAT64, 6);
             ParameterStore ps = new ParameterStore(m, false);
-            SplittableRandom r = new SplittableRandom(4);
             for (int graphs : new int[] {1, 4}) {
                 NDArray[] in = inputs(m, 40 + graphs, DataType.FLOAT64, graphs);
-                GraphTopology topo = GraphTopology.fullyConnected(N_BODY, graphs);
-                NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, Path.FUSED);
-                NDArray ref = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, Path.SCATTER);
-                assertTrue(GraphTestSupport.maxAbsDiff(out, ref) < 1e-10);
-                for (int trial = 0; trial < 2; trial++) {
-                    double[][] rot = GraphTestSupport.randomOrthogonal(r, trial == 1);
-                    double[] t = {r.nextDouble() * 4 - 2, r.nextDouble() * 4 - 2, r.nextDouble() * 4 - 2};
-                    NDArray x2 = GraphTestSupport.transform(in[0], rot, t);
-                    NDArray v2 = GraphTestSupport.transform(in[1], rot, null);
-                    NDArray out2 = model.forwardNBody(ps, x2.reshape(graphs, N_BODY, 3), v2.reshape(graphs, N_BODY, 3),
-                            in[2].reshape(graphs, N_BODY), false);
-                    double err = GraphTestSupport.maxAbsDiff(out2, GraphTestSupport.transform(out, rot, t));
-                    assertTrue(err < 1e-9, "equivariance error " + err);
-                }
+                GraphBatch g = GraphTestSupport.egnnBatch(GraphTopology.fullyConnected(N_BODY, graphs), in[0], in[1], in[2]);
+                double err = GraphTestSupport.maxAbsDiff(model.forward(ps, g, false, Path.FUSED),
+                        model.forward(ps, g, false, Path.SCATTER));
+                assertTrue(err < 1e-10, graphs + " graphs: " + err);
             }
             // other graph sizes (n = 2 and n = 7) agree with the scatter path
             for (int n : new int[] {2, 7}) {
@@ -177,7 +160,7 @@ class EgnnFusedTest {
                 NDArray x = GraphTestSupport.normal(m, rr, new Shape(2 * n, 3), 1.5, DataType.FLOAT64);
                 NDArray v = GraphTestSupport.normal(m, rr, new Shape(2 * n, 3), 1.0, DataType.FLOAT64);
                 NDArray q = GraphTestSupport.charges(m, rr, 2 * n, DataType.FLOAT64);
-                GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(n, 2), x, v, q);
+                GraphBatch g = GraphTestSupport.egnnBatch(GraphTopology.fullyConnected(n, 2), x, v, q);
                 double err = GraphTestSupport.maxAbsDiff(model.forward(ps, g, false, Path.FUSED),
                         model.forward(ps, g, false, Path.SCATTER));
                 assertTrue(err < 1e-10, "n = " + n + ": " + err);
@@ -189,55 +172,32 @@ class EgnnFusedTest {
     void modelWithoutEdgeAttributesAndOtherWidths() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
-            EgnnModel model = EgnnModel.builder().hidden(16).layers(2).nodeFeatures(3).edgeAttributes(0).build();
+            EgnnModel model = EgnnModel.builder(3, 0).hidden(16).layers(2).build();
             ParameterStore ps = new ParameterStore(m, false);
             SplittableRandom r = new SplittableRandom(1);
             NDArray x = GraphTestSupport.normal(m, r, new Shape(8, 3), 1.5, DataType.FLOAT64);
             NDArray v = GraphTestSupport.normal(m, r, new Shape(8, 3), 1.0, DataType.FLOAT64);
             NDArray h = GraphTestSupport.normal(m, r, new Shape(8, 3), 1.0, DataType.FLOAT64);
-            GraphBatch g = GraphBatch.fullyConnected(4, 2).positions(x).velocities(v).nodeFeatures(h).build();
+            GraphBatch g = GraphBatch.fullyConnected(4, 2).positions(x).vectors(v).nodeFeatures(h).build();
             double err = GraphTestSupport.maxAbsDiff(model.forward(ps, g, false, Path.FUSED),
                     model.forward(ps, g, false, Path.SCATTER));
             assertTrue(err < 1e-10, "no edge attributes: " + err);
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> model.forwardNBody(ps,
-                    x.reshape(2, 4, 3), v.reshape(2, 4, 3), m.ones(new Shape(2, 4), DataType.FLOAT64), false));
-            assertTrue(ex.getMessage().contains("N-body configuration"), ex.getMessage());
-        }
-    }
-
-    @Test
-    void typedInputIsCheckedWithClearMessages() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            EgnnModel model = newModel(m, DataType.FLOAT32, 1);
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.ones(new Shape(2, 5, 3));
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                    () -> model.forwardNBody(ps, x.reshape(10, 3), x.reshape(10, 3), m.ones(new Shape(10)), false));
-            assertTrue(ex.getMessage().contains("[B, n, 3]"), ex.getMessage());
-            ex = assertThrows(IllegalArgumentException.class,
-                    () -> model.forwardNBody(ps, x, x, m.ones(new Shape(2, 4)), false));
-            assertTrue(ex.getMessage().contains("charges"), ex.getMessage());
-            ex = assertThrows(IllegalArgumentException.class, () -> model.forwardNBody(ps, x, x.toType(DataType.FLOAT64,
-                    false), m.ones(new Shape(2, 5)), false));
-            assertTrue(ex.getMessage().contains("float"), ex.getMessage());
-            ex = assertThrows(IllegalArgumentException.class, () -> model.forwardNBody(ps, x.toType(DataType.FLOAT64, false),
-                    x.toType(DataType.FLOAT64, false), m.ones(new Shape(2, 5), DataType.FLOAT64), false));
-            assertTrue(ex.getMessage().contains("float32") && ex.getMessage().contains("float64"), ex.getMessage());
-            assertEquals(new Shape(10, 3), model.getOutputShapes(new Shape[] {x.getShape(), x.getShape(),
-                new Shape(2, 5, 1)})[0]);
+                    () -> model.forward(ps, g.withNodeFeatures(h.get(":, 0:2")), false));
+            assertTrue(ex.getMessage().contains("[N, 3]") && ex.getMessage().contains("(8, 2)"), ex.getMessage());
         }
     }
 
-    /** FUSED forward + FusedAdam follows the trajectory of PACKED + DJL's Adam (float64: to rounding). */
+    /** FUSED forward + FusedAdam follows the trajectory of SCATTER + DJL's Adam (float64: to rounding). */
     @Test
-    void fusedPathWithFusedAdamTrainsLikePackedWithDjlAdam() {
+    void fusedPathWithFusedAdamTrainsLikeScatterWithDjlAdam() {
         try (NDManager m = NDManager.newBaseManager()) {
             EgnnModel a = newModel(m, DataType.FLOAT64, 13);
             EgnnModel b = newModel(m, DataType.FLOAT64, 13);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray[] in = inputs(m, 3, DataType.FLOAT64, GRAPHS);
             NDArray target = in[0].add(in[1].mul(0.8));
-            GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
+            GraphBatch g = GraphTestSupport.egnnBatch(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).optWeightDecays(1e-4f).build();
             try (org.equivariant4j.nn.ops.FusedAdam fused = org.equivariant4j.nn.ops.FusedAdam.builder()
                     .learningRate(Tracker.fixed(1e-3f)).weightDecay(1e-4f).build()) {
@@ -246,13 +206,12 @@ class EgnnFusedTest {
                     double lb;
                     try (NDScope scope = new NDScope()) {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray l = a.forward(ps, g, true, Path.PACKED).sub(target).square().mean();
+                            NDArray l = a.forward(ps, g, true, Path.SCATTER).sub(target).square().mean();
                             gc.backward(l);
                             la = l.getDouble();
                         }
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray l = b.forwardNBody(ps, in[0].reshape(GRAPHS, N_BODY, 3), in[1].reshape(GRAPHS, N_BODY, 3),
-                                    in[2].reshape(GRAPHS, N_BODY), true).sub(target).square().mean();
+                            NDArray l = b.forward(ps, g, true, Path.FUSED).sub(target).square().mean();
                             gc.backward(l);
                             lb = l.getDouble();
                         }
@@ -273,7 +232,7 @@ class EgnnFusedTest {
             for (int i = 0; i < pa.size(); i++) {
                 worst = Math.max(worst, GraphTestSupport.maxAbsDiff(pa.get(i).getValue().getArray(), pb.get(i).getValue().getArray()));
             }
-            System.out.printf("8 Adam steps, FUSED+FusedAdam vs PACKED+DJL Adam (float64): max parameter difference %.3e%n", worst);
+            System.out.printf("8 Adam steps, FUSED+FusedAdam vs SCATTER+DJL Adam (float64): max parameter difference %.3e%n", worst);
             assertTrue(worst < 1e-10, "parameters drifted apart: " + worst);
         }
     }
@@ -285,9 +244,7 @@ class EgnnFusedTest {
             ParameterStore ps = new ParameterStore(m, false);
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(5e-4f)).build();
             NDArray[] in = inputs(m, 77, DataType.FLOAT32, GRAPHS);
-            NDArray x = in[0].reshape(GRAPHS, N_BODY, 3);
-            NDArray v = in[1].reshape(GRAPHS, N_BODY, 3);
-            NDArray q = in[2].reshape(GRAPHS, N_BODY);
+            GraphTopology topo = GraphTopology.fullyConnected(N_BODY, GRAPHS);
             NDArray target = in[0].add(in[1].mul(0.8f));
             int before = 0;
             float first = 0;
@@ -295,7 +252,8 @@ class EgnnFusedTest {
             for (int it = 0; it < 150; it++) {
                 try (NDScope scope = new NDScope()) {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray l = model.forwardNBody(ps, x, v, q, true).sub(target).square().mean();
+                        GraphBatch g = GraphTestSupport.egnnBatch(topo, in[0], in[1], in[2]);
+                        NDArray l = model.forward(ps, g, true, Path.FUSED).sub(target).square().mean();
                         gc.backward(l);
                         last = l.getFloat();
                     }

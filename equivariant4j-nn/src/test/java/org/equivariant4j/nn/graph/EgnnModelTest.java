@@ -27,7 +27,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.SplittableRandom;
+import java.util.List;
 import org.equivariant4j.nn.graph.EgnnModel.Path;
+import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.nn.testing.EuclideanMotion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,18 +64,17 @@ class EgnnModelTest {
             GraphTestSupport.normal(m, r, new Shape(n, 3), 1.0, dt), GraphTestSupport.charges(m, r, n, dt)};
     }
 
-    private static EgnnModel newModel(NDManager m, DataType dt, int seed) {
+    static EgnnModel newModel(NDManager m, DataType dt, int seed) {
         Engine.getInstance().setRandomSeed(seed);
-        EgnnModel model = EgnnModel.builder().build();
+        EgnnModel model = EgnnModel.builder(1, 2).build();
         model.initialize(m, dt, new Shape(N_BODY * GRAPHS, 1), new Shape(N_BODY * GRAPHS, 3));
         return model;
     }
 
     @Test
     void parameterCountIsThatOfTheReferenceImplementation() {
-        EgnnModel model = EgnnModel.builder().build();
+        EgnnModel model = EgnnModel.builder(1, 2).build();
         assertEquals(134_020L, model.parameterCount());
-        assertEquals(EgnnModel.NBODY_PARAMETERS, model.parameterCount());
         try (NDManager m = NDManager.newBaseManager()) {
             model.initialize(m, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 3));
             long n = 0;
@@ -91,7 +93,7 @@ class EgnnModelTest {
             assertTrue(GraphTestSupport.maxAbs(wx) <= bound + 1e-9 && GraphTestSupport.maxAbs(wx) > 0.5 * bound);
             assertEquals(1, child(model.layers().get(0), "coord_mlp_2").getParameters().size(), "no bias");
         }
-        assertEquals(104_387L, GnnModel.nbody().parameterCount());
+        assertEquals(104_387L, new GnnModel(6, 64, 4, 1, 3).parameterCount());
     }
 
     /** DJL prefixes child names with their position ("01edge_mlp_0"). */
@@ -105,32 +107,25 @@ class EgnnModelTest {
     }
 
     @Test
-    void denseAndScatterPathsAgree() {
+    void scatterAndFusedPathsAgree() {
         for (DataType dt : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
             try (NDManager m = NDManager.newBaseManager()) {
                 EgnnModel model = newModel(m, dt, 3);
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray[] in = inputs(m, 17, dt);
-                GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
-                NDArray dense = model.forward(ps, g, false, Path.DENSE);
+                GraphBatch g = GraphTestSupport.egnnBatch(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
                 NDArray scatter = model.forward(ps, g, false, Path.SCATTER);
-                NDArray packed = model.forward(ps, g, false, Path.PACKED);
                 NDArray fused = model.forward(ps, g, false, Path.FUSED);
                 NDArray auto = model.forward(ps, g, false);
                 double tol = dt == DataType.FLOAT32 ? 1e-5 : 1e-10;
-                double err = GraphTestSupport.maxAbsDiff(dense, scatter);
-                double errPacked = GraphTestSupport.maxAbsDiff(packed, scatter);
-                System.out.printf("EGNN %s: max |dense - scatter| = %.3e, max |packed - scatter| = %.3e%n", dt, err,
-                        errPacked);
-                assertTrue(err < tol, dt + ": dense and scatter differ by " + err);
-                assertTrue(errPacked < tol, dt + ": packed and scatter differ by " + errPacked);
-                double errFused = GraphTestSupport.maxAbsDiff(fused, scatter);
-                assertTrue(errFused < tol, dt + ": fused and scatter differ by " + errFused);
+                double err = GraphTestSupport.maxAbsDiff(fused, scatter);
+                System.out.printf("EGNN %s: max |fused - scatter| = %.3e%n", dt, err);
+                assertTrue(err < tol, dt + ": fused and scatter differ by " + err);
                 // AUTO takes the fused path for uniformly fully connected batches
                 assertEquals(0.0, GraphTestSupport.maxAbsDiff(fused, auto));
-                assertEquals(new Shape(N_BODY * GRAPHS, 3), dense.getShape());
+                assertEquals(new Shape(N_BODY * GRAPHS, 3), scatter.getShape());
                 // the model moves the points: it is not the identity
-                assertTrue(GraphTestSupport.maxAbsDiff(dense, in[0]) > 0.01);
+                assertTrue(GraphTestSupport.maxAbsDiff(scatter, in[0]) > 0.01);
                 // and the generic Block API gives the same result
                 NDArray viaBlock = model.forward(ps, g.toNDList(), false).singletonOrThrow();
                 assertEquals(0.0, GraphTestSupport.maxAbsDiff(auto, viaBlock));
@@ -138,6 +133,7 @@ class EgnnModelTest {
         }
     }
 
+    /** E(3) equivariance of both paths in float64 with the library's point-cloud action (nn.testing.EuclideanMotion). */
     @Test
     void outputIsE3EquivariantInFloat64() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -145,20 +141,15 @@ class EgnnModelTest {
             ParameterStore ps = new ParameterStore(m, false);
             GraphTopology topo = GraphTopology.fullyConnected(N_BODY, GRAPHS);
             NDArray[] in = inputs(m, 23, DataType.FLOAT64);
-            SplittableRandom r = new SplittableRandom(99);
+            List<EuclideanMotion> motions = EuclideanMotion.randomElements(4, 2.5, new SplittableRandom(99));
             double worst = 0;
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED, Path.FUSED}) {
-                NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
-                for (int trial = 0; trial < 4; trial++) {
-                    double[][] rot = GraphTestSupport.randomOrthogonal(r, trial % 2 == 1);
-                    double[] t = {5 * r.nextDouble() - 2.5, 5 * r.nextDouble() - 2.5, 5 * r.nextDouble() - 2.5};
-                    NDArray x2 = GraphTestSupport.transform(in[0], rot, t);
-                    NDArray v2 = GraphTestSupport.transform(in[1], rot, null);
-                    NDArray out2 = model.forward(ps, NBodyGraphs.egnn(topo, x2, v2, in[2]), false, path);
-                    double err = GraphTestSupport.maxAbsDiff(out2, GraphTestSupport.transform(out, rot, t));
-                    worst = Math.max(worst, err);
-                    assertTrue(err < 1e-9, path + " trial " + trial + ": equivariance error " + err);
-                }
+            for (Path path : new Path[] {Path.SCATTER, Path.FUSED}) {
+                Equivariance.Report r = Equivariance.check(
+                        x -> model.forward(ps, GraphTestSupport.egnnBatch(topo, x.get(0), x.get(1), x.get(2)), false, path),
+                        List.of(EuclideanMotion.onPositions(), EuclideanMotion.onVectors(), Equivariance.invariant()),
+                        EuclideanMotion.onPositions(), motions, new NDList(in[0], in[1], in[2]));
+                assertTrue(r.maxRelativeError() < 1e-9, path + ": " + r);
+                worst = Math.max(worst, r.maxRelativeError());
             }
             System.out.printf("EGNN E(3) equivariance error (float64, rotations/reflections/translations): %.3e%n", worst);
         }
@@ -181,53 +172,43 @@ class EgnnModelTest {
                 }
             }
             NDIndex p = new NDIndex("{}", m.create(perm));
-            for (Path path : new Path[] {Path.DENSE, Path.SCATTER, Path.PACKED, Path.FUSED}) {
-                NDArray out = model.forward(ps, NBodyGraphs.egnn(topo, in[0], in[1], in[2]), false, path);
-                NDArray outP = model.forward(ps, NBodyGraphs.egnn(topo, in[0].get(p), in[1].get(p), in[2].get(p)), false, path);
+            for (Path path : new Path[] {Path.SCATTER, Path.FUSED}) {
+                NDArray out = model.forward(ps, GraphTestSupport.egnnBatch(topo, in[0], in[1], in[2]), false, path);
+                NDArray outP = model.forward(ps, GraphTestSupport.egnnBatch(topo, in[0].get(p), in[1].get(p), in[2].get(p)),
+                        false, path);
                 double err = GraphTestSupport.maxAbsDiff(outP, out.get(p));
                 assertTrue(err < 1e-12, path + ": permutation error " + err);
             }
         }
     }
 
+    /** The GNN baseline on node features [x, v]: rotating the input does not rotate its output. */
     @Test
     void gnnBaselineIsNotEquivariantSoTheTestCanFail() {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(4);
-            GnnModel gnn = GnnModel.nbody();
-            gnn.initialize(m, DataType.FLOAT64, new Shape(1, 3));
+            GnnModel gnn = new GnnModel(6, 64, 4, 1, 3);
             ParameterStore ps = new ParameterStore(m, false);
             GraphTopology topo = GraphTopology.fullyConnected(N_BODY, GRAPHS);
             NDArray[] in = inputs(m, 41, DataType.FLOAT64);
-            NDArray out = gnn.forward(ps, NBodyGraphs.gnn(topo, in[0], in[1], in[2]), false);
+            java.util.function.Function<NDList, NDArray> f = x -> {
+                GraphBatch g = GraphTestSupport.egnnBatch(topo, x.get(0), x.get(1), x.get(2));
+                return gnn.forward(ps, g.withNodeFeatures(x.get(0).concat(x.get(1), 1))
+                        .withEdgeAttributes(g.edgeAttributes().orElseThrow().get(":, 0:1")), false);
+            };
+            NDArray out = f.apply(new NDList(in[0], in[1], in[2]));
             assertEquals(new Shape(N_BODY * GRAPHS, 3), out.getShape());
-            double[][] rot = GraphTestSupport.randomOrthogonal(new SplittableRandom(1), false);
-            double[] t = {1, -2, 0.5};
-            NDArray out2 = gnn.forward(ps, NBodyGraphs.gnn(topo, GraphTestSupport.transform(in[0], rot, t),
-                    GraphTestSupport.transform(in[1], rot, null), in[2]), false);
-            double err = GraphTestSupport.maxAbsDiff(out2, GraphTestSupport.transform(out, rot, t));
-            System.out.printf("GNN baseline equivariance error: %.3e (expected large)%n", err);
-            assertTrue(err > 1e-3, "the GNN baseline should not be equivariant, error " + err);
+            Equivariance.Report r = Equivariance.check(f,
+                    List.of(EuclideanMotion.onPositions(), EuclideanMotion.onVectors(), Equivariance.invariant()),
+                    EuclideanMotion.onPositions(), EuclideanMotion.randomElements(2, 2, new SplittableRandom(1)),
+                    new NDList(in[0], in[1], in[2]));
+            System.out.printf("GNN baseline equivariance error: %.3e (expected large)%n", r.maxRelativeError());
+            assertTrue(r.maxRelativeError() > 1e-3, "the GNN baseline should not be equivariant: " + r);
             // but it is permutation-equivariant within graphs (sum aggregation)
             long[] perm = {1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 13};
             NDIndex p = new NDIndex("{}", m.create(perm));
-            NDArray outP = gnn.forward(ps, NBodyGraphs.gnn(topo, in[0].get(p), in[1].get(p), in[2].get(p)), false);
+            NDArray outP = f.apply(new NDList(in[0].get(p), in[1].get(p), in[2].get(p)));
             assertTrue(GraphTestSupport.maxAbsDiff(outP, out.get(p)) < 1e-12);
-        }
-    }
-
-    @Test
-    void linearVelocityBaseline() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            LinearVelocityModel lin = new LinearVelocityModel();
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.create(new float[] {1, 2, 3, 0, 0, 0}, new Shape(2, 3));
-            NDArray v = m.create(new float[] {1, 0, -1, 2, 2, 2}, new Shape(2, 3));
-            NDArray out = lin.forward(ps, new NDList(x, v), false).singletonOrThrow();
-            assertArrayEquals(new float[] {1.7f, 2f, 2.3f, 1.4f, 1.4f, 1.4f}, out.toFloatArray(), 1e-6f);
-            GraphBatch g = GraphBatch.fullyConnected(2, 1).positions(x).velocities(v).build();
-            assertArrayEquals(out.toFloatArray(), lin.forward(ps, g, false).toFloatArray());
-            assertEquals(1, lin.getParameters().size());
         }
     }
 
@@ -238,29 +219,31 @@ class EgnnModelTest {
             ParameterStore ps = new ParameterStore(m, false);
             NDArray[] in = inputs(m, 3, DataType.FLOAT32);
             GraphTopology topo = GraphTopology.fullyConnected(N_BODY, GRAPHS);
-            GraphBatch noAttr = GraphBatch.builder(topo).positions(in[0]).velocities(in[1])
+            GraphBatch noAttr = GraphBatch.builder(topo).positions(in[0]).vectors(in[1])
                     .nodeFeatures(m.ones(new Shape(15, 1))).build();
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, noAttr, false));
             assertTrue(ex.getMessage().contains("edge attributes"), ex.getMessage());
             GraphBatch noV = GraphBatch.builder(topo).positions(in[0]).nodeFeatures(m.ones(new Shape(15, 1))).build();
             ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, noV, false));
-            assertTrue(ex.getMessage().contains("velocities"), ex.getMessage());
-            // a radius graph cannot run on the dense path, but runs on the scatter path
-            GraphBatch radius = GraphBatch.radiusGraph(in[0], 1.5, topo.graphIndex()).velocities(in[1])
+            assertTrue(ex.getMessage().contains("vectors"), ex.getMessage());
+            // a radius graph cannot run on the fused path, but runs on the scatter path (AUTO picks it)
+            GraphBatch radius = GraphBatch.radiusGraph(in[0], 1.5, topo.graphIndex()).vectors(in[1])
                     .nodeFeatures(in[1].norm(new int[] {1}, true)).build();
             GraphBatch radiusA = radius.withEdgeAttributes(m.ones(new Shape(radius.numEdges(), 2)));
-            ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.DENSE));
-            assertTrue(ex.getMessage().contains("DENSE"), ex.getMessage());
-            ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.PACKED));
-            assertTrue(ex.getMessage().contains("PACKED"), ex.getMessage());
             ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, radiusA, false, Path.FUSED));
             assertTrue(ex.getMessage().contains("FUSED"), ex.getMessage());
             assertEquals(new Shape(15, 3), model.forward(ps, radiusA, false).getShape());
             // float64 batch on a float32 model
             NDArray[] in64 = inputs(m, 3, DataType.FLOAT64);
-            GraphBatch g64 = NBodyGraphs.egnn(topo, in64[0], in64[1], in64[2]);
+            GraphBatch g64 = GraphTestSupport.egnnBatch(topo, in64[0], in64[1], in64[2]);
             ex = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, g64, false));
             assertTrue(ex.getMessage().contains("float32") && ex.getMessage().contains("float64"), ex.getMessage());
+            // a NaN velocity never reaches the model: the batch names it
+            NDArray badV = in[1].duplicate();
+            badV.set(new NDIndex("7, 2"), Float.NaN);
+            ex = assertThrows(IllegalArgumentException.class, () -> GraphTestSupport.egnnBatch(topo, in[0], badV, in[2]));
+            assertTrue(ex.getMessage().contains("vectors must be finite") && ex.getMessage().contains("[7, 2] is NaN"),
+                    ex.getMessage());
         }
     }
 
@@ -271,7 +254,7 @@ class EgnnModelTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             model.saveParameters(new DataOutputStream(bytes));
             Engine.getInstance().setRandomSeed(999);
-            EgnnModel loaded = EgnnModel.builder().build();
+            EgnnModel loaded = EgnnModel.builder(1, 2).build();
             loaded.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             var a = model.getParameters();
             var b = loaded.getParameters();
@@ -282,7 +265,7 @@ class EgnnModelTest {
             }
             ParameterStore ps = new ParameterStore(m, false);
             NDArray[] in = inputs(m, 5, DataType.FLOAT32);
-            GraphBatch g = NBodyGraphs.egnn(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
+            GraphBatch g = GraphTestSupport.egnnBatch(GraphTopology.fullyConnected(N_BODY, GRAPHS), in[0], in[1], in[2]);
             assertArrayEquals(model.forward(ps, g, false).toFloatArray(), loaded.forward(ps, g, false).toFloatArray());
         }
     }
@@ -323,8 +306,8 @@ class EgnnModelTest {
             float last = 0;
             for (int it = 0; it < 200; it++) {
                 try (NDScope scope = new NDScope()) {
-                    GraphBatch g = NBodyGraphs.egnn(topo, in[0], in[1], in[2]);
-                    float loss = backward(model, ps, g, target, Path.values()[1 + it % 4]);
+                    GraphBatch g = GraphTestSupport.egnnBatch(topo, in[0], in[1], in[2]);
+                    float loss = backward(model, ps, g, target, Path.values()[1 + it % 2]);
                     if (it == 0) {
                         first = loss;
                     }

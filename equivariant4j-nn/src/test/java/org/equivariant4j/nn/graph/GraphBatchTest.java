@@ -24,7 +24,7 @@ class GraphBatchTest {
                     () -> GraphBatch.builder(t).positions(x).nodeFeatures(m.zeros(new Shape(5, 1))).build());
             assertTrue(ex.getMessage().contains("(5, 1)") && ex.getMessage().contains("(6, 3)"), ex.getMessage());
             ex = assertThrows(IllegalArgumentException.class,
-                    () -> GraphBatch.builder(t).positions(x).velocities(m.zeros(new Shape(6, 2))).build());
+                    () -> GraphBatch.builder(t).positions(x).vectors(m.zeros(new Shape(6, 2))).build());
             assertTrue(ex.getMessage().contains("(6, 2)") && ex.getMessage().contains("(6, 3)"), ex.getMessage());
             ex = assertThrows(IllegalArgumentException.class,
                     () -> GraphBatch.builder(t).positions(m.zeros(new Shape(7, 3))).build());
@@ -37,8 +37,65 @@ class GraphBatchTest {
             ex = assertThrows(IllegalArgumentException.class, () -> GraphBatch.builder(t).positions(bad).build());
             assertTrue(ex.getMessage().contains("node 2"), ex.getMessage());
             ex = assertThrows(IllegalArgumentException.class,
-                    () -> GraphBatch.builder(t).positions(x).velocities(m.zeros(new Shape(6, 3), DataType.FLOAT64)).build());
+                    () -> GraphBatch.builder(t).positions(x).vectors(m.zeros(new Shape(6, 3), DataType.FLOAT64)).build());
             assertTrue(ex.getMessage().contains("float64"), ex.getMessage());
+        }
+    }
+
+    /** Every float array of a batch is checked for NaN and infinity where it enters; the message names array and entry. */
+    @Test
+    void rejectsNonFiniteFeaturesVectorsAndEdgeAttributes() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GraphTopology t = GraphTopology.fullyConnected(3, 2);
+            NDArray x = m.zeros(new Shape(6, 3));
+            NDArray h = m.zeros(new Shape(6, 2));
+            h.set(new ai.djl.ndarray.index.NDIndex("4, 1"), Float.NaN);
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> GraphBatch.builder(t).positions(x).nodeFeatures(h).build());
+            assertTrue(ex.getMessage().contains("node features must be finite, but entry [4, 1] is NaN"), ex.getMessage());
+            NDArray v = m.zeros(new Shape(6, 3));
+            v.set(new ai.djl.ndarray.index.NDIndex("0, 2"), Float.NEGATIVE_INFINITY);
+            ex = assertThrows(IllegalArgumentException.class, () -> GraphBatch.builder(t).positions(x).vectors(v).build());
+            assertTrue(ex.getMessage().contains("vectors must be finite, but entry [0, 2] is -Infinity"), ex.getMessage());
+            NDArray a = m.zeros(new Shape(12, 2));
+            a.set(new ai.djl.ndarray.index.NDIndex("11, 0"), Float.NaN);
+            GraphBatch ok = GraphBatch.builder(t).positions(x).build();
+            ex = assertThrows(IllegalArgumentException.class, () -> ok.withEdgeAttributes(a));
+            assertTrue(ex.getMessage().contains("edge attributes must be finite, but entry [11, 0] is NaN"), ex.getMessage());
+            ex = assertThrows(IllegalArgumentException.class, () -> ok.withNodeFeatures(h));
+            assertTrue(ex.getMessage().contains("[4, 1] is NaN"), ex.getMessage());
+        }
+    }
+
+    /** Pair tensors [B, n, n, A] become edge values in the order of the fully connected topology. */
+    @Test
+    void denseOffDiagonalFollowsTheFullyConnectedEdgeOrder() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int b = 2;
+            int n = 4;
+            float[] dense = new float[b * n * n * 2];
+            for (int g = 0; g < b; g++) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        int k = ((g * n + i) * n + j) * 2;
+                        dense[k] = g * n + i; // receiver node
+                        dense[k + 1] = g * n + j; // sender node
+                    }
+                }
+            }
+            NDArray edges = DenseGraphs.offDiagonal(m.create(dense, new Shape(b, n, n, 2)));
+            GraphTopology t = GraphTopology.fullyConnected(n, b);
+            assertEquals(new Shape(t.numEdges(), 2), edges.getShape());
+            float[] e = edges.toFloatArray();
+            long[] r = t.receivers();
+            long[] s = t.senders();
+            for (int k = 0; k < t.numEdges(); k++) {
+                assertEquals(r[k], (long) e[2 * k], "receiver of edge " + k);
+                assertEquals(s[k], (long) e[2 * k + 1], "sender of edge " + k);
+            }
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> DenseGraphs.offDiagonal(m.zeros(new Shape(2, 3, 4, 1))));
+            assertTrue(ex.getMessage().contains("(2, 3, 4, 1)"), ex.getMessage());
         }
     }
 
@@ -47,7 +104,7 @@ class GraphBatchTest {
         try (NDManager m = NDManager.newBaseManager()) {
             GraphTopology t = GraphTopology.fullyConnected(4, 3);
             GraphBatch g = GraphBatch.builder(t).positions(m.randomNormal(new Shape(12, 3)))
-                    .velocities(m.randomNormal(new Shape(12, 3))).nodeFeatures(m.ones(new Shape(12, 2)))
+                    .vectors(m.randomNormal(new Shape(12, 3))).nodeFeatures(m.ones(new Shape(12, 2)))
                     .edgeAttributes(m.ones(new Shape(36, 1))).build();
             NDList list = g.toNDList();
             assertEquals(GraphBatch.NDLIST_SIZE, list.size());
@@ -56,9 +113,9 @@ class GraphBatchTest {
             assertArrayEquals(t.receivers(), back.topology().receivers());
             assertArrayEquals(t.senders(), back.topology().senders());
             assertEquals(3, back.numGraphs());
-            assertTrue(back.velocities().isPresent() && back.edgeAttributes().isPresent());
+            assertTrue(back.vectors().isPresent() && back.edgeAttributes().isPresent());
             GraphBatch bare = GraphBatch.fromNDList(GraphBatch.builder(t).positions(g.positions()).build().toNDList());
-            assertFalse(bare.velocities().isPresent());
+            assertFalse(bare.vectors().isPresent());
             assertFalse(bare.nodeFeatures().isPresent());
             assertFalse(bare.edgeAttributes().isPresent());
         }

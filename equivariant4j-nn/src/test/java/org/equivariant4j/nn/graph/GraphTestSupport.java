@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.equivariant4j.nn.ops.SegmentSum;
 
-/** Random N-body-like inputs and random orthogonal transforms for the graph tests. */
+/** Random N-body-like inputs for the graph tests. */
 final class GraphTestSupport {
     private GraphTestSupport() {}
 
@@ -33,48 +33,18 @@ final class GraphTestSupport {
         return SegmentSum.create(m, q, new Shape(n), dt);
     }
 
-    /** A random 3×3 orthogonal matrix (Gram–Schmidt of a Gaussian matrix), a reflection if {@code reflect}. */
-    static double[][] randomOrthogonal(SplittableRandom r, boolean reflect) {
-        double[][] q = new double[3][3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                q[i][j] = gaussian(r);
-            }
-            for (int k = 0; k < i; k++) {
-                double dot = 0;
-                for (int j = 0; j < 3; j++) {
-                    dot += q[i][j] * q[k][j];
-                }
-                for (int j = 0; j < 3; j++) {
-                    q[i][j] -= dot * q[k][j];
-                }
-            }
-            double norm = Math.sqrt(q[i][0] * q[i][0] + q[i][1] * q[i][1] + q[i][2] * q[i][2]);
-            for (int j = 0; j < 3; j++) {
-                q[i][j] /= norm;
-            }
-        }
-        double det = q[0][0] * (q[1][1] * q[2][2] - q[1][2] * q[2][1]) - q[0][1] * (q[1][0] * q[2][2] - q[1][2] * q[2][0])
-                + q[0][2] * (q[1][0] * q[2][1] - q[1][1] * q[2][0]);
-        if ((det < 0) != reflect) {
-            for (int j = 0; j < 3; j++) {
-                q[2][j] = -q[2][j];
-            }
-        }
-        return q;
-    }
-
-    /** Rows of x [N, 3] mapped to R x + t. */
-    static NDArray transform(NDArray x, double[][] rot, double[] t) {
-        NDManager m = x.getManager();
-        double[] rt = new double[9];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                rt[i * 3 + j] = rot[j][i]; // Rᵀ, so that x Rᵀ = (R xᵀ)ᵀ
-            }
-        }
-        NDArray y = x.matMul(SegmentSum.create(m, rt, new Shape(3, 3), x.getDataType()));
-        return t == null ? y : y.add(SegmentSum.create(m, t, new Shape(1, 3), x.getDataType()));
+    /**
+     * An EGNN input in the N-body layout, built with gathers over the edge list (any topology): node feature ‖v_i‖,
+     * vectors v, edge attributes [q_i·q_j, ‖x_i − x_j‖²].
+     */
+    static GraphBatch egnnBatch(GraphTopology topology, NDArray x, NDArray v, NDArray q) {
+        GraphBatch g = GraphBatch.builder(topology).positions(x).vectors(v).nodeFeatures(v.norm(new int[] {1}, true)).build();
+        NDArray q1 = q.reshape(-1, 1);
+        NDArray rows = g.receiverIndex();
+        NDArray cols = g.senderIndex();
+        NDArray qq = EgnnLayer.gather(q1, rows).mul(EgnnLayer.gather(q1, cols));
+        NDArray d2 = EgnnLayer.gather(x, rows).sub(EgnnLayer.gather(x, cols)).square().sum(new int[] {1}, true);
+        return g.withEdgeAttributes(qq.concat(d2, 1));
     }
 
     static double maxAbsDiff(NDArray a, NDArray b) {

@@ -20,7 +20,9 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import org.equivariant4j.nn.graph.DenseGraphs;
 import org.equivariant4j.nn.graph.EgnnModel;
+import org.equivariant4j.nn.graph.GraphBatch;
 import org.junit.jupiter.api.Test;
 
 class DataParallelTest {
@@ -30,7 +32,7 @@ class DataParallelTest {
     private record Setup(EgnnModel model, NDArray x, NDArray v, NDArray q, NDArray y) {
         static Setup create(NDManager m) {
             Engine.getInstance().setRandomSeed(5);
-            EgnnModel model = EgnnModel.builder().hidden(16).layers(3).build();
+            EgnnModel model = EgnnModel.builder(1, 2).hidden(16).layers(3).build();
             model.initialize(m, DataType.FLOAT64, new Shape(SYSTEMS * 5, 1), new Shape(SYSTEMS * 5, 3));
             NDArray x = m.randomNormal(new Shape(SYSTEMS, 5, 3), DataType.FLOAT64);
             NDArray v = m.randomNormal(new Shape(SYSTEMS, 5, 3), DataType.FLOAT64);
@@ -44,8 +46,25 @@ class DataParallelTest {
             int lo = shard * SYSTEMS / workers;
             int hi = (shard + 1) * SYSTEMS / workers;
             String r = lo + ":" + hi;
-            NDArray out = model.forwardNBody(ps, x.get(r), v.get(r), q.get(r), true);
+            NDArray out = forward(ps, r, true);
             return out.sub(y.get((lo * 5) + ":" + (hi * 5))).square().sum().div(SYSTEMS * 15.0);
+        }
+
+        /**
+         * The model on systems {@code rows} ("lo:hi"), fully connected: node feature ‖v‖, edge attributes
+         * [q_i·q_j, ‖x_i − x_j‖²] built densely and taken off the diagonal.
+         */
+        NDArray forward(ParameterStore ps, String rows, boolean training) {
+            NDArray xs = x.get(rows);
+            NDArray vs = v.get(rows);
+            NDArray qs = q.get(rows);
+            int b = Math.toIntExact(xs.getShape().get(0));
+            NDArray qq = qs.expandDims(2).mul(qs.expandDims(1));
+            NDArray d2 = xs.expandDims(2).sub(xs.expandDims(1)).square().sum(new int[] {3}, true);
+            NDArray v2 = vs.reshape(b * 5L, 3);
+            GraphBatch g = GraphBatch.fullyConnected(5, b).positions(xs.reshape(b * 5L, 3)).vectors(v2)
+                    .nodeFeatures(v2.norm(new int[] {1}, true)).edgeAttributes(DenseGraphs.offDiagonal(qq.concat(d2, 3))).build();
+            return model.forward(ps, g, training);
         }
 
         List<NDArray> gradients() {
@@ -138,7 +157,7 @@ class DataParallelTest {
             IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> DataParallel.create(s.model(), 0));
             assertTrue(zero.getMessage().contains("at least 1 worker"), zero.getMessage());
 
-            EgnnModel fresh = EgnnModel.builder().hidden(8).layers(1).build();
+            EgnnModel fresh = EgnnModel.builder(1, 2).hidden(8).layers(1).build();
             IllegalArgumentException uninit = assertThrows(IllegalArgumentException.class, () -> DataParallel.create(fresh, 2));
             assertTrue(uninit.getMessage().contains("not initialised"), uninit.getMessage());
 
@@ -150,7 +169,7 @@ class DataParallelTest {
             try (DataParallel dp = DataParallel.create(s.model(), 2)) {
                 ParameterStore ps = new ParameterStore(m, false);
                 IllegalArgumentException vector = assertThrows(IllegalArgumentException.class,
-                        () -> dp.backward(ps, (p, shard) -> s.model().forwardNBody(p, s.x(), s.v(), s.q(), true).sum(new int[] {0})));
+                        () -> dp.backward(ps, (p, shard) -> s.forward(p, ":", true).sum(new int[] {0})));
                 assertTrue(vector.getMessage().contains("must be a scalar"), vector.getMessage());
                 // a failure on a worker thread reaches the caller with its own message
                 IllegalStateException worker = assertThrows(IllegalStateException.class, () -> dp.backward(ps, (p, shard) -> {
@@ -183,6 +202,53 @@ class DataParallelTest {
                 IllegalStateException replaced = assertThrows(IllegalStateException.class,
                         () -> dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2)));
                 assertTrue(replaced.getMessage().contains("new array"), replaced.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The model outlives its data-parallel workers: a fused EGNN whose first call ran on a worker's replica still runs
+     * after the replicas are freed (its TorchScript belongs to the model's own parameters).
+     */
+    @Test
+    void theModelWorksAfterTheWorkersAreClosed() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Setup s = Setup.create(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            double loss;
+            try (DataParallel dp = DataParallel.create(s.model(), 2)) {
+                loss = dp.backward(ps, (p, shard) -> {
+                    if (shard == 0) {
+                        try {
+                            Thread.sleep(500); // the replica's worker calls the model first
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return s.shardLoss(p, shard, 2);
+                });
+            }
+            try (NDScope scope = new NDScope()) {
+                NDArray out = s.forward(ps, ":", false);
+                double again = out.sub(s.y()).square().sum().div(SYSTEMS * 15.0).getDouble();
+                assertEquals(loss, again, 1e-9 * loss);
+            }
+        }
+    }
+
+    /** Backward passes outside any NDScope leave no arrays behind (the sync methods' returned handles are closed). */
+    @Test
+    void backwardLeavesNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Setup s = Setup.create(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            try (DataParallel dp = DataParallel.create(s.model(), 2)) {
+                dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2));
+                int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+                for (int i = 0; i < 5; i++) {
+                    dp.backward(ps, (p, shard) -> s.shardLoss(p, shard, 2));
+                }
+                assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size(), "arrays left by backward");
             }
         }
     }

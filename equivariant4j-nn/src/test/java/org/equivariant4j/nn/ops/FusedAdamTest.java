@@ -99,4 +99,51 @@ class FusedAdamTest {
             assertTrue(e.getMessage().contains("changed"), e.getMessage());
         }
     }
+
+    /** An optimiser restored from another's state continues bit for bit as the original would have. */
+    @Test
+    void restoredStateContinuesBitForBit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequentialBlock a = mlp(m, 6);
+            SequentialBlock b = mlp(m, 6);
+            Engine.getInstance().setRandomSeed(3);
+            NDArray x = m.randomNormal(new Shape(8, 5));
+            NDArray y = m.randomNormal(new Shape(8, 2));
+            FusedAdam first = FusedAdam.builder().learningRate(Tracker.fixed(0.01f)).weightDecay(1e-3f).build();
+            assertEquals(0, first.state().steps());
+            for (int step = 0; step < 5; step++) {
+                backward(a, x, y);
+                first.step(a);
+            }
+            FusedAdam.State saved = first.state();
+            assertEquals(5, saved.steps());
+            // b takes a's parameters and the saved state; both continue for 5 more steps
+            var pa = a.getParameters();
+            var pb = b.getParameters();
+            for (int i = 0; i < pa.size(); i++) {
+                pb.get(i).getValue().getArray().set(new ai.djl.ndarray.index.NDIndex("..."), pa.get(i).getValue().getArray());
+            }
+            FusedAdam second = FusedAdam.builder().learningRate(Tracker.fixed(0.01f)).weightDecay(1e-3f).build();
+            second.restore(b, saved);
+            for (int step = 0; step < 5; step++) {
+                backward(a, x, y);
+                first.step(a);
+                backward(b, x, y);
+                second.step(b);
+            }
+            for (int i = 0; i < pa.size(); i++) {
+                assertTrue(java.util.Arrays.equals(pa.get(i).getValue().getArray().toFloatArray(),
+                        pb.get(i).getValue().getArray().toFloatArray()), pa.get(i).getKey());
+            }
+            assertEquals(10, second.steps());
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> second.restore(b, saved));
+            assertTrue(late.getMessage().contains("before the first step"), late.getMessage());
+            FusedAdam third = FusedAdam.builder().build();
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> third.restore(b, new FusedAdam.State(3, new float[7], new float[7])));
+            assertTrue(wrong.getMessage().contains("7 values"), wrong.getMessage());
+            first.close();
+            second.close();
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package org.equivariant4j.nn.graph;
+package org.equivariant4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,8 +9,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The "Linear" N-body baseline ({@code linear_vel}): {@code x̂ = x + t·v} with one learnable scalar t,
- * initialised to 0.7. Equivariant to E(3) by construction.
+ * The "Linear" N-body baseline ({@code linear_vel} of the EGNN reference code): {@code x̂ = x + t·v} with one scalar
+ * parameter t (initialised to 0.7; the N-body task fits it by least squares). Equivariant to E(3) by construction.
+ * Input [x, v] (same shapes, [..., 3]); output [x + t·v].
  */
 public final class LinearVelocityModel extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -21,13 +22,6 @@ public final class LinearVelocityModel extends AbstractBlock {
         super(VERSION);
         t = addParameter(Parameter.builder().setName("t").setType(Parameter.Type.WEIGHT).optShape(new Shape(1))
                 .optInitializer((manager, shape, dataType) -> manager.full(shape, 0.7f, dataType)).build());
-    }
-
-    /** x + t·v on the batch's positions and velocities. */
-    public NDArray forward(ParameterStore ps, GraphBatch g, boolean training) {
-        NDArray v = g.velocities().orElseThrow(() -> new IllegalArgumentException(
-                "LinearVelocityModel needs velocities [N, 3]"));
-        return forward(ps, g.positions(), v, training);
     }
 
     /** x + t·v for positions and velocities of the same shape. */
@@ -42,17 +36,18 @@ public final class LinearVelocityModel extends AbstractBlock {
         return x.add(v.mul(ps.getValue(t, x.getDevice(), training)));
     }
 
-    /** Accepts either [x, v] or a {@link GraphBatch#toNDList()}; returns [x + t·v]. */
+    /** [x, v] → [x + t·v]. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() == 2) {
-            return new NDList(forward(ps, inputs.get(0), inputs.get(1), training));
+        if (inputs.size() != 2) {
+            throw new IllegalArgumentException("LinearVelocityModel takes [positions, velocities], got " + inputs.size()
+                    + " arrays");
         }
-        return new NDList(forward(ps, GraphBatch.fromNDList(inputs), training));
+        return new NDList(forward(ps, inputs.get(0), inputs.get(1), training));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[inputShapes.length == 2 ? 0 : 1]};
+        return new Shape[] {inputShapes[0]};
     }
 }

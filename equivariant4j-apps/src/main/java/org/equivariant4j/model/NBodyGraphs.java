@@ -1,0 +1,72 @@
+package org.equivariant4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.equivariant4j.nn.graph.DenseGraphs;
+import org.equivariant4j.nn.graph.GraphBatch;
+import org.equivariant4j.nn.graph.GraphTopology;
+
+/**
+ * The graph inputs of the charged N-body models, exactly as the EGNN reference code builds them: B fully connected
+ * systems of n particles (i-major edge order, {@link GraphTopology#fullyConnected}), edge attribute q_iq_j, and
+ * <ul>
+ *   <li>for EGNN: node feature ‖v_i‖, vectors v (the velocities), edge attributes [q_iq_j, ‖x_i − x_j‖²] of the input
+ *       frame — all invariant, so the model is E(3)-equivariant;</li>
+ *   <li>for the GNN baseline: node features [x_i, v_i] (6 numbers, not invariant: the baseline cannot be
+ *       equivariant), edge attribute q_iq_j.</li>
+ * </ul>
+ * Arrays: positions x and velocities v [B·n, 3], charges q [B·n] or [B·n, 1], all float32 or all float64.
+ */
+public final class NBodyGraphs {
+    /** Node features of the EGNN input: the speed ‖v‖. */
+    public static final int EGNN_NODE_FEATURES = 1;
+    /** Edge attributes of the EGNN input: q_iq_j and ‖x_i − x_j‖². */
+    public static final int EGNN_EDGE_ATTRIBUTES = 2;
+    /** Node features of the GNN input: [x, v]. */
+    public static final int GNN_NODE_FEATURES = 6;
+    /** Edge attributes of the GNN input: q_iq_j. */
+    public static final int GNN_EDGE_ATTRIBUTES = 1;
+
+    private NBodyGraphs() {}
+
+    /** EGNN input of B = nodes / n systems of {@code topology} (n = its uniform graph size). */
+    public static GraphBatch egnn(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
+        int n = nodesPerGraph(topology);
+        long b = topology.numGraphs();
+        NDArray q = charges(charges, topology).reshape(b, n, 1);
+        NDArray x3 = x.reshape(b, n, 3);
+        // dense [B, n, n, 2] by broadcasting, then the off-diagonal entries: no per-edge gathers
+        NDArray dist = x3.expandDims(2).sub(x3.expandDims(1)).square().sum(new int[] {3}, true);
+        NDArray qq = q.expandDims(2).mul(q.expandDims(1));
+        return GraphBatch.builder(topology).positions(x).vectors(v).nodeFeatures(v.norm(new int[] {1}, true))
+                .edgeAttributes(DenseGraphs.offDiagonal(qq.concat(dist, 3))).build();
+    }
+
+    /** GNN input: node features [x, v], edge attribute q_iq_j. */
+    public static GraphBatch gnn(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
+        int n = nodesPerGraph(topology);
+        long b = topology.numGraphs();
+        NDArray q = charges(charges, topology).reshape(b, n, 1);
+        NDArray qq = q.expandDims(2).mul(q.expandDims(1));
+        return GraphBatch.builder(topology).positions(x).vectors(v).nodeFeatures(x.concat(v, 1))
+                .edgeAttributes(DenseGraphs.offDiagonal(qq)).build();
+    }
+
+    private static int nodesPerGraph(GraphTopology topology) {
+        int n = topology.uniformFullyConnectedSize();
+        if (n < 2) {
+            throw new IllegalArgumentException("N-body graphs are fully connected systems of n >= 2 particles"
+                    + " (GraphTopology.fullyConnected(n, B)), got " + topology);
+        }
+        return n;
+    }
+
+    private static NDArray charges(NDArray charges, GraphTopology topology) {
+        long n = topology.numNodes();
+        Shape s = charges.getShape();
+        if (s.size() != n || s.dimension() > 2) {
+            throw new IllegalArgumentException("charges must have shape [" + n + "] or [" + n + ", 1], got " + s);
+        }
+        return charges;
+    }
+}
