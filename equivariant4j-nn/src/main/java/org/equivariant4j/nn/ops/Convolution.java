@@ -3,7 +3,6 @@ package org.equivariant4j.nn.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -166,10 +165,11 @@ public final class Convolution {
     public NDArray apply(NDArray x, NDArray w, NDArray b) {
         check(x, w, b);
         ScriptModule m = module();
-        boolean grad = JniUtils.isGradMode();
+        // grad = true leaves recording to the engine's grad mode (on inside a GradientCollector); false would run in
+        // libtorch's inference mode, whose outputs cannot take part in a later backward pass
         return b == null
-                ? m.call("conv", grad, x, w).singletonOrThrow()
-                : m.call("conv_bias", grad, x, w, b).singletonOrThrow();
+                ? m.call("conv", true, x, w).singletonOrThrow()
+                : m.call("conv_bias", true, x, w, b).singletonOrThrow();
     }
 
     /** The output shape for an input and a weight shape (checked as in {@link #apply}). */
