@@ -77,6 +77,16 @@ final class DenseProductScript {
     private static String source(TensorProductSpec spec, boolean perSample, List<int[]> blocks, List<Integer> pairMuls) {
         List<String> body = new ArrayList<>();
         body.add("z = x1.size(0)");
+        // split (not slice) the inputs: a split's backward is one concatenation, each slice's fills a zero tensor
+        body.add("xe = torch.split_with_sizes(x1, [" + sizes(spec.in1()) + "], 1)");
+        body.add("ye = torch.split_with_sizes(x2, [" + sizes(spec.in2()) + "], 1)");
+        if (spec.hasWeights()) {
+            StringBuilder counts = new StringBuilder();
+            for (TensorProductSpec.Path p : spec.paths()) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(p.weightCount());
+            }
+            body.add("we = torch.split_with_sizes(w, [" + counts + "], -1)");
+        }
         Map<String, Integer> blockIndex = new LinkedHashMap<>();
         Map<Integer, Integer> pairIndex = new LinkedHashMap<>();
         Map<Integer, List<String>> outputs = new HashMap<>();
@@ -93,10 +103,8 @@ final class DenseProductScript {
             int d1 = 2 * l1 + 1, d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
             String x1v = "a" + a;
             String x2v = "b" + b;
-            String x1Def = x1v + " = x1[:, " + spec.in1().offset(a) + ":" + spec.in1().offset(a + 1) + "].reshape(z, " + m1
-                    + ", " + d1 + ")";
-            String x2Def = x2v + " = x2[:, " + spec.in2().offset(b) + ":" + spec.in2().offset(b + 1) + "].reshape(z, " + m2
-                    + ", " + d2 + ")";
+            String x1Def = x1v + " = xe[" + a + "].reshape(z, " + m1 + ", " + d1 + ")";
+            String x2Def = x2v + " = ye[" + b + "].reshape(z, " + m2 + ", " + d2 + ")";
             if (!body.contains(x1Def)) {
                 body.add(x1Def);
             }
@@ -134,9 +142,7 @@ final class DenseProductScript {
             if (p.instruction().hasWeight()) {
                 String wv = "w" + t;
                 String shape = join(p.weightShape());
-                body.add(wv + " = " + (perSample
-                        ? "w[:, " + p.weightOffset() + ":" + (p.weightOffset() + p.weightCount()) + "].reshape(z, " + shape + ")"
-                        : "w[" + p.weightOffset() + ":" + (p.weightOffset() + p.weightCount()) + "].reshape(" + shape + ")"));
+                body.add(wv + " = we[" + p.index() + "].reshape(" + (perSample ? "z, " : "") + shape + ")");
                 names.add(wv);
                 subs.add((perSample ? "z" : "") + wSub);
             }
@@ -222,6 +228,14 @@ final class DenseProductScript {
         s.append(") -> Tensor:\n");
         for (String line : body) {
             s.append("  ").append(line).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String sizes(org.equivariant4j.o3.Irreps irreps) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < irreps.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(irreps.get(i).dim());
         }
         return s.toString();
     }

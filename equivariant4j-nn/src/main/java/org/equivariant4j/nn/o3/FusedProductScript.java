@@ -1,6 +1,5 @@
 package org.equivariant4j.nn.o3;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -16,20 +15,33 @@ import org.equivariant4j.o3.TensorProductSpec;
 /**
  * The {@link TensorProductRoute#FUSED} route, for the products that couple features with spherical harmonics (or any
  * input 2 of multiplicity 1 per entry): every path weighted, all in mode uvw or all in uvu, all input-1 entries of one
- * multiplicity m. Such a product is computed in a fixed handful of engine calls, whatever the number of paths:
+ * multiplicity m. The Clebsch–Gordan coefficients enter through constant matrices that hold only the nonzero 3j entries
+ * of all paths (times the path coefficients c_p), so the work is a few large matrix products instead of one einsum
+ * chain per path:
  *
  * <pre>
- *   M = x2 · G                        G[(b, j), (a, i), (p, k)] = c_p C_p[i, j, k], only the nonzero 3j entries
- *   T[z, u, (p, k)] = Σ_(a, i) X[z, u, (a, i)] M[z, (a, i), (p, k)]      one batched matmul for all paths
- *   uvu: out_c[z, u, k] = Σ_{p → c} w_p[(z,) u] T[z, u, (p, k)]         one product, one sum per output entry
- *   uvw: out_c[z, w, k] = Σ_{p → c, u} W_p[u, w] T[z, u, (p, k)]         one matmul per output entry
+ *   uvw, per output entry c (paths p → c):
+ *     M[z, (k, p), (a, i)] = Σ_j x2[z, j] G_c[j, (k, p, a, i)]                  G_c[(b, j), (k, p, a, i)] = c_p C_p[i, j, k]
+ *     T[z, (k, p), u]      = Σ_(a,i) M[z, (k, p), (a, i)] x1[z, (a, i), u]       one batched matmul for all paths into c
+ *     out_c[z, w, k]       = Σ_(p,u) T[z, (k, p), u] W[(p, u), w]                 one matmul with the paths' weights stacked
+ *   uvu, per input-1 entry a (paths p from a):
+ *     M[z, (p, k), i]      = Σ_j x2[z, j] G_a[j, (p, k, i)]                     G_a[(b, j), (p, k, i)] = c_p C_p[i, j, k]
+ *     T[z, (p, k), u]      = Σ_i M[z, (p, k), i] x1_a[z, i, u]                    one batched matmul for all paths from a
+ *     out_c[z, u, k]       = Σ_{p → c} w_p[(z,) u] T[z, (p, k), u]
  * </pre>
- * where X is x1 with its entries side by side per copy u, the columns (p, k) are grouped by output entry, and the path
- * coefficients c_p are folded into G. The dense route instead runs one einsum chain per path with the full 3j block.
+ * The dense route instead runs one einsum chain with the full 3j block per path. Inputs and weights are split (never
+ * sliced: the backward of a split is one concatenation, a slice's backward fills a zero tensor of the whole input per
+ * slice), and the batch is processed in chunks so that no intermediate grows past a few MB.
  *
- * <p>Method {@code tp(x1 [Z, dim1], x2 [Z, dim2], w, G, weight index…) -> [Z, dim_out]}, w as for the dense route.
+ * <p>Method {@code tp(x1 [Z, dim1], x2 [Z, dim2], w, G…) -> [Z, dim_out]}, w as for the dense route.
  */
 final class FusedProductScript {
+    /**
+     * The batch is processed in chunks whose largest intermediate stays near this many bytes: tensors above 32 MB
+     * come from fresh pages on every allocation with glibc's allocator, which cost more than the arithmetic.
+     */
+    private static final long CHUNK_BYTES = 4L << 20;
+
     private FusedProductScript() {}
 
     /** Why the fused route cannot compute {@code spec}, or null when it can. */
@@ -59,31 +71,32 @@ final class FusedProductScript {
         return mode == null ? "no non-empty path" : null;
     }
 
-    /** The kernel of a supported spec; memoised by the caller. */
-    static ScriptKernel kernel(TensorProductSpec spec, boolean perSample) {
+    /**
+     * The kernel of a supported spec, in chunks of {@code chunkRows} samples (0: chosen from the sizes); memoised by the
+     * caller.
+     */
+    static ScriptKernel kernel(TensorProductSpec spec, boolean perSample, int chunkRows) {
         String why = unsupported(spec);
         if (why != null) {
             throw new IllegalArgumentException("the fused route cannot compute " + spec + ": " + why);
         }
-        Layout layout = new Layout(spec);
+        Layout layout = new Layout(spec, chunkRows);
         return new ScriptKernel("TensorProduct fused " + spec, layout.source(perSample), layout::constants);
     }
 
-    /** Column and row bookkeeping shared by the source and the constants. */
+    /** Which paths go where, shared by the source and the constants. */
     private static final class Layout {
         final TensorProductSpec spec;
         final ConnectionMode mode;
         final int m;
         final List<Integer> used = new ArrayList<>();     // input-1 entries used, ascending
-        final int[] rowOffset;                            // per input-1 entry: where its components start in X
-        final int rows;                                   // D1
-        final List<TensorProductSpec.Path> order = new ArrayList<>(); // non-empty paths grouped by output entry
-        final int[] colStart;                             // per path in `order`
-        final int[] outStart;                             // per output entry: first column, -1 when unreached
-        final int[] outPaths;                             // per output entry: number of paths
-        final int cols;                                   // K
+        final int[] rowOffset;                            // uvw: per input-1 entry, where its components start
+        final int rows;                                   // uvw: Σ (2l+1) over the used input-1 entries
+        final List<List<TensorProductSpec.Path>> byOutput = new ArrayList<>(); // non-empty paths per output entry
+        final List<List<TensorProductSpec.Path>> byInput = new ArrayList<>();  // uvu: per input-1 entry, by output
+        final int chunk;                                  // batch rows per chunk
 
-        Layout(TensorProductSpec spec) {
+        Layout(TensorProductSpec spec, int chunkRows) {
             this.spec = spec;
             ConnectionMode md = null;
             int mul = 0;
@@ -106,151 +119,235 @@ final class FusedProductScript {
                 r += spec.in1().get(a).irrep().dim();
             }
             rows = r;
-            outStart = new int[spec.out().size()];
-            outPaths = new int[spec.out().size()];
-            int c0 = 0;
-            List<Integer> starts = new ArrayList<>();
             for (int c = 0; c < spec.out().size(); c++) {
-                outStart[c] = -1;
+                List<TensorProductSpec.Path> list = new ArrayList<>();
                 for (TensorProductSpec.Path p : spec.paths()) {
                     if (!p.isEmpty() && p.instruction().out() == c) {
-                        if (outStart[c] < 0) {
-                            outStart[c] = c0;
-                        }
-                        order.add(p);
-                        starts.add(c0);
-                        outPaths[c]++;
-                        c0 += p.out().irrep().dim();
+                        list.add(p);
                     }
                 }
+                byOutput.add(list);
             }
-            cols = c0;
-            colStart = starts.stream().mapToInt(Integer::intValue).toArray();
+            for (int a = 0; a < spec.in1().size(); a++) {
+                List<TensorProductSpec.Path> list = new ArrayList<>();
+                for (List<TensorProductSpec.Path> out : byOutput) {
+                    for (TensorProductSpec.Path p : out) {
+                        if (p.instruction().in1() == a) {
+                            list.add(p);
+                        }
+                    }
+                }
+                byInput.add(list);
+            }
+            long widest = 1; // floats per sample of the largest intermediate
+            if (mode == ConnectionMode.UVW) {
+                for (int c = 0; c < spec.out().size(); c++) {
+                    widest = Math.max(widest, (long) byOutput.get(c).size() * spec.out().get(c).irrep().dim()
+                            * Math.max(m, rows));
+                }
+            } else {
+                for (int a : used) {
+                    int cols = 0;
+                    for (TensorProductSpec.Path p : byInput.get(a)) {
+                        cols += p.out().irrep().dim();
+                    }
+                    widest = Math.max(widest, (long) cols * Math.max(m, spec.in1().get(a).irrep().dim()));
+                }
+            }
+            chunk = chunkRows > 0 ? chunkRows : (int) Math.max(1, Math.min(Integer.MAX_VALUE, CHUNK_BYTES / (8 * widest)));
         }
 
         String source(boolean perSample) {
-            List<String> body = new ArrayList<>();
-            body.add("z = x1.size(0)");
-            if (used.size() == 1 && spec.in1().size() == 1) {
-                body.add("x = x1.reshape(z, " + m + ", " + rows + ")");
-            } else {
-                List<String> parts = new ArrayList<>();
-                for (int a : used) {
-                    parts.add("x1[:, " + spec.in1().offset(a) + ":" + spec.in1().offset(a + 1) + "].reshape(z, " + m + ", "
-                            + spec.in1().get(a).irrep().dim() + ")");
-                }
-                body.add("x = torch.cat([" + String.join(", ", parts) + "], 2)");
-            }
-            body.add("mm = torch.mm(x2, g).reshape(z, " + rows + ", " + cols + ")");
-            body.add("t = torch.bmm(x, mm)");
             List<String> params = new ArrayList<>();
-            params.add("g: Tensor");
-            if (mode == ConnectionMode.UVU) {
-                params.add("widx: Tensor");
-                body.add(perSample
-                        ? "r = t * w.index_select(1, widx).reshape(z, " + m + ", " + cols + ")"
-                        : "r = t * w.index_select(0, widx).reshape(" + m + ", " + cols + ")");
+            List<String> pre = new ArrayList<>();
+            List<String> loop = new ArrayList<>();
+            StringBuilder counts = new StringBuilder();
+            for (TensorProductSpec.Path p : spec.paths()) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(p.weightCount());
             }
+            StringBuilder entries = new StringBuilder();
+            for (int a = 0; a < spec.in1().size(); a++) {
+                entries.append(a == 0 ? "" : ", ").append(spec.in1().get(a).dim());
+            }
+            pre.add("xs = torch.split(x1, " + chunk + ")");
+            pre.add("ys = torch.split(x2, " + chunk + ")");
+            if (perSample) {
+                pre.add("wss = torch.split(w, " + chunk + ")");
+            } else {
+                pre.add("wb = torch.split_with_sizes(w, [" + counts + "])");
+            }
+            pre.add("pieces: List[Tensor] = []");
+            loop.add("xb = ys[q]");
+            loop.add("n = xb.size(0)");
+            loop.add("xe = torch.split_with_sizes(xs[q], [" + entries + "], 1)");
+            if (perSample) {
+                loop.add("wb = torch.split_with_sizes(wss[q], [" + counts + "], 1)");
+            }
+            List<String> outs = mode == ConnectionMode.UVW ? uvw(perSample, params, pre, loop) : uvu(perSample, params, loop);
+            loop.add("pieces.append(torch.cat([" + String.join(", ", outs) + "], 1))");
+            StringBuilder src = new StringBuilder("def tp(self, x1: Tensor, x2: Tensor, w: Tensor");
+            for (String p : params) {
+                src.append(", ").append(p);
+            }
+            src.append(") -> Tensor:\n");
+            for (String line : pre) {
+                src.append("  ").append(line).append('\n');
+            }
+            src.append("  for q in range(len(xs)):\n");
+            for (String line : loop) {
+                src.append("    ").append(line).append('\n');
+            }
+            src.append("  return pieces[0] if len(pieces) == 1 else torch.cat(pieces, 0)\n");
+            return src.toString();
+        }
+
+        private List<String> uvw(boolean perSample, List<String> params, List<String> pre, List<String> loop) {
+            List<String> parts = new ArrayList<>();
+            for (int a : used) {
+                parts.add("xe[" + a + "].reshape(n, " + m + ", " + spec.in1().get(a).irrep().dim() + ").transpose(1, 2)");
+            }
+            loop.add("xt = " + (parts.size() == 1 ? parts.get(0) : "torch.cat([" + String.join(", ", parts) + "], 1)"));
             List<String> outs = new ArrayList<>();
             for (int c = 0; c < spec.out().size(); c++) {
+                List<TensorProductSpec.Path> list = byOutput.get(c);
                 int d3 = spec.out().get(c).irrep().dim();
                 int m3 = spec.out().get(c).mul();
-                if (outStart[c] < 0) {
-                    outs.add("x1.new_zeros([z, " + spec.out().get(c).dim() + "])");
+                if (list.isEmpty()) {
+                    outs.add("xb.new_zeros([n, " + spec.out().get(c).dim() + "])");
                     continue;
                 }
-                int n = outPaths[c];
-                String slice = "[:, :, " + outStart[c] + ":" + (outStart[c] + n * d3) + "]";
+                int np = list.size();
+                params.add("g" + c + ": Tensor");
+                loop.add("t" + c + " = torch.bmm(torch.mm(xb, g" + c + ").reshape(n, " + d3 * np + ", " + rows + "), xt)");
+                List<String> blocks = new ArrayList<>();
+                for (TensorProductSpec.Path p : list) {
+                    blocks.add("wb[" + p.index() + "].reshape(" + (perSample ? "n, " : "") + m + ", " + m3 + ")");
+                }
+                String wc = blocks.size() == 1 ? blocks.get(0)
+                        : "torch.cat([" + String.join(", ", blocks) + "], " + (perSample ? 1 : 0) + ")";
                 String o = "o" + c;
-                if (mode == ConnectionMode.UVU) {
-                    body.add(o + " = r" + slice + (n == 1 ? "" : ".reshape(z, " + m + ", " + n + ", " + d3 + ").sum(2)")
-                            + ".reshape(z, " + m * d3 + ")");
+                if (perSample) {
+                    loop.add(o + " = torch.bmm(t" + c + ".reshape(n, " + d3 + ", " + np * m + "), " + wc
+                            + ").transpose(1, 2).reshape(n, " + m3 * d3 + ")");
                 } else {
-                    params.add("widx" + c + ": Tensor");
-                    body.add("tc" + c + " = t" + slice + ".reshape(z, " + m + ", " + n + ", " + d3 + ").permute(0, 3, 2, 1)");
-                    if (perSample) {
-                        body.add(o + " = torch.bmm(tc" + c + ".reshape(z, " + d3 + ", " + n * m + "), w.index_select(1, widx"
-                                + c + ").reshape(z, " + n * m + ", " + m3 + ")).transpose(1, 2).reshape(z, " + m3 * d3 + ")");
-                    } else {
-                        body.add(o + " = torch.mm(tc" + c + ".reshape(z * " + d3 + ", " + n * m + "), w.index_select(0, widx"
-                                + c + ").reshape(" + n * m + ", " + m3 + ")).reshape(z, " + d3 + ", " + m3
-                                + ").transpose(1, 2).reshape(z, " + m3 * d3 + ")");
-                    }
+                    pre.add("wc" + c + " = " + wc);
+                    loop.add(o + " = torch.mm(t" + c + ".reshape(n * " + d3 + ", " + np * m + "), wc" + c + ").reshape(n, "
+                            + d3 + ", " + m3 + ").transpose(1, 2).reshape(n, " + m3 * d3 + ")");
                 }
                 outs.add(o);
             }
-            body.add("return torch.cat([" + String.join(", ", outs) + "], 1)");
-            StringBuilder s = new StringBuilder("def tp(self, x1: Tensor, x2: Tensor, w: Tensor");
-            for (String p : params) {
-                s.append(", ").append(p);
+            return outs;
+        }
+
+        private List<String> uvu(boolean perSample, List<String> params, List<String> loop) {
+            String[] term = new String[spec.paths().size()];
+            for (int a : used) {
+                List<TensorProductSpec.Path> list = byInput.get(a);
+                int d1 = spec.in1().get(a).irrep().dim();
+                int cols = 0;
+                StringBuilder widths = new StringBuilder();
+                for (TensorProductSpec.Path p : list) {
+                    cols += p.out().irrep().dim();
+                    widths.append(widths.length() == 0 ? "" : ", ").append(p.out().irrep().dim());
+                }
+                params.add("g" + a + ": Tensor");
+                // T[z, (p, k), u] = Σ_i M[z, (p, k), i] x1_a[z, u, i], one batched matmul for all paths from entry a
+                loop.add("t" + a + " = torch.split_with_sizes(torch.bmm(torch.mm(xb, g" + a + ").reshape(n, " + cols + ", "
+                        + d1 + "), xe[" + a + "].reshape(n, " + m + ", " + d1 + ").transpose(1, 2)), [" + widths + "], 1)");
+                for (int q = 0; q < list.size(); q++) {
+                    TensorProductSpec.Path p = list.get(q);
+                    term[p.index()] = "t" + a + "[" + q + "] * wb[" + p.index() + "].reshape(" + (perSample ? "n, 1, " : "")
+                            + m + ")";
+                }
             }
-            s.append(") -> Tensor:\n");
-            for (String line : body) {
-                s.append("  ").append(line).append('\n');
+            List<String> outs = new ArrayList<>();
+            for (int c = 0; c < spec.out().size(); c++) {
+                List<TensorProductSpec.Path> list = byOutput.get(c);
+                if (list.isEmpty()) {
+                    outs.add("xb.new_zeros([n, " + spec.out().get(c).dim() + "])");
+                    continue;
+                }
+                List<String> sum = new ArrayList<>();
+                for (TensorProductSpec.Path p : list) {
+                    sum.add(term[p.index()]);
+                }
+                loop.add("o" + c + " = (" + String.join(" + ", sum) + ").transpose(1, 2).reshape(n, " + spec.out().get(c).dim()
+                        + ")");
+                outs.add("o" + c);
             }
-            return s.toString();
+            return outs;
         }
 
         NDList constants(NDManager manager, DataType dt) {
+            return mode == ConnectionMode.UVW ? uvwConstants(manager, dt) : uvuConstants(manager, dt);
+        }
+
+        /** Per output entry c: G_c[(b, j), (k, p, a, i)] = c_p C_p[i, j, k]. */
+        private NDList uvwConstants(NDManager manager, DataType dt) {
             int dim2 = spec.in2().dim();
-            double[] g = new double[dim2 * rows * cols];
-            for (int q = 0; q < order.size(); q++) {
-                TensorProductSpec.Path p = order.get(q);
-                int l1 = p.in1().irrep().l(), l2 = p.in2().irrep().l(), l3 = p.out().irrep().l();
-                double[][][] c = Wigner3j.of(l1, l2, l3);
-                int b0 = spec.in2().offset(p.instruction().in2());
-                int r0 = rowOffset[p.instruction().in1()];
-                for (int i = 0; i < c.length; i++) {
-                    for (int j = 0; j < c[i].length; j++) {
-                        for (int k = 0; k < c[i][j].length; k++) {
-                            if (c[i][j][k] != 0) {
-                                g[((b0 + j) * rows + r0 + i) * cols + colStart[q] + k] = p.coefficient() * c[i][j][k];
+            NDList out = new NDList();
+            for (int c = 0; c < spec.out().size(); c++) {
+                List<TensorProductSpec.Path> list = byOutput.get(c);
+                if (list.isEmpty()) {
+                    continue;
+                }
+                int d3 = spec.out().get(c).irrep().dim();
+                int np = list.size();
+                double[] g = new double[dim2 * d3 * np * rows];
+                for (int q = 0; q < np; q++) {
+                    TensorProductSpec.Path p = list.get(q);
+                    double[][][] cg = cg(p);
+                    int b0 = spec.in2().offset(p.instruction().in2());
+                    int r0 = rowOffset[p.instruction().in1()];
+                    for (int i = 0; i < cg.length; i++) {
+                        for (int j = 0; j < cg[i].length; j++) {
+                            for (int k = 0; k < d3; k++) {
+                                if (cg[i][j][k] != 0) {
+                                    g[(b0 + j) * d3 * np * rows + (k * np + q) * rows + r0 + i] = p.coefficient() * cg[i][j][k];
+                                }
                             }
                         }
                     }
                 }
-            }
-            NDList out = new NDList(Tensors.fromFlat(manager, g, new Shape(dim2, (long) rows * cols), dt));
-            if (mode == ConnectionMode.UVU) {
-                long[] idx = new long[m * cols];
-                for (int q = 0; q < order.size(); q++) {
-                    TensorProductSpec.Path p = order.get(q);
-                    for (int u = 0; u < m; u++) {
-                        for (int k = 0; k < p.out().irrep().dim(); k++) {
-                            idx[u * cols + colStart[q] + k] = p.weightOffset() + u;
-                        }
-                    }
-                }
-                out.add(owned(manager, idx));
-            } else {
-                for (int c = 0; c < spec.out().size(); c++) {
-                    if (outStart[c] < 0) {
-                        continue;
-                    }
-                    int m3 = spec.out().get(c).mul();
-                    long[] idx = new long[outPaths[c] * m * m3];
-                    int n = 0;
-                    for (TensorProductSpec.Path p : order) {
-                        if (p.instruction().out() != c) {
-                            continue;
-                        }
-                        for (int u = 0; u < m; u++) {
-                            for (int w = 0; w < m3; w++) {
-                                idx[(n * m + u) * m3 + w] = p.weightOffset() + (long) u * m3 + w;
-                            }
-                        }
-                        n++;
-                    }
-                    out.add(owned(manager, idx));
-                }
+                out.add(Tensors.fromFlat(manager, g, new Shape(dim2, (long) d3 * np * rows), dt));
             }
             return out;
         }
-    }
 
-    private static NDArray owned(NDManager manager, long[] values) {
-        try (NDArray a = manager.create(values)) {
-            return a.duplicate();
+        /** Per used input-1 entry a: G_a[(b, j), (p, k, i)] = c_p C_p[i, j, k]. */
+        private NDList uvuConstants(NDManager manager, DataType dt) {
+            int dim2 = spec.in2().dim();
+            NDList out = new NDList();
+            for (int a : used) {
+                List<TensorProductSpec.Path> list = byInput.get(a);
+                int d1 = spec.in1().get(a).irrep().dim();
+                int cols = 0;
+                for (TensorProductSpec.Path p : list) {
+                    cols += p.out().irrep().dim();
+                }
+                double[] g = new double[dim2 * cols * d1];
+                int col0 = 0;
+                for (TensorProductSpec.Path p : list) {
+                    double[][][] cg = cg(p);
+                    int b0 = spec.in2().offset(p.instruction().in2());
+                    for (int i = 0; i < cg.length; i++) {
+                        for (int j = 0; j < cg[i].length; j++) {
+                            for (int k = 0; k < cg[i][j].length; k++) {
+                                if (cg[i][j][k] != 0) {
+                                    g[((b0 + j) * cols + col0 + k) * d1 + i] = p.coefficient() * cg[i][j][k];
+                                }
+                            }
+                        }
+                    }
+                    col0 += p.out().irrep().dim();
+                }
+                out.add(Tensors.fromFlat(manager, g, new Shape(dim2, (long) cols * d1), dt));
+            }
+            return out;
+        }
+
+        private static double[][][] cg(TensorProductSpec.Path p) {
+            return Wigner3j.of(p.in1().irrep().l(), p.in2().irrep().l(), p.out().irrep().l());
         }
     }
 }

@@ -54,7 +54,7 @@ public final class TensorProduct extends AbstractBlock {
         PER_SAMPLE
     }
 
-    private record KernelKey(TensorProductSpec spec, TensorProductRoute route, boolean perSample) {}
+    private record KernelKey(TensorProductSpec spec, TensorProductRoute route, boolean perSample, int chunkRows) {}
 
     private final TensorProductSpec spec;
     private final Weights weights;
@@ -84,8 +84,8 @@ public final class TensorProduct extends AbstractBlock {
         }
         this.route = r;
         boolean perSample = weights == Weights.PER_SAMPLE;
-        this.kernel = ScriptKernel.shared(new KernelKey(spec, r, perSample), k -> k.route == TensorProductRoute.FUSED
-                ? FusedProductScript.kernel(k.spec, k.perSample) : DenseProductScript.kernel(k.spec, k.perSample));
+        this.kernel = ScriptKernel.shared(new KernelKey(spec, r, perSample, b.chunkRows), k -> k.route == TensorProductRoute.FUSED
+                ? FusedProductScript.kernel(k.spec, k.perSample, k.chunkRows) : DenseProductScript.kernel(k.spec, k.perSample));
         this.weight = weights == Weights.INTERNAL
                 ? addParameter(Parameter.builder()
                         .setName("weight")
@@ -264,6 +264,7 @@ public final class TensorProduct extends AbstractBlock {
         private TensorProductRoute route = TensorProductRoute.AUTO;
         private boolean square;
         private Long seed;
+        private int chunkRows;
 
         private Builder(TensorProductSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -290,6 +291,12 @@ public final class TensorProduct extends AbstractBlock {
         /** Draw the internal weights from a Java generator with this seed instead of the engine's. */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** The fused route's batch chunk (tests use small chunks to exercise the loop); 0 chooses from the sizes. */
+        Builder chunkRows(int rows) {
+            this.chunkRows = rows;
             return this;
         }
 

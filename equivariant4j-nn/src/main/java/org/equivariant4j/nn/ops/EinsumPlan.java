@@ -63,7 +63,7 @@ public final class EinsumPlan {
             String keep = last ? output : kept(subs, a, b, output);
             String var = last ? result : temp + t++;
             lines.add(var + " = torch.einsum(\"" + subs.get(a) + "," + subs.get(b) + "->" + keep + "\", [" + current.get(a)
-                    + ", " + current.get(b) + "])");
+                    + ", " + current.get(b) + "])" + (last ? "" : ".contiguous()"));
             current.remove(b);
             current.remove(a);
             subs.remove(b);
@@ -122,9 +122,16 @@ public final class EinsumPlan {
                 need.append(subs.get(k));
             }
         }
+        // the output's letters first, in its order (so the batch axis leads), then the others
+        String u = union(subs.get(a), subs.get(b));
         StringBuilder keep = new StringBuilder();
-        for (char c : union(subs.get(a), subs.get(b)).toCharArray()) {
-            if (need.indexOf(String.valueOf(c)) >= 0) {
+        for (char c : output.toCharArray()) {
+            if (u.indexOf(c) >= 0) {
+                keep.append(c);
+            }
+        }
+        for (char c : u.toCharArray()) {
+            if (need.indexOf(String.valueOf(c)) >= 0 && keep.indexOf(String.valueOf(c)) < 0) {
                 keep.append(c);
             }
         }

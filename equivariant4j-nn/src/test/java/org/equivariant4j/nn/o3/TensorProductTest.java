@@ -80,15 +80,15 @@ class TensorProductTest {
             for (TensorProductSpec spec : List.of(fc, uvu)) {
                 assertEquals(TensorProductRoute.FUSED, TensorProductRoute.choose(spec));
                 for (TensorProduct.Weights wm : List.of(TensorProduct.Weights.SHARED, TensorProduct.Weights.PER_SAMPLE)) {
-                    int z = 7;
+                    int z = 23;
                     NDArray a = TestSupport.gaussian(m, new Shape(z, spec.in1().dim()), F64, 1);
                     NDArray b = TestSupport.gaussian(m, new Shape(z, spec.in2().dim()), F64, 2);
                     NDArray w = TestSupport.gaussian(m, wm == TensorProduct.Weights.SHARED ? new Shape(spec.weightNumel())
                             : new Shape(z, spec.weightNumel()), F64, 3);
                     double[] dense = TensorProduct.builder(spec).weights(wm).route(TensorProductRoute.DENSE).build()
                             .apply(a, b, w).toDoubleArray();
-                    double[] fused = TensorProduct.builder(spec).weights(wm).route(TensorProductRoute.FUSED).build()
-                            .apply(a, b, w).toDoubleArray();
+                    double[] fused = TensorProduct.builder(spec).weights(wm).route(TensorProductRoute.FUSED).chunkRows(5)
+                            .build().apply(a, b, w).toDoubleArray();
                     double err = maxDiff(dense, fused);
                     assertTrue(err < 1e-12, spec + " " + wm + ": " + err);
                     assertTrue(maxAbs(dense) > 0.1);
