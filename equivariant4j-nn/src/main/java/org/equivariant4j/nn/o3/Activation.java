@@ -47,6 +47,11 @@ public enum Activation {
         return scalar.applyAsDouble(x);
     }
 
+    /** f(x) elementwise, without the constant (e3nn's NormActivation applies its nonlinearity so). */
+    public NDArray raw(NDArray x) {
+        return tensor.apply(x);
+    }
+
     /** c·f(x) elementwise. */
     public NDArray normalized(NDArray x) {
         double c = constant();

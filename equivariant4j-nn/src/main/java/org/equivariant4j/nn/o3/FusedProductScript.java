@@ -14,8 +14,8 @@ import org.equivariant4j.o3.TensorProductSpec;
 
 /**
  * The {@link TensorProductRoute#FUSED} route, for the products that couple features with spherical harmonics (or any
- * input 2 of multiplicity 1 per entry): every path weighted, all in mode uvw or all in uvu, all input-1 entries of one
- * multiplicity m. The Clebsch–Gordan coefficients enter through constant matrices that hold only the nonzero 3j entries
+ * input 2 of multiplicity 1 per entry): every path weighted, all in mode uvw (input-1 entries of one multiplicity) or
+ * all in uvu. The Clebsch–Gordan coefficients enter through constant matrices that hold only the nonzero 3j entries
  * of all paths (times the path coefficients c_p), so the work is a few large matrix products instead of one einsum
  * chain per path:
  *
@@ -63,8 +63,8 @@ final class FusedProductScript {
             if (p.in2().mul() != 1) {
                 return "path " + p.index() + " has input-2 multiplicity " + p.in2().mul() + "; the fused route needs 1";
             }
-            if (mul >= 0 && p.in1().mul() != mul) {
-                return "input-1 multiplicities differ (" + mul + " and " + p.in1().mul() + ")";
+            if (p.mode() == ConnectionMode.UVW && mul >= 0 && p.in1().mul() != mul) {
+                return "input-1 multiplicities differ (" + mul + " and " + p.in1().mul() + "); fused uvw needs one";
             }
             mul = p.in1().mul();
         }
@@ -151,7 +151,7 @@ final class FusedProductScript {
                     for (TensorProductSpec.Path p : byInput.get(a)) {
                         cols += p.out().irrep().dim();
                     }
-                    widest = Math.max(widest, (long) cols * Math.max(m, spec.in1().get(a).irrep().dim()));
+                    widest = Math.max(widest, (long) cols * Math.max(spec.in1().get(a).mul(), spec.in1().get(a).irrep().dim()));
                 }
             }
             chunk = chunkRows > 0 ? chunkRows : (int) Math.max(1, Math.min(Integer.MAX_VALUE, CHUNK_BYTES / (8 * widest)));
@@ -250,14 +250,15 @@ final class FusedProductScript {
                     cols += p.out().irrep().dim();
                     widths.append(widths.length() == 0 ? "" : ", ").append(p.out().irrep().dim());
                 }
+                int ma = spec.in1().get(a).mul();
                 params.add("g" + a + ": Tensor");
                 // T[z, (p, k), u] = Σ_i M[z, (p, k), i] x1_a[z, u, i], one batched matmul for all paths from entry a
                 loop.add("t" + a + " = torch.split_with_sizes(torch.bmm(torch.mm(xb, g" + a + ").reshape(n, " + cols + ", "
-                        + d1 + "), xe[" + a + "].reshape(n, " + m + ", " + d1 + ").transpose(1, 2)), [" + widths + "], 1)");
+                        + d1 + "), xe[" + a + "].reshape(n, " + ma + ", " + d1 + ").transpose(1, 2)), [" + widths + "], 1)");
                 for (int q = 0; q < list.size(); q++) {
                     TensorProductSpec.Path p = list.get(q);
                     term[p.index()] = "t" + a + "[" + q + "] * wb[" + p.index() + "].reshape(" + (perSample ? "n, 1, " : "")
-                            + m + ")";
+                            + ma + ")";
                 }
             }
             List<String> outs = new ArrayList<>();

@@ -15,7 +15,7 @@ public enum TensorProductRoute {
     /**
      * The sparse Clebsch–Gordan entries of all paths in one constant, all paths in one batched matmul, weights applied
      * per output entry (see {@code FusedProductScript}). For products with an input 2 of multiplicity 1 per entry
-     * (spherical harmonics), weighted uvw or uvu paths and one input-1 multiplicity.
+     * (spherical harmonics) and weighted paths, all uvw (with one input-1 multiplicity) or all uvu.
      */
     FUSED,
     /** {@link #FUSED} when the spec allows it, else {@link #DENSE}. */
