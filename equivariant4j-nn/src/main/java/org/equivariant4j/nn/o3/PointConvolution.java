@@ -13,7 +13,6 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.equivariant4j.harmonics.Normalization;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.ConnectionMode;
@@ -35,7 +34,8 @@ import org.equivariant4j.o3.TensorProductSpec;
  *   out_i  = sin(π/8)·s_i + cos(π/8)·FCTP(m_i, a_i → out)       (cos(π/8) → 1 where the self-connection is zero)
  * </pre>
  * c(u) = (1 − cos(π·2(u − 1)))/2 for u in [1/2, 1], 1 below, 0 above. Equivariant under rotations, reflections,
- * translations and node permutations. Inputs: the graph (positions [N, 3], edges), node features h [N, in.dim] and
+ * translations and node permutations. The product with the harmonics is an {@link EdgeTensorProduct} (its routes:
+ * harmonics first, or each edge in its own frame). Inputs: the graph (positions [N, 3], edges), node features h [N, in.dim] and
  * node attributes a [N, attr.dim] (e.g. one-hot species, {@code "Sx0e"}). Sub-blocks keep e3nn's parameter layouts.
  */
 public final class PointConvolution extends AbstractBlock {
@@ -48,10 +48,9 @@ public final class PointConvolution extends AbstractBlock {
     private final int numBasis;
     private final double maxRadius;
     private final double numNeighbors;
-    private final SphericalHarmonics harmonics;
     private final TensorProduct selfConnection;
     private final TensorProduct linear1;
-    private final TensorProduct convolution;
+    private final EdgeTensorProduct convolution;
     private final FullyConnectedNet radial;
     private final TensorProduct linear2;
     private final double[] mixX; // per output component: cos(π/8) where the self-connection reaches, else 1
@@ -65,7 +64,6 @@ public final class PointConvolution extends AbstractBlock {
         this.numBasis = b.numBasis;
         this.maxRadius = b.maxRadius;
         this.numNeighbors = b.numNeighbors;
-        this.harmonics = SphericalHarmonics.of(edgeAttributes, true, Normalization.COMPONENT);
         long seed = b.seed;
         this.selfConnection = addChildBlock("sc", TensorProduct.builder(TensorProductSpec.fullyConnected(in, nodeAttributes,
                 out)).optSeed(seed).build());
@@ -90,8 +88,7 @@ public final class PointConvolution extends AbstractBlock {
             spec.instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true);
         }
         TensorProductSpec conv = spec.build();
-        this.convolution = addChildBlock("tp", TensorProduct.builder(conv).weights(TensorProduct.Weights.PER_SAMPLE)
-                .route(b.route).build());
+        this.convolution = new EdgeTensorProduct(conv, b.route);
         int[] sizes = new int[b.radialLayers + 2];
         sizes[0] = numBasis;
         for (int k = 1; k <= b.radialLayers; k++) {
@@ -124,7 +121,7 @@ public final class PointConvolution extends AbstractBlock {
     }
 
     /** The uvu product of neighbour features with the edges' spherical harmonics. */
-    public TensorProduct convolution() {
+    public EdgeTensorProduct convolution() {
         return convolution;
     }
 
@@ -151,13 +148,13 @@ public final class PointConvolution extends AbstractBlock {
         NDArray receiver = graph.receiverIndex();
         NDArray vec = pos.get(new NDIndex("{}", sender)).sub(pos.get(new NDIndex("{}", receiver)));
         NDArray length = vec.norm(new int[] {1});
-        NDArray sh = harmonics.apply(vec).mul(smoothCutoff(length.div(maxRadius)).expandDims(1));
+        NDArray cutoff = smoothCutoff(length.div(maxRadius));
         NDArray embedding = RadialBasis.GAUSSIAN.softOneHotLinspace(length, 0, maxRadius, numBasis, false)
                 .mul(Math.sqrt(numBasis));
         NDArray w = radial.forward(ps, new NDList(embedding), training).singletonOrThrow();
         NDArray s = selfConnection.forward(ps, new NDList(h, a), training).singletonOrThrow();
         NDArray x = linear1.forward(ps, new NDList(h, a), training).singletonOrThrow();
-        NDArray edges = convolution.apply(x.get(new NDIndex("{}", sender)), sh, w);
+        NDArray edges = convolution.apply(x.get(new NDIndex("{}", sender)), vec, cutoff, w);
         NDArray m = graph.receiverAggregation().sum(edges).div(Math.sqrt(numNeighbors));
         NDArray y = linear2.forward(ps, new NDList(m, a), training).singletonOrThrow();
         NDManager mgr = h.getManager();
@@ -215,7 +212,7 @@ public final class PointConvolution extends AbstractBlock {
         private int radialNeurons = 64;
         private double maxRadius = 2.5;
         private double numNeighbors = 8;
-        private TensorProductRoute route = TensorProductRoute.AUTO;
+        private EdgeTensorProduct.Route route = EdgeTensorProduct.Route.AUTO;
         private long seed = 0;
 
         private Builder(Irreps in, Irreps nodeAttributes, Irreps out) {
@@ -258,8 +255,8 @@ public final class PointConvolution extends AbstractBlock {
             return this;
         }
 
-        /** How the convolution product is computed (default AUTO). */
-        public Builder route(TensorProductRoute route) {
+        /** How the product with the edge harmonics is computed (default AUTO). */
+        public Builder route(EdgeTensorProduct.Route route) {
             this.route = route;
             return this;
         }

@@ -3,7 +3,6 @@ package org.equivariant4j.nn.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -16,7 +15,8 @@ import java.util.function.Function;
  * DeviceConstants.Factory} and appended to every call after the caller's tensors, so a method is declared as
  * {@code def f(self, x: Tensor, …, c0: Tensor, c1: Tensor, …)}. Script and constants live on a manager of their own
  * for the life of the kernel. Calls record autograd whenever the engine is in grad mode (inside a
- * {@link ai.djl.training.GradientCollector}); results attach to the first input's manager. Thread-safe.
+ * {@link ai.djl.training.GradientCollector}); their results are ordinary tensors either way (never libtorch inference
+ * tensors), so they can feed later differentiable ops. Results attach to the first input's manager. Thread-safe.
  *
  * <p>Kernels are pure functions of their description, so blocks share them through {@link #shared}, an explicit
  * bounded memo keyed by value types (the description records of the callers).
@@ -81,7 +81,10 @@ public final class ScriptKernel {
         for (int i = 0; i < c.arrays().size(); i++) {
             all[inputs.length + i] = c.get(i);
         }
-        return module().call(method, JniUtils.isGradMode(), all);
+        // Always without libtorch's inference mode: its outputs could never be used by a later differentiable op
+        // ("Inference tensors cannot be saved for backward"), e.g. edge harmonics computed once and then trained on.
+        // Whether autograd records is still decided by the engine's grad mode (on inside a GradientCollector).
+        return module().call(method, true, all);
     }
 
     private ScriptModule module() {

@@ -40,7 +40,8 @@ class PointConvolutionTest {
             species[i * 3 + rng.nextInt(3)] = 1;
         }
         GraphTopology topology = GraphTopology.radiusGraph(pos, 2.0, null);
-        for (TensorProductRoute route : new TensorProductRoute[] {TensorProductRoute.DENSE, TensorProductRoute.FUSED}) {
+        for (EdgeTensorProduct.Route route : new EdgeTensorProduct.Route[] {EdgeTensorProduct.Route.HARMONICS,
+                EdgeTensorProduct.Route.EDGE_FRAME}) {
             PointConvolution conv = PointConvolution.builder(in, attrs, out).maxRadius(2.0).numNeighbors(6).route(route)
                     .optSeed(3).build();
             try (NDManager m = NDManager.newBaseManager()) {

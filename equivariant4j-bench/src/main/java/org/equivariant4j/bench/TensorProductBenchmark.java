@@ -1,0 +1,151 @@
+package org.equivariant4j.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.equivariant4j.harmonics.Normalization;
+import org.equivariant4j.nn.o3.Activation;
+import org.equivariant4j.nn.o3.FullyConnectedNet;
+import org.equivariant4j.nn.o3.RadialBasis;
+import org.equivariant4j.nn.o3.SphericalHarmonics;
+import org.equivariant4j.nn.o3.TensorProduct;
+import org.equivariant4j.nn.o3.TensorProductRoute;
+import org.equivariant4j.o3.ConnectionMode;
+import org.equivariant4j.o3.Irrep;
+import org.equivariant4j.o3.Irreps;
+import org.equivariant4j.o3.MulIrrep;
+import org.equivariant4j.o3.TensorProductSpec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * O(3) tensor products, forward + backward, 10 000 edges, float32, two engine threads; the FUSED route against the
+ * DENSE one (e3nn's einsum formulation of the same product) in the same run. Quote the p0.50 rows (SampleTime).
+ *
+ * <ul>
+ *   <li>{@code fctp}: FullyConnectedTensorProduct 32x0e+32x1o+32x2e ⊗ Y(l ≤ 2) → 32x0e+32x1o+32x2e, shared internal
+ *       weights (11 uvw paths, 11 264 weights);</li>
+ *   <li>{@code conv}: the NequIP / e3nn convolution product: one uvu path per (feature entry, harmonic, coupled irrep)
+ *       into its own output entry (11 × 32 copies, dim 1120), per-edge weights from the radial network
+ *       (gaussians of the length, 10 functions, FullyConnectedNet [10, 64, 352], silu), timed with the network.</li>
+ * </ul>
+ * Loss Σ y⊙r with a fixed random r; gradients to the features and to the weights (or the radial network). The same two
+ * products timed in e3nn 0.5.1: {@code src/main/python/e3nn_tensor_product.py}.
+ */
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
+    "-Dai.djl.pytorch.num_interop_threads=1"})
+@Threads(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class TensorProductBenchmark {
+    private static final int EDGES = 10_000;
+
+    @Param({"fctp", "conv"})
+    public String product;
+
+    @Param({"DENSE", "FUSED"})
+    public String route;
+
+    private NDManager manager;
+    private TensorProduct tp;
+    private FullyConnectedNet radial;
+    private ParameterStore ps;
+    private NDArray x;
+    private NDArray sh;
+    private NDArray length;
+    private NDArray r;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        manager = NDManager.newBaseManager();
+        Engine.getInstance().setRandomSeed(0);
+        Irreps irreps = Irreps.parse("32x0e+32x1o+32x2e");
+        Irreps harmonics = Irreps.sphericalHarmonics(2);
+        TensorProductSpec spec = product.equals("fctp") ? TensorProductSpec.fullyConnected(irreps, harmonics, irreps)
+                : convolution(irreps, harmonics);
+        TensorProductRoute r0 = TensorProductRoute.valueOf(route);
+        x = manager.randomNormal(new Shape(EDGES, irreps.dim()));
+        x.setRequiresGradient(true);
+        NDArray vec = manager.randomNormal(new Shape(EDGES, 3));
+        sh = SphericalHarmonics.of(2, true, Normalization.COMPONENT).apply(vec);
+        length = vec.norm(new int[] {1});
+        r = manager.randomNormal(new Shape(EDGES, spec.out().dim()));
+        ps = new ParameterStore(manager, false);
+        if (product.equals("fctp")) {
+            tp = TensorProduct.builder(spec).route(r0).optSeed(1).build();
+            tp.initialize(manager, DataType.FLOAT32, x.getShape(), sh.getShape());
+        } else {
+            tp = TensorProduct.builder(spec).weights(TensorProduct.Weights.PER_SAMPLE).route(r0).build();
+            radial = FullyConnectedNet.of(new int[] {10, 64, spec.weightNumel()}, Activation.SILU, 2);
+            radial.initialize(manager, DataType.FLOAT32, new Shape(EDGES, 10));
+        }
+    }
+
+    /** e3nn's convolution product (gate_points_2101.Convolution.tp). */
+    static TensorProductSpec convolution(Irreps in, Irreps sh) {
+        List<MulIrrep> mid = new ArrayList<>();
+        List<int[]> ins = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            for (int j = 0; j < sh.size(); j++) {
+                for (Irrep ir : in.get(i).irrep().times(sh.get(j).irrep())) {
+                    if (in.contains(ir)) {
+                        ins.add(new int[] {i, j, mid.size()});
+                        mid.add(new MulIrrep(in.get(i).mul(), ir));
+                    }
+                }
+            }
+        }
+        Irreps.Sorted sorted = Irreps.of(mid).sort();
+        int[] p = sorted.p();
+        TensorProductSpec.Builder b = TensorProductSpec.builder(in, sh, sorted.irreps());
+        for (int[] t : ins) {
+            b.instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true);
+        }
+        return b.build();
+    }
+
+    @Benchmark
+    public float forwardBackward() {
+        try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray y;
+            if (radial == null) {
+                y = tp.forward(ps, new NDList(x, sh), true).singletonOrThrow();
+            } else {
+                NDArray embedding = RadialBasis.GAUSSIAN.softOneHotLinspace(length, 0, 3, 10, false).mul(Math.sqrt(10));
+                NDArray w = radial.forward(ps, new NDList(embedding), true).singletonOrThrow();
+                y = tp.apply(x, sh, w);
+            }
+            gc.backward(y.mul(r).sum());
+            return x.getGradient().getFloat(0, 0);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        manager.close();
+    }
+}
