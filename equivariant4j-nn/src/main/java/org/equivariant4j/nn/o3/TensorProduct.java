@@ -201,8 +201,8 @@ public final class TensorProduct extends AbstractBlock {
 
     /** Validates shapes and returns the leading shape. */
     private Shape checkInputs(Shape s1, Shape s2, Shape sw) {
-        requireLast("x1", s1, spec.in1());
-        requireLast("x2", s2, spec.in2());
+        O3Inputs.requireLastAxis(this, square ? "x" : "x1", s1, spec.in1());
+        O3Inputs.requireLastAxis(this, "x2", s2, spec.in2());
         Shape lead = s1.slice(0, s1.dimension() - 1);
         Shape lead2 = s2.slice(0, s2.dimension() - 1);
         if (!lead.equals(lead2)) {
@@ -220,17 +220,10 @@ public final class TensorProduct extends AbstractBlock {
         return lead;
     }
 
-    private void requireLast(String what, Shape s, Irreps irreps) {
-        if (s.dimension() < 1 || s.get(s.dimension() - 1) != irreps.dim()) {
-            throw new IllegalArgumentException(this + ": " + what + " must have last axis " + irreps.dim() + " (the dim of \""
-                    + irreps + "\"), got shape " + s);
-        }
-    }
-
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        requireLast(square ? "x" : "x1", s, spec.in1());
+        O3Inputs.requireLastAxis(this, square ? "x" : "x1", s, spec.in1());
         return new Shape[] {s.slice(0, s.dimension() - 1).addAll(new Shape(spec.out().dim()))};
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -22,7 +21,6 @@ import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.o3.ConnectionMode;
-import org.equivariant4j.o3.Instruction;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.TensorProductSpec;
 import org.junit.jupiter.api.Test;
@@ -180,6 +178,28 @@ class TensorProductTest {
                 .instruction(3, 0, 5, ConnectionMode.UUU, false)    // 0o x 0e -> 2x0o
                 .instruction(1, 1, 3, ConnectionMode.UUU, true)     // 1o x 1o -> 2x0e
                 .build();
+    }
+
+    /** Wrong shapes name the expected and the given; nothing is broadcast. */
+    @Test
+    void badInputsNameBothShapes() {
+        TensorProductSpec spec = TensorProductSpec.fullyConnected(Irreps.parse("2x0e+1x1o"), Irreps.parse("1x0e+1x1o"),
+                Irreps.parse("1x0e+1x1o"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            TensorProduct tp = TensorProduct.builder(spec).weights(TensorProduct.Weights.PER_SAMPLE).build();
+            NDArray w = m.zeros(new Shape(4, spec.weightNumel()), F64);
+            IllegalArgumentException dim = assertThrows(IllegalArgumentException.class,
+                    () -> tp.apply(m.zeros(new Shape(4, 6), F64), m.zeros(new Shape(4, 4), F64), w));
+            assertTrue(dim.getMessage().contains("5") && dim.getMessage().contains("2x0e+1x1o")
+                    && dim.getMessage().contains("(4, 6)"), dim.getMessage());
+            IllegalArgumentException lead = assertThrows(IllegalArgumentException.class,
+                    () -> tp.apply(m.zeros(new Shape(4, 5), F64), m.zeros(new Shape(1, 4), F64), w));
+            assertTrue(lead.getMessage().contains("broadcast"), lead.getMessage());
+            IllegalArgumentException weights = assertThrows(IllegalArgumentException.class,
+                    () -> tp.apply(m.zeros(new Shape(4, 5), F64), m.zeros(new Shape(4, 4), F64), m.zeros(new Shape(6), F64)));
+            assertTrue(weights.getMessage().contains("(4, " + spec.weightNumel() + ")"), weights.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> TensorProduct.builder(spec).route(TensorProductRoute.FUSED).build());
+        }
     }
 
     private static double maxDiff(double[] a, double[] b) {
