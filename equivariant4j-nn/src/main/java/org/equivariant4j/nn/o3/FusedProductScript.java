@@ -13,62 +13,56 @@ import org.equivariant4j.o3.ConnectionMode;
 import org.equivariant4j.o3.TensorProductSpec;
 
 /**
- * The {@link TensorProductRoute#FUSED} route, for the products that couple features with spherical harmonics (or any
- * input 2 of multiplicity 1 per entry): every path weighted, all in mode uvw (input-1 entries of one multiplicity) or
- * all in uvu. The Clebsch–Gordan coefficients enter through constant matrices that hold only the nonzero 3j entries
- * of all paths (times the path coefficients c_p), so the work is a few large matrix products instead of one einsum
- * chain per path:
+ * The {@link TensorProductRoute#FUSED} route, for the fully connected products of features with spherical harmonics
+ * (or any input 2 of multiplicity 1 per entry): every path weighted uvw, the input-1 entries of one multiplicity m.
+ * The Clebsch–Gordan coefficients enter through one constant matrix per output entry that holds only the nonzero 3j
+ * entries of its paths (times the path coefficients c_p), so each output entry costs three matrix products, whatever
+ * its number of paths:
  *
  * <pre>
- *   uvw, per output entry c (paths p → c):
- *     M[z, (k, p), (a, i)] = Σ_j x2[z, j] G_c[j, (k, p, a, i)]                  G_c[(b, j), (k, p, a, i)] = c_p C_p[i, j, k]
- *     T[z, (k, p), u]      = Σ_(a,i) M[z, (k, p), (a, i)] x1[z, (a, i), u]       one batched matmul for all paths into c
- *     out_c[z, w, k]       = Σ_(p,u) T[z, (k, p), u] W[(p, u), w]                 one matmul with the paths' weights stacked
- *   uvu, per input-1 entry a (paths p from a):
- *     M[z, (p, k), i]      = Σ_j x2[z, j] G_a[j, (p, k, i)]                     G_a[(b, j), (p, k, i)] = c_p C_p[i, j, k]
- *     T[z, (p, k), u]      = Σ_i M[z, (p, k), i] x1_a[z, i, u]                    one batched matmul for all paths from a
- *     out_c[z, u, k]       = Σ_{p → c} w_p[(z,) u] T[z, (p, k), u]
+ *   M[z, (k, p), (a, i)] = Σ_j x2[z, j] G_c[j, (k, p, a, i)]          G_c[(b, j), (k, p, a, i)] = c_p C_p[i, j, k]
+ *   T[z, (k, p), u]      = Σ_(a,i) M[z, (k, p), (a, i)] x1[z, (a, i), u]   one batched matmul for all paths into c
+ *   out_c[z, w, k]       = Σ_(p,u) T[z, (k, p), u] W[(p, u), w]         one matmul with the paths' weights stacked
  * </pre>
  * The dense route instead runs one einsum chain with the full 3j block per path. Inputs and weights are split (never
  * sliced: the backward of a split is one concatenation, a slice's backward fills a zero tensor of the whole input per
- * slice), and the batch is processed in chunks so that no intermediate grows past a few MB.
+ * slice), and the batch is processed in chunks so that no intermediate reaches 32 MB. (The same scheme for uvu paths,
+ * per input entry, measured no faster than the dense route, so uvu products take the dense route.)
  *
  * <p>Method {@code tp(x1 [Z, dim1], x2 [Z, dim2], w, G…) -> [Z, dim_out]}, w as for the dense route.
  */
 final class FusedProductScript {
     /**
-     * The batch is processed in chunks whose largest intermediate stays near this many bytes: tensors above 32 MB
-     * come from fresh pages on every allocation with glibc's allocator, which cost more than the arithmetic.
+     * The batch is processed in chunks whose largest intermediate stays below this many bytes in float64 (half in
+     * float32): tensors above 32 MB come from fresh pages on every allocation with glibc's allocator, which cost more
+     * than the arithmetic; much smaller chunks measured slower (more engine calls).
      */
-    private static final long CHUNK_BYTES = 4L << 20;
+    private static final long CHUNK_BYTES = 24L << 20;
 
     private FusedProductScript() {}
 
     /** Why the fused route cannot compute {@code spec}, or null when it can. */
     static String unsupported(TensorProductSpec spec) {
-        ConnectionMode mode = null;
+        boolean any = false;
         int mul = -1;
         for (TensorProductSpec.Path p : spec.paths()) {
             if (p.isEmpty()) {
                 continue;
             }
-            if (!p.instruction().hasWeight() || (p.mode() != ConnectionMode.UVW && p.mode() != ConnectionMode.UVU)) {
+            if (!p.instruction().hasWeight() || p.mode() != ConnectionMode.UVW) {
                 return "path " + p.index() + " is " + p.mode() + (p.instruction().hasWeight() ? "" : " without weights")
-                        + "; the fused route needs weighted uvw or uvu paths";
+                        + "; the fused route needs weighted uvw paths";
             }
-            if (mode != null && p.mode() != mode) {
-                return "paths mix modes " + mode + " and " + p.mode();
-            }
-            mode = p.mode();
+            any = true;
             if (p.in2().mul() != 1) {
                 return "path " + p.index() + " has input-2 multiplicity " + p.in2().mul() + "; the fused route needs 1";
             }
-            if (p.mode() == ConnectionMode.UVW && mul >= 0 && p.in1().mul() != mul) {
+            if (mul >= 0 && p.in1().mul() != mul) {
                 return "input-1 multiplicities differ (" + mul + " and " + p.in1().mul() + "); fused uvw needs one";
             }
             mul = p.in1().mul();
         }
-        return mode == null ? "no non-empty path" : null;
+        return any ? null : "no non-empty path";
     }
 
     /**
@@ -87,22 +81,18 @@ final class FusedProductScript {
     /** Which paths go where, shared by the source and the constants. */
     private static final class Layout {
         final TensorProductSpec spec;
-        final ConnectionMode mode;
         final int m;
         final List<Integer> used = new ArrayList<>();     // input-1 entries used, ascending
-        final int[] rowOffset;                            // uvw: per input-1 entry, where its components start
-        final int rows;                                   // uvw: Σ (2l+1) over the used input-1 entries
+        final int[] rowOffset;                            // per input-1 entry, where its components start
+        final int rows;                                   // Σ (2l+1) over the used input-1 entries
         final List<List<TensorProductSpec.Path>> byOutput = new ArrayList<>(); // non-empty paths per output entry
-        final List<List<TensorProductSpec.Path>> byInput = new ArrayList<>();  // uvu: per input-1 entry, by output
         final int chunk;                                  // batch rows per chunk
 
         Layout(TensorProductSpec spec, int chunkRows) {
             this.spec = spec;
-            ConnectionMode md = null;
             int mul = 0;
             for (TensorProductSpec.Path p : spec.paths()) {
                 if (!p.isEmpty()) {
-                    md = p.mode();
                     mul = p.in1().mul();
                     if (!used.contains(p.instruction().in1())) {
                         used.add(p.instruction().in1());
@@ -110,7 +100,6 @@ final class FusedProductScript {
                 }
             }
             used.sort(null);
-            this.mode = md;
             this.m = mul;
             rowOffset = new int[spec.in1().size()];
             int r = 0;
@@ -128,31 +117,9 @@ final class FusedProductScript {
                 }
                 byOutput.add(list);
             }
-            for (int a = 0; a < spec.in1().size(); a++) {
-                List<TensorProductSpec.Path> list = new ArrayList<>();
-                for (List<TensorProductSpec.Path> out : byOutput) {
-                    for (TensorProductSpec.Path p : out) {
-                        if (p.instruction().in1() == a) {
-                            list.add(p);
-                        }
-                    }
-                }
-                byInput.add(list);
-            }
             long widest = 1; // floats per sample of the largest intermediate
-            if (mode == ConnectionMode.UVW) {
-                for (int c = 0; c < spec.out().size(); c++) {
-                    widest = Math.max(widest, (long) byOutput.get(c).size() * spec.out().get(c).irrep().dim()
-                            * Math.max(m, rows));
-                }
-            } else {
-                for (int a : used) {
-                    int cols = 0;
-                    for (TensorProductSpec.Path p : byInput.get(a)) {
-                        cols += p.out().irrep().dim();
-                    }
-                    widest = Math.max(widest, (long) cols * Math.max(spec.in1().get(a).mul(), spec.in1().get(a).irrep().dim()));
-                }
+            for (int c = 0; c < spec.out().size(); c++) {
+                widest = Math.max(widest, (long) byOutput.get(c).size() * spec.out().get(c).irrep().dim() * Math.max(m, rows));
             }
             chunk = chunkRows > 0 ? chunkRows : (int) Math.max(1, Math.min(Integer.MAX_VALUE, CHUNK_BYTES / (8 * widest)));
         }
@@ -183,7 +150,7 @@ final class FusedProductScript {
             if (perSample) {
                 loop.add("wb = torch.split_with_sizes(wss[q], [" + counts + "], 1)");
             }
-            List<String> outs = mode == ConnectionMode.UVW ? uvw(perSample, params, pre, loop) : uvu(perSample, params, loop);
+            List<String> outs = uvw(perSample, params, pre, loop);
             loop.add("pieces.append(torch.cat([" + String.join(", ", outs) + "], 1))");
             StringBuilder src = new StringBuilder("def tp(self, x1: Tensor, x2: Tensor, w: Tensor");
             for (String p : params) {
@@ -239,48 +206,8 @@ final class FusedProductScript {
             return outs;
         }
 
-        private List<String> uvu(boolean perSample, List<String> params, List<String> loop) {
-            String[] term = new String[spec.paths().size()];
-            for (int a : used) {
-                List<TensorProductSpec.Path> list = byInput.get(a);
-                int d1 = spec.in1().get(a).irrep().dim();
-                int cols = 0;
-                StringBuilder widths = new StringBuilder();
-                for (TensorProductSpec.Path p : list) {
-                    cols += p.out().irrep().dim();
-                    widths.append(widths.length() == 0 ? "" : ", ").append(p.out().irrep().dim());
-                }
-                int ma = spec.in1().get(a).mul();
-                params.add("g" + a + ": Tensor");
-                // T[z, (p, k), u] = Σ_i M[z, (p, k), i] x1_a[z, u, i], one batched matmul for all paths from entry a
-                loop.add("t" + a + " = torch.split_with_sizes(torch.bmm(torch.mm(xb, g" + a + ").reshape(n, " + cols + ", "
-                        + d1 + "), xe[" + a + "].reshape(n, " + ma + ", " + d1 + ").transpose(1, 2)), [" + widths + "], 1)");
-                for (int q = 0; q < list.size(); q++) {
-                    TensorProductSpec.Path p = list.get(q);
-                    term[p.index()] = "t" + a + "[" + q + "] * wb[" + p.index() + "].reshape(" + (perSample ? "n, 1, " : "")
-                            + ma + ")";
-                }
-            }
-            List<String> outs = new ArrayList<>();
-            for (int c = 0; c < spec.out().size(); c++) {
-                List<TensorProductSpec.Path> list = byOutput.get(c);
-                if (list.isEmpty()) {
-                    outs.add("xb.new_zeros([n, " + spec.out().get(c).dim() + "])");
-                    continue;
-                }
-                List<String> sum = new ArrayList<>();
-                for (TensorProductSpec.Path p : list) {
-                    sum.add(term[p.index()]);
-                }
-                loop.add("o" + c + " = (" + String.join(" + ", sum) + ").transpose(1, 2).reshape(n, " + spec.out().get(c).dim()
-                        + ")");
-                outs.add("o" + c);
-            }
-            return outs;
-        }
-
         NDList constants(NDManager manager, DataType dt) {
-            return mode == ConnectionMode.UVW ? uvwConstants(manager, dt) : uvuConstants(manager, dt);
+            return uvwConstants(manager, dt);
         }
 
         /** Per output entry c: G_c[(b, j), (k, p, a, i)] = c_p C_p[i, j, k]. */
@@ -311,38 +238,6 @@ final class FusedProductScript {
                     }
                 }
                 out.add(Tensors.fromFlat(manager, g, new Shape(dim2, (long) d3 * np * rows), dt));
-            }
-            return out;
-        }
-
-        /** Per used input-1 entry a: G_a[(b, j), (p, k, i)] = c_p C_p[i, j, k]. */
-        private NDList uvuConstants(NDManager manager, DataType dt) {
-            int dim2 = spec.in2().dim();
-            NDList out = new NDList();
-            for (int a : used) {
-                List<TensorProductSpec.Path> list = byInput.get(a);
-                int d1 = spec.in1().get(a).irrep().dim();
-                int cols = 0;
-                for (TensorProductSpec.Path p : list) {
-                    cols += p.out().irrep().dim();
-                }
-                double[] g = new double[dim2 * cols * d1];
-                int col0 = 0;
-                for (TensorProductSpec.Path p : list) {
-                    double[][][] cg = cg(p);
-                    int b0 = spec.in2().offset(p.instruction().in2());
-                    for (int i = 0; i < cg.length; i++) {
-                        for (int j = 0; j < cg[i].length; j++) {
-                            for (int k = 0; k < cg[i][j].length; k++) {
-                                if (cg[i][j][k] != 0) {
-                                    g[((b0 + j) * cols + col0 + k) * d1 + i] = p.coefficient() * cg[i][j][k];
-                                }
-                            }
-                        }
-                    }
-                    col0 += p.out().irrep().dim();
-                }
-                out.add(Tensors.fromFlat(manager, g, new Shape(dim2, (long) cols * d1), dt));
             }
             return out;
         }

@@ -13,9 +13,9 @@ public enum TensorProductRoute {
      */
     DENSE,
     /**
-     * The sparse Clebsch–Gordan entries of all paths in one constant, all paths in one batched matmul, weights applied
-     * per output entry (see {@code FusedProductScript}). For products with an input 2 of multiplicity 1 per entry
-     * (spherical harmonics) and weighted paths, all uvw (with one input-1 multiplicity) or all uvu.
+     * The sparse Clebsch–Gordan entries of all paths into an output entry in one constant, those paths in one batched
+     * matmul and one weight matmul (see {@code FusedProductScript}). For fully connected products with an input 2 of
+     * multiplicity 1 per entry (spherical harmonics): weighted uvw paths, one input-1 multiplicity.
      */
     FUSED,
     /** {@link #FUSED} when the spec allows it, else {@link #DENSE}. */

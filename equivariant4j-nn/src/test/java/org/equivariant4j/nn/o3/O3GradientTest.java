@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Derivatives against central finite differences (float64): forces F = −∂E/∂r of an energy built from spherical
  * harmonics of edge vectors and a tensor product, the derivative of F·q (forces of forces: second derivatives through
- * both blocks), and the gradient of the weights, for both routes.
+ * both blocks), and the gradient of the weights: a uvu product (dense route) and a fully connected one (both routes).
  */
 class O3GradientTest {
     private static final DataType F64 = DataType.FLOAT64;
@@ -31,14 +31,18 @@ class O3GradientTest {
     void forcesAndForcesOfForcesMatchFiniteDifferences() {
         Irreps x = Irreps.parse("3x0e+2x1o+2x2e");
         Irreps sh = Irreps.sphericalHarmonics(2);
-        TensorProductSpec spec = TensorProductTest.convolutionSpec(x, sh, x);
         SphericalHarmonics harmonics = SphericalHarmonics.of(2, true, Normalization.COMPONENT);
-        for (TensorProductRoute route : new TensorProductRoute[] {TensorProductRoute.DENSE, TensorProductRoute.FUSED}) {
+        TensorProductSpec conv = TensorProductTest.convolutionSpec(x, sh, x);
+        TensorProductSpec fc = TensorProductSpec.fullyConnected(Irreps.parse("2x0e+2x1o+2x2e"), sh, x);
+        Object[][] cases = {{conv, TensorProductRoute.DENSE}, {fc, TensorProductRoute.DENSE}, {fc, TensorProductRoute.FUSED}};
+        for (Object[] c0 : cases) {
+            TensorProductSpec spec = (TensorProductSpec) c0[0];
+            TensorProductRoute route = (TensorProductRoute) c0[1];
             TensorProduct tp = TensorProduct.builder(spec).weights(TensorProduct.Weights.PER_SAMPLE).route(route).build();
             try (NDManager m = NDManager.newBaseManager()) {
                 int z = 4;
                 NDArray r = TestSupport.gaussian(m, new Shape(z, 3), F64, 1);
-                NDArray feats = TestSupport.gaussian(m, new Shape(z, x.dim()), F64, 2);
+                NDArray feats = TestSupport.gaussian(m, new Shape(z, spec.in1().dim()), F64, 2);
                 NDArray w = TestSupport.gaussian(m, new Shape(z, spec.weightNumel()), F64, 3);
                 NDArray c = TestSupport.gaussian(m, new Shape(z, spec.out().dim()), F64, 4);
                 NDArray q = TestSupport.gaussian(m, new Shape(z, 3), F64, 5);
