@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.equivariant4j.harmonics.Normalization;
 import org.equivariant4j.nn.o3.Activation;
+import org.equivariant4j.nn.o3.EdgeTensorProduct;
 import org.equivariant4j.nn.o3.FullyConnectedNet;
 import org.equivariant4j.nn.o3.RadialBasis;
 import org.equivariant4j.nn.o3.SphericalHarmonics;
@@ -40,15 +41,18 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * O(3) tensor products, forward + backward, 10 000 edges, float32, two engine threads; the FUSED route against the
- * DENSE one (e3nn's einsum formulation of the same product) in the same run. Quote the p0.50 rows (SampleTime).
+ * O(3) tensor products, forward + backward, 10 000 edges, float32, two engine threads; the fast route ({@code FAST})
+ * against e3nn's dense einsum formulation of the same product ({@code DENSE}) in the same run. Quote the p0.50 rows
+ * (SampleTime); run with OMP_WAIT_POLICY=PASSIVE on a shared machine ({@code ./bench} sets it).
  *
  * <ul>
  *   <li>{@code fctp}: FullyConnectedTensorProduct 32x0e+32x1o+32x2e ⊗ Y(l ≤ 2) → 32x0e+32x1o+32x2e, shared internal
- *       weights (11 uvw paths, 11 264 weights);</li>
- *   <li>{@code conv}: the NequIP / e3nn convolution product: one uvu path per (feature entry, harmonic, coupled irrep)
- *       into its own output entry (11 × 32 copies, dim 1120), per-edge weights from the radial network
- *       (gaussians of the length, 10 functions, FullyConnectedNet [10, 64, 352], silu), timed with the network.</li>
+ *       weights (11 uvw paths, 11 264 weights); FAST is the fused route;</li>
+ *   <li>{@code conv}: the NequIP / e3nn convolution product ({@link EdgeTensorProduct}): one uvu path per (feature
+ *       entry, harmonic, coupled irrep) into its own output entry (11 × 32 copies, dim 1120), per-edge weights from the
+ *       radial network (gaussians of the length, 10 functions, FullyConnectedNet [10, 64, 352], silu), timed with the
+ *       network and the harmonics of the edge vectors; DENSE is harmonics then the dense product, FAST the edge-frame
+ *       route.</li>
  * </ul>
  * Loss Σ y⊙r with a fixed random r; gradients to the features and to the weights (or the radial network). The same two
  * products timed in e3nn 0.5.1: {@code src/main/python/e3nn_tensor_product.py}.
@@ -67,15 +71,17 @@ public class TensorProductBenchmark {
     @Param({"fctp", "conv"})
     public String product;
 
-    @Param({"DENSE", "FUSED"})
+    @Param({"DENSE", "FAST"})
     public String route;
 
     private NDManager manager;
     private TensorProduct tp;
+    private EdgeTensorProduct edge;
     private FullyConnectedNet radial;
     private ParameterStore ps;
     private NDArray x;
     private NDArray sh;
+    private NDArray vec;
     private NDArray length;
     private NDArray r;
 
@@ -87,19 +93,20 @@ public class TensorProductBenchmark {
         Irreps harmonics = Irreps.sphericalHarmonics(2);
         TensorProductSpec spec = product.equals("fctp") ? TensorProductSpec.fullyConnected(irreps, harmonics, irreps)
                 : convolution(irreps, harmonics);
-        TensorProductRoute r0 = TensorProductRoute.valueOf(route);
+        boolean fast = route.equals("FAST");
         x = manager.randomNormal(new Shape(EDGES, irreps.dim()));
         x.setRequiresGradient(true);
-        NDArray vec = manager.randomNormal(new Shape(EDGES, 3));
+        vec = manager.randomNormal(new Shape(EDGES, 3));
         sh = SphericalHarmonics.of(2, true, Normalization.COMPONENT).apply(vec);
         length = vec.norm(new int[] {1});
         r = manager.randomNormal(new Shape(EDGES, spec.out().dim()));
         ps = new ParameterStore(manager, false);
         if (product.equals("fctp")) {
-            tp = TensorProduct.builder(spec).route(r0).optSeed(1).build();
+            tp = TensorProduct.builder(spec).route(fast ? TensorProductRoute.FUSED : TensorProductRoute.DENSE).optSeed(1)
+                    .build();
             tp.initialize(manager, DataType.FLOAT32, x.getShape(), sh.getShape());
         } else {
-            tp = TensorProduct.builder(spec).weights(TensorProduct.Weights.PER_SAMPLE).route(r0).build();
+            edge = new EdgeTensorProduct(spec, fast ? EdgeTensorProduct.Route.EDGE_FRAME : EdgeTensorProduct.Route.HARMONICS);
             radial = FullyConnectedNet.of(new int[] {10, 64, spec.weightNumel()}, Activation.SILU, 2);
             radial.initialize(manager, DataType.FLOAT32, new Shape(EDGES, 10));
         }
@@ -137,7 +144,7 @@ public class TensorProductBenchmark {
             } else {
                 NDArray embedding = RadialBasis.GAUSSIAN.softOneHotLinspace(length, 0, 3, 10, false).mul(Math.sqrt(10));
                 NDArray w = radial.forward(ps, new NDList(embedding), true).singletonOrThrow();
-                y = tp.apply(x, sh, w);
+                y = edge.apply(x, vec, null, w);
             }
             gc.backward(y.mul(r).sum());
             return x.getGradient().getFloat(0, 0);
