@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.equivariant4j.harmonics.Normalization;
 import org.equivariant4j.nn.o3.Activation;
@@ -20,10 +18,7 @@ import org.equivariant4j.nn.o3.RadialBasis;
 import org.equivariant4j.nn.o3.SphericalHarmonics;
 import org.equivariant4j.nn.o3.TensorProduct;
 import org.equivariant4j.nn.o3.TensorProductRoute;
-import org.equivariant4j.o3.ConnectionMode;
-import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
-import org.equivariant4j.o3.MulIrrep;
 import org.equivariant4j.o3.TensorProductSpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -92,7 +87,7 @@ public class TensorProductBenchmark {
         Irreps irreps = Irreps.parse("32x0e+32x1o+32x2e");
         Irreps harmonics = Irreps.sphericalHarmonics(2);
         TensorProductSpec spec = product.equals("fctp") ? TensorProductSpec.fullyConnected(irreps, harmonics, irreps)
-                : convolution(irreps, harmonics);
+                : TensorProductSpec.convolution(irreps, harmonics, irreps);
         boolean fast = route.equals("FAST");
         x = manager.randomNormal(new Shape(EDGES, irreps.dim()));
         x.setRequiresGradient(true);
@@ -110,29 +105,6 @@ public class TensorProductBenchmark {
             radial = FullyConnectedNet.of(new int[] {10, 64, spec.weightNumel()}, Activation.SILU, 2);
             radial.initialize(manager, DataType.FLOAT32, new Shape(EDGES, 10));
         }
-    }
-
-    /** e3nn's convolution product (gate_points_2101.Convolution.tp). */
-    static TensorProductSpec convolution(Irreps in, Irreps sh) {
-        List<MulIrrep> mid = new ArrayList<>();
-        List<int[]> ins = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            for (int j = 0; j < sh.size(); j++) {
-                for (Irrep ir : in.get(i).irrep().times(sh.get(j).irrep())) {
-                    if (in.contains(ir)) {
-                        ins.add(new int[] {i, j, mid.size()});
-                        mid.add(new MulIrrep(in.get(i).mul(), ir));
-                    }
-                }
-            }
-        }
-        Irreps.Sorted sorted = Irreps.of(mid).sort();
-        int[] p = sorted.p();
-        TensorProductSpec.Builder b = TensorProductSpec.builder(in, sh, sorted.irreps());
-        for (int[] t : ins) {
-            b.instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true);
-        }
-        return b.build();
     }
 
     @Benchmark

@@ -245,6 +245,33 @@ public final class TensorProductSpec {
     }
 
     /**
+     * The product of e3nn's point convolution ({@code gate_points_2101.Convolution}): for every input-1 entry, input-2
+     * entry and coupled irrep that {@code filter} contains, a weighted uvu path into an output entry of its own (the
+     * input-1 multiplicity of that irrep); the output entries are then sorted by irrep.
+     */
+    public static TensorProductSpec convolution(Irreps in1, Irreps in2, Irreps filter) {
+        List<MulIrrep> outs = new ArrayList<>();
+        List<int[]> ins = new ArrayList<>();
+        for (int i = 0; i < in1.size(); i++) {
+            for (int j = 0; j < in2.size(); j++) {
+                for (Irrep ir : in1.get(i).irrep().times(in2.get(j).irrep())) {
+                    if (filter.contains(ir)) {
+                        ins.add(new int[] {i, j, outs.size()});
+                        outs.add(new MulIrrep(in1.get(i).mul(), ir));
+                    }
+                }
+            }
+        }
+        Irreps.Sorted sorted = Irreps.of(outs).sort();
+        int[] p = sorted.p();
+        Builder b = builder(in1, in2, sorted.irreps());
+        for (int[] t : ins) {
+            b.instruction(new Instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true));
+        }
+        return b.build();
+    }
+
+    /**
      * e3nn's {@code ElementwiseTensorProduct}: copy u of input 1 with copy u of input 2 (uuu, no weights). Both inputs
      * must have the same {@link Irreps#numIrreps()}; they are simplified and their entries split so the copies align.
      * The output has one entry per aligned pair and coupled irrep, in that order (not sorted).

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
@@ -108,10 +109,7 @@ public final class BatchNorm extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input [batch, ..., dim], got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         Shape shape = x.getShape();
         if (shape.dimension() < 2) {
             throw new IllegalArgumentException(this + " expects [batch, ..., " + irreps.dim() + "], got " + shape);

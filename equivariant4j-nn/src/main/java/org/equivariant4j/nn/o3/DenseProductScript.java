@@ -78,14 +78,10 @@ final class DenseProductScript {
         List<String> body = new ArrayList<>();
         body.add("z = x1.size(0)");
         // split (not slice) the inputs: a split's backward is one concatenation, each slice's fills a zero tensor
-        body.add("xe = torch.split_with_sizes(x1, [" + sizes(spec.in1()) + "], 1)");
-        body.add("ye = torch.split_with_sizes(x2, [" + sizes(spec.in2()) + "], 1)");
+        body.add("xe = torch.split_with_sizes(x1, [" + ProductSource.entryDims(spec.in1()) + "], 1)");
+        body.add("ye = torch.split_with_sizes(x2, [" + ProductSource.entryDims(spec.in2()) + "], 1)");
         if (spec.hasWeights()) {
-            StringBuilder counts = new StringBuilder();
-            for (TensorProductSpec.Path p : spec.paths()) {
-                counts.append(counts.length() == 0 ? "" : ", ").append(p.weightCount());
-            }
-            body.add("we = torch.split_with_sizes(w, [" + counts + "], -1)");
+            body.add("we = torch.split_with_sizes(w, [" + ProductSource.weightCounts(spec) + "], -1)");
         }
         Map<String, Integer> blockIndex = new LinkedHashMap<>();
         Map<Integer, Integer> pairIndex = new LinkedHashMap<>();
@@ -149,18 +145,15 @@ final class DenseProductScript {
             double scale = p.coefficient();
             String cSub = "ijk";
             // e3nn's special cases: C(0,l,l) = δ_jk/√(2l+1), C(l,0,l) = δ_ik/√(2l+1), C(l,l,0) = δ_ij/√(2l+1)
-            if (l1 == 0) {
-                x1Sub = x1Sub.replace("i", "");
-                x1v = x1v + ".reshape(z, " + (mode == ConnectionMode.UVU_LT_V || mode == ConnectionMode.U_LT_VW
-                        ? m1 * (m1 - 1) / 2 : m1) + ")";
-                outSub = outSub.replace('k', 'j');
-                cSub = null;
-                scale /= Math.sqrt(d3);
-            } else if (l2 == 0) {
-                x2Sub = x2Sub.replace("j", "");
-                x2v = x2v + ".reshape(z, " + (mode == ConnectionMode.UVU_LT_V || mode == ConnectionMode.U_LT_VW
-                        ? m1 * (m1 - 1) / 2 : m2) + ")";
-                outSub = outSub.replace('k', 'i');
+            if (l1 == 0 || l2 == 0) {
+                if (l1 == 0) {
+                    x1Sub = x1Sub.replace("i", "");
+                    x1v = x1v + ".reshape(z, -1)";
+                } else {
+                    x2Sub = x2Sub.replace("j", "");
+                    x2v = x2v + ".reshape(z, -1)";
+                }
+                outSub = outSub.replace('k', l1 == 0 ? 'j' : 'i');
                 cSub = null;
                 scale /= Math.sqrt(d3);
             } else if (l3 == 0) {
@@ -228,14 +221,6 @@ final class DenseProductScript {
         s.append(") -> Tensor:\n");
         for (String line : body) {
             s.append("  ").append(line).append('\n');
-        }
-        return s.toString();
-    }
-
-    private static String sizes(org.equivariant4j.o3.Irreps irreps) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < irreps.size(); i++) {
-            s.append(i == 0 ? "" : ", ").append(irreps.get(i).dim());
         }
         return s.toString();
     }

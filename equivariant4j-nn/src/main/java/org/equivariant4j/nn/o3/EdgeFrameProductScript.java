@@ -120,20 +120,13 @@ final class EdgeFrameProductScript {
             for (int l = 1; l <= lmax; l++) {
                 params.add("q" + l + ": Tensor");
             }
-            StringBuilder counts = new StringBuilder();
-            for (TensorProductSpec.Path p : spec.paths()) {
-                counts.append(counts.length() == 0 ? "" : ", ").append(p.weightCount());
-            }
-            StringBuilder entries = new StringBuilder();
-            for (int a = 0; a < spec.in1().size(); a++) {
-                entries.append(a == 0 ? "" : ", ").append(spec.in1().get(a).dim());
-            }
+            String counts = ProductSource.weightCounts(spec);
+            String entries = ProductSource.entryDims(spec.in1());
             List<String> pre = new ArrayList<>();
             pre.add("xs = torch.split(x1, " + chunk + ")");
             pre.add("rs = torch.split(r, " + chunk + ")");
             pre.add("ss = torch.split(s, " + chunk + ")");
             pre.add("wss = torch.split(w, " + chunk + ")");
-            pre.add("pieces: List[Tensor] = []");
             loop.add("rv = rs[q]");
             loop.add("n = rv.size(0)");
             loop.add("nr = rv.norm(2.0, [1], True)");
@@ -236,20 +229,11 @@ final class EdgeFrameProductScript {
                 outs.add(o + ".reshape(n, " + spec.out().get(c).dim() + ")");
             }
             loop.add("pieces.append(torch.cat([" + String.join(", ", outs) + "], 1))");
-            StringBuilder src = new StringBuilder("def tp(self, x1: Tensor, r: Tensor, s: Tensor, w: Tensor");
+            StringBuilder signature = new StringBuilder("tp(self, x1: Tensor, r: Tensor, s: Tensor, w: Tensor");
             for (String p : params) {
-                src.append(", ").append(p);
+                signature.append(", ").append(p);
             }
-            src.append(") -> Tensor:\n");
-            for (String line : pre) {
-                src.append("  ").append(line).append('\n');
-            }
-            src.append("  for q in range(len(xs)):\n");
-            for (String line : loop) {
-                src.append("    ").append(line).append('\n');
-            }
-            src.append("  return pieces[0] if len(pieces) == 1 else torch.cat(pieces, 0)\n");
-            return src.toString();
+            return ProductSource.chunked(signature.append(") -> Tensor").toString(), pre, loop);
         }
 
         NDList constants(NDManager manager, DataType dt) {

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.o3.Irreps;
 
 /**
@@ -74,10 +75,7 @@ public final class Extract extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        return apply(inputs.get(0));
+        return apply(BlockInputs.single(this, inputs));
     }
 
     /** The outputs for x [..., in.dim]. */

@@ -10,6 +10,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Initializers;
 
 /**
@@ -73,10 +74,7 @@ public final class FullyConnectedNet extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         Shape s = x.getShape();
         if (s.dimension() < 1 || s.get(s.dimension() - 1) != sizes[0]) {
             throw new IllegalArgumentException(this + " expects an input [..., " + sizes[0] + "], got " + s);

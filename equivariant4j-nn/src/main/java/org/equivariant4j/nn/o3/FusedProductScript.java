@@ -128,14 +128,8 @@ final class FusedProductScript {
             List<String> params = new ArrayList<>();
             List<String> pre = new ArrayList<>();
             List<String> loop = new ArrayList<>();
-            StringBuilder counts = new StringBuilder();
-            for (TensorProductSpec.Path p : spec.paths()) {
-                counts.append(counts.length() == 0 ? "" : ", ").append(p.weightCount());
-            }
-            StringBuilder entries = new StringBuilder();
-            for (int a = 0; a < spec.in1().size(); a++) {
-                entries.append(a == 0 ? "" : ", ").append(spec.in1().get(a).dim());
-            }
+            String counts = ProductSource.weightCounts(spec);
+            String entries = ProductSource.entryDims(spec.in1());
             pre.add("xs = torch.split(x1, " + chunk + ")");
             pre.add("ys = torch.split(x2, " + chunk + ")");
             if (perSample) {
@@ -143,7 +137,6 @@ final class FusedProductScript {
             } else {
                 pre.add("wb = torch.split_with_sizes(w, [" + counts + "])");
             }
-            pre.add("pieces: List[Tensor] = []");
             loop.add("xb = ys[q]");
             loop.add("n = xb.size(0)");
             loop.add("xe = torch.split_with_sizes(xs[q], [" + entries + "], 1)");
@@ -152,20 +145,16 @@ final class FusedProductScript {
             }
             List<String> outs = uvw(perSample, params, pre, loop);
             loop.add("pieces.append(torch.cat([" + String.join(", ", outs) + "], 1))");
-            StringBuilder src = new StringBuilder("def tp(self, x1: Tensor, x2: Tensor, w: Tensor");
+            return ProductSource.chunked("tp(self, x1: Tensor, x2: Tensor, w: Tensor" + params(params) + ") -> Tensor", pre,
+                    loop);
+        }
+
+        private static String params(List<String> params) {
+            StringBuilder s = new StringBuilder();
             for (String p : params) {
-                src.append(", ").append(p);
+                s.append(", ").append(p);
             }
-            src.append(") -> Tensor:\n");
-            for (String line : pre) {
-                src.append("  ").append(line).append('\n');
-            }
-            src.append("  for q in range(len(xs)):\n");
-            for (String line : loop) {
-                src.append("    ").append(line).append('\n');
-            }
-            src.append("  return pieces[0] if len(pieces) == 1 else torch.cat(pieces, 0)\n");
-            return src.toString();
+            return s.toString();
         }
 
         private List<String> uvw(boolean perSample, List<String> params, List<String> pre, List<String> loop) {

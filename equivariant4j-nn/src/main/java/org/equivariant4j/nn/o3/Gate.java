@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
@@ -119,10 +120,7 @@ public final class Gate extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        return new NDList(apply(inputs.get(0)));
+        return new NDList(apply(BlockInputs.single(this, inputs)));
     }
 
     /** The gated features of x [..., irrepsIn.dim]: [..., irrepsOut.dim]. */

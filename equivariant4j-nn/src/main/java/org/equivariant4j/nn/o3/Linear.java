@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irrep;
@@ -105,10 +106,7 @@ public final class Linear extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         O3Inputs.requireLastAxis(this, "input", x.getShape(), in);
         Shape lead = x.getShape().slice(0, x.getShape().dimension() - 1);
         NDArray ones = x.getManager().ones(lead.addAll(new Shape(1)), x.getDataType());

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
@@ -67,10 +68,7 @@ public final class Norm extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        return new NDList(apply(inputs.get(0)));
+        return new NDList(apply(BlockInputs.single(this, inputs)));
     }
 
     /** The (squared) norms of x [..., in.dim]. */

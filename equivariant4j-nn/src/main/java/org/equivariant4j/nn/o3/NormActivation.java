@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irreps;
 
@@ -59,10 +60,7 @@ public final class NormActivation extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input, got " + inputs.size());
-        }
-        NDArray x = inputs.get(0);
+        NDArray x = BlockInputs.single(this, inputs);
         O3Inputs.requireLastAxis(this, "input", x.getShape(), irreps);
         NDArray s = Tensors.fromFlat(x.getManager(), membership, new Shape(irreps.dim(), irreps.numIrreps()), x.getDataType());
         NDArray norms = x.square().matMul(s).maximum(epsilon * epsilon).sqrt();

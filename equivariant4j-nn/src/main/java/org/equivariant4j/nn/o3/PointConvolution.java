@@ -10,15 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.ops.Tensors;
-import org.equivariant4j.o3.ConnectionMode;
-import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
-import org.equivariant4j.o3.MulIrrep;
 import org.equivariant4j.o3.TensorProductSpec;
 
 /**
@@ -69,25 +64,7 @@ public final class PointConvolution extends AbstractBlock {
                 out)).optSeed(seed).build());
         this.linear1 = addChildBlock("lin1", TensorProduct.builder(TensorProductSpec.fullyConnected(in, nodeAttributes,
                 in)).optSeed(seed + 1).build());
-        List<MulIrrep> mid = new ArrayList<>();
-        List<int[]> ins = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            for (int j = 0; j < edgeAttributes.size(); j++) {
-                for (Irrep ir : in.get(i).irrep().times(edgeAttributes.get(j).irrep())) {
-                    if (out.contains(ir)) {
-                        ins.add(new int[] {i, j, mid.size()});
-                        mid.add(new MulIrrep(in.get(i).mul(), ir));
-                    }
-                }
-            }
-        }
-        Irreps.Sorted sorted = Irreps.of(mid).sort();
-        int[] p = sorted.p();
-        TensorProductSpec.Builder spec = TensorProductSpec.builder(in, edgeAttributes, sorted.irreps());
-        for (int[] t : ins) {
-            spec.instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true);
-        }
-        TensorProductSpec conv = spec.build();
+        TensorProductSpec conv = TensorProductSpec.convolution(in, edgeAttributes, out);
         this.convolution = new EdgeTensorProduct(conv, b.route);
         int[] sizes = new int[b.radialLayers + 2];
         sizes[0] = numBasis;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.equivariant4j.harmonics.Normalization;
+import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.ScriptKernel;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
@@ -96,10 +97,7 @@ public final class SphericalHarmonics extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException(this + " expects one input [..., 3], got " + inputs.size() + " arrays");
-        }
-        return new NDList(apply(inputs.get(0)));
+        return new NDList(apply(BlockInputs.single(this, inputs)));
     }
 
     /** Y(v) for vectors v [..., 3]: [..., irreps.dim]. */

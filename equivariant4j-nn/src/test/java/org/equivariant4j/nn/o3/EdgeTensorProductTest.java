@@ -23,7 +23,7 @@ class EdgeTensorProductTest {
     void edgeFrameRouteEqualsHarmonicsRoute() {
         Irreps x = Irreps.parse("3x0e+2x1o+2x2e+1x3o+1x1e");
         for (int lmax : new int[] {1, 3}) {
-            TensorProductSpec spec = TensorProductTest.convolutionSpec(x, Irreps.sphericalHarmonics(lmax), x);
+            TensorProductSpec spec = TensorProductSpec.convolution(x, Irreps.sphericalHarmonics(lmax), x);
             EdgeTensorProduct viaHarmonics = new EdgeTensorProduct(spec, EdgeTensorProduct.Route.HARMONICS);
             EdgeTensorProduct viaFrame = new EdgeTensorProduct(spec, EdgeTensorProduct.Route.EDGE_FRAME);
             try (NDManager m = NDManager.newBaseManager()) {

@@ -32,7 +32,7 @@ class O3GradientTest {
         Irreps x = Irreps.parse("3x0e+2x1o+2x2e");
         Irreps sh = Irreps.sphericalHarmonics(2);
         SphericalHarmonics harmonics = SphericalHarmonics.of(2, true, Normalization.COMPONENT);
-        TensorProductSpec conv = TensorProductTest.convolutionSpec(x, sh, x);
+        TensorProductSpec conv = TensorProductSpec.convolution(x, sh, x);
         TensorProductSpec fc = TensorProductSpec.fullyConnected(Irreps.parse("2x0e+2x1o+2x2e"), sh, x);
         Object[][] cases = {{conv, TensorProductRoute.DENSE}, {fc, TensorProductRoute.DENSE}, {fc, TensorProductRoute.FUSED}};
         for (Object[] c0 : cases) {

@@ -41,7 +41,7 @@ class O3NormalisationTest {
         List<TensorProductSpec> specs = List.of(
                 TensorProductSpec.fullyConnected(a, b, Irreps.parse("3x0e+2x1o+2x1e+2x2e+1x3o")),
                 TensorProductSpec.fullyConnected(a, Irreps.sphericalHarmonics(2), a),
-                TensorProductTest.convolutionSpec(a, Irreps.sphericalHarmonics(2), a),
+                TensorProductSpec.convolution(a, Irreps.sphericalHarmonics(2), a),
                 TensorProductSpec.full(a, b, null),
                 TensorProductSpec.elementwise(a, Irreps.parse("4x0e+3x1e+3x0o"), null),
                 TensorProductSpec.square(Irreps.parse("3x0e+2x1o+1x2e"), (List<org.equivariant4j.o3.Irrep>) null),

@@ -73,7 +73,7 @@ class TensorProductTest {
         Irreps sh = Irreps.sphericalHarmonics(3);
         Irreps x = Irreps.parse("3x0e+3x1o+3x2e+3x1e");
         TensorProductSpec fc = TensorProductSpec.fullyConnected(x, sh, Irreps.parse("2x0e+4x1o+1x2e+2x3o+1x1e"));
-        assertEquals(TensorProductRoute.DENSE, TensorProductRoute.choose(convolutionSpec(x, sh, x)));
+        assertEquals(TensorProductRoute.DENSE, TensorProductRoute.choose(TensorProductSpec.convolution(x, sh, x)));
         try (NDManager m = NDManager.newBaseManager()) {
             for (TensorProductSpec spec : List.of(fc)) {
                 assertEquals(TensorProductRoute.FUSED, TensorProductRoute.choose(spec));
@@ -95,29 +95,6 @@ class TensorProductTest {
         }
     }
 
-    /** NequIP's convolution product: every (x entry, sh entry, coupled irrep in out) as a uvu path into a sorted output. */
-    static TensorProductSpec convolutionSpec(Irreps in, Irreps sh, Irreps out) {
-        java.util.List<org.equivariant4j.o3.MulIrrep> mid = new java.util.ArrayList<>();
-        java.util.List<int[]> ins = new java.util.ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            for (int j = 0; j < sh.size(); j++) {
-                for (org.equivariant4j.o3.Irrep ir : in.get(i).irrep().times(sh.get(j).irrep())) {
-                    if (out.contains(ir)) {
-                        ins.add(new int[] {i, j, mid.size()});
-                        mid.add(new org.equivariant4j.o3.MulIrrep(in.get(i).mul(), ir));
-                    }
-                }
-            }
-        }
-        Irreps.Sorted sorted = Irreps.of(mid).sort();
-        int[] p = sorted.p();
-        TensorProductSpec.Builder b = TensorProductSpec.builder(in, sh, sorted.irreps());
-        for (int[] t : ins) {
-            b.instruction(t[0], t[1], p[t[2]], ConnectionMode.UVU, true);
-        }
-        return b.build();
-    }
-
     /** Every connection mode, with and without weights, equivariant under random rotations and reflections (float64). */
     @Test
     void everyModeIsEquivariant() {
@@ -130,7 +107,7 @@ class TensorProductTest {
                 TensorProductSpec.elementwise(a, Irreps.parse("3x1o+1x2e+3x0e+1x1e"), null),
                 TensorProductSpec.square(Irreps.parse("3x1o+2x0e+1x2e"), (List<org.equivariant4j.o3.Irrep>) null),
                 TensorProductSpec.square(Irreps.parse("3x1o+2x0e+1x2e"), Irreps.parse("2x0e+2x1e+3x2e")),
-                convolutionSpec(a, Irreps.sphericalHarmonics(2), a));
+                TensorProductSpec.convolution(a, Irreps.sphericalHarmonics(2), a));
         SplittableRandom rng = new SplittableRandom(11);
         List<O3Element> elements = Equivariance.testElements(Groups.o3(), 4, rng);
         double worst = 0;
