@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,6 +16,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.DoubleBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.equivariant4j.group.Groups;
@@ -22,8 +24,10 @@ import org.equivariant4j.group.O3Element;
 import org.equivariant4j.nn.TestSupport;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.testing.Equivariance;
+import org.equivariant4j.nn.testing.SaveLoadChecks;
 import org.equivariant4j.o3.Irreps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class O3BlocksTest {
     private static final DataType F64 = DataType.FLOAT64;
@@ -154,6 +158,32 @@ class O3BlocksTest {
             }
             assertArrayEquals(new double[] {0, 0, Math.exp(-2) * 4, Math.exp(-0.5) / 4}, t.getGradient().toDoubleArray(), 1e-14);
         }
+    }
+
+    /** Linear and BatchNorm parameters (weights, biases, running statistics) survive saving bit for bit. */
+    @Test
+    void saveLoadRoundTrips(@TempDir Path dir) throws Exception {
+        Irreps in = Irreps.parse("3x0e+2x1o");
+        Irreps out = Irreps.parse("2x0e+1x1o");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = TestSupport.gaussian(m, new Shape(4, in.dim()), DataType.FLOAT32, 1);
+            Linear lin = Linear.builder(in, out).biases(true).optSeed(1).build();
+            lin.initialize(m, DataType.FLOAT32, x.getShape());
+            lin.bias().getArray().addi(m.create(new float[] {0.5f, -0.25f}));
+            SaveLoadChecks.assertRoundTripsExact(lin, Linear.builder(in, out).biases(true).optSeed(2).build(),
+                    Linear.builder(in, out).biases(true).optSeed(3).build(), x, m, dir, "linear");
+            BatchNorm bn = BatchNorm.of(in);
+            run(bn, m, x.mul(3).add(1), true); // moves the running statistics
+            SaveLoadChecks.assertRoundTripsExact(bn, BatchNorm.of(in), BatchNorm.of(in), x, m, dir, "batchnorm");
+            assertThrows(MalformedModelException.class, () -> SaveLoadChecks.load(Linear.of(in, in), m,
+                    saved(lin)));
+        }
+    }
+
+    private static byte[] saved(Block b) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        b.saveParameters(new java.io.DataOutputStream(bytes));
+        return bytes.toByteArray();
     }
 
     @Test
