@@ -51,6 +51,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Loss Σ y⊙r with a fixed random r; gradients to the features and to the weights (or the radial network). The same two
  * products timed in e3nn 0.5.1: {@code src/main/python/e3nn_tensor_product.py}.
+ *
+ * <p>JMH times the variants one after the other; on a machine shared with other jobs the load changes between them.
+ * {@link #main} runs DENSE and FAST alternately in one process instead and prints the medians and the median of the
+ * per-pair ratios: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -cp "$(cat
+ * equivariant4j-bench/target/classpath.txt):equivariant4j-bench/target/classes"
+ * org.equivariant4j.bench.TensorProductBenchmark [pairs=15]} (with OMP_WAIT_POLICY=PASSIVE).
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
@@ -126,5 +132,45 @@ public class TensorProductBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         manager.close();
+    }
+
+    /** DENSE and FAST alternately, per product; prints medians (ms) and the median per-pair ratio FAST / DENSE. */
+    public static void main(String[] args) {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        for (String product : new String[] {"fctp", "conv"}) {
+            TensorProductBenchmark dense = new TensorProductBenchmark();
+            TensorProductBenchmark fast = new TensorProductBenchmark();
+            dense.product = product;
+            fast.product = product;
+            dense.route = "DENSE";
+            fast.route = "FAST";
+            dense.setUp();
+            fast.setUp();
+            double[] td = new double[pairs];
+            double[] tf = new double[pairs];
+            double[] ratio = new double[pairs];
+            for (int i = -2; i < pairs; i++) { // two warm-up pairs
+                long t0 = System.nanoTime();
+                dense.forwardBackward();
+                long t1 = System.nanoTime();
+                fast.forwardBackward();
+                long t2 = System.nanoTime();
+                if (i >= 0) {
+                    td[i] = (t1 - t0) / 1e6;
+                    tf[i] = (t2 - t1) / 1e6;
+                    ratio[i] = tf[i] / td[i];
+                }
+            }
+            System.out.printf(java.util.Locale.ROOT, "%s: DENSE %.1f ms, FAST %.1f ms (medians of %d interleaved pairs);"
+                    + " FAST/DENSE per pair: median %.2f%n", product, median(td), median(tf), pairs, median(ratio));
+            dense.tearDown();
+            fast.tearDown();
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[s.length / 2];
     }
 }
