@@ -64,12 +64,12 @@ public final class Extract extends AbstractBlock {
     }
 
     /** The input irreps. */
-    public Irreps in() {
+    public Irreps irrepsIn() {
         return in;
     }
 
     /** The output irreps. */
-    public List<Irreps> outs() {
+    public List<Irreps> irrepsOuts() {
         return outs;
     }
 

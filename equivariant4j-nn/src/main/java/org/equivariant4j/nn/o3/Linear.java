@@ -86,11 +86,11 @@ public final class Linear extends AbstractBlock {
         return new Builder(in, out);
     }
 
-    public Irreps in() {
+    public Irreps irrepsIn() {
         return in;
     }
 
-    public Irreps out() {
+    public Irreps irrepsOut() {
         return out;
     }
 

@@ -57,12 +57,12 @@ public final class Norm extends AbstractBlock {
         return s;
     }
 
-    public Irreps in() {
+    public Irreps irrepsIn() {
         return in;
     }
 
     /** {@code "n x 0e"}. */
-    public Irreps out() {
+    public Irreps irrepsOut() {
         return out;
     }
 

@@ -89,11 +89,13 @@ public final class PointConvolution extends AbstractBlock {
         return new Builder(in, nodeAttributes, out);
     }
 
-    public Irreps in() {
+    /** The node features' irreps. */
+    public Irreps irrepsIn() {
         return in;
     }
 
-    public Irreps out() {
+    /** The output irreps. */
+    public Irreps irrepsOut() {
         return out;
     }
 

@@ -78,7 +78,7 @@ public final class SphericalHarmonics extends AbstractBlock {
     }
 
     /** The output irreps. */
-    public Irreps irreps() {
+    public Irreps irrepsOut() {
         return irreps;
     }
 

@@ -12,8 +12,10 @@ import java.util.Objects;
  * the Clebsch–Gordan block (hundreds of times more work); the cost of an order here is the sum, over its pairwise
  * steps, of the product of the sizes of all indices the step touches (its multiply–adds).
  *
- * <p>Every order of up to six operands is tried. Index letters are single characters; an index that occurs in one
- * operand only and not in the output is summed in the step that consumes that operand.
+ * <p>Every order is tried, pruned by the best cost so far (the products here have at most four operands). Index letters
+ * are single characters; an index that occurs in one operand only and not in the output is summed in the step that
+ * consumes that operand. Intermediates keep the output's letters first (the batch axis leading) and are made
+ * contiguous: libtorch's batched matmul on strided views of many tiny matrices was measured ~20× slower.
  */
 public final class EinsumPlan {
     private final List<String> lines;
