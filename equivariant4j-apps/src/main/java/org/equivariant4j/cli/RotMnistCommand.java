@@ -75,6 +75,10 @@ final class RotMnistCommand implements Callable<Integer> {
             + " instead of upright ones.")
     boolean trainRotated;
 
+    @Option(names = "--redraw-rotations", description = "With --train-rotated: rotate every training digit by a fresh random"
+            + " angle each epoch (data augmentation) instead of once.")
+    boolean redrawRotations;
+
     @CommandLine.Mixin
     RunOptions run;
 
@@ -86,6 +90,9 @@ final class RotMnistCommand implements Callable<Integer> {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
         List<String> models = ModelList.parse(model, RotMnistTask.MODELS);
         RotMnistTask.Config cfg = new RotMnistTask.Config(epochs, run.seed, batchSize, learningRate, angleStep);
+        if (redrawRotations && !trainRotated) {
+            throw new IllegalArgumentException("--redraw-rotations needs --train-rotated (upright training keeps its digits upright)");
+        }
         if (trainSize < 1 || validSize < 1 || testSize < 1) {
             throw new IllegalArgumentException("--train-size, --valid-size and --test-size must be >= 1, got " + trainSize + ", "
                     + validSize + ", " + testSize);
@@ -106,7 +113,8 @@ final class RotMnistCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(run.threads));
             long t0 = System.nanoTime();
             MnistIdx.Digits digits = MnistIdx.loadTestSet(dir);
-            RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed, trainRotated);
+            RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed, trainRotated,
+                    redrawRotations);
             w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d (%s), test %d (upright and rotated)"
                     + " (%.1f s)%n", dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize,
                     trainRotated ? "rotated" : "upright", testSize, (System.nanoTime() - t0) / 1e9);

@@ -164,12 +164,24 @@ public final class RotMnistTask {
 
         /** The images with the given indices [order[from], …, order[from + n − 1]] as a standardised [n, 1, H, W] batch. */
         NDArray batch(NDManager m, int[] order, int from, int n) {
+            return batch(m, order, from, n, null);
+        }
+
+        /** As {@link #batch(NDManager, int[], int, int)}, each image first rotated by its angle (degrees), if angles are given. */
+        NDArray batch(NDManager m, int[] order, int from, int n, double[] degrees) {
             int size = height * width;
             float[] x = new float[n * size];
             for (int k = 0; k < n; k++) {
                 int src = order[from + k] * size;
-                for (int p = 0; p < size; p++) {
-                    x[k * size + p] = (pixels[src + p] - PIXEL_MEAN) / PIXEL_STD;
+                if (degrees != null) {
+                    ImageRotation.of(height, width, degrees[k]).apply(pixels, src, x, k * size);
+                    for (int p = k * size; p < (k + 1) * size; p++) {
+                        x[p] = (x[p] - PIXEL_MEAN) / PIXEL_STD;
+                    }
+                } else {
+                    for (int p = 0; p < size; p++) {
+                        x[k * size + p] = (pixels[src + p] - PIXEL_MEAN) / PIXEL_STD;
+                    }
                 }
             }
             return m.create(x, new Shape(n, 1, height, width));
@@ -193,9 +205,17 @@ public final class RotMnistTask {
      * @param testRotated  the same test digits, each rotated by {@code testAngles[i]}
      * @param testAngles   the rotation of each test digit, degrees in [0, 360)
      * @param trainRotated whether the training and validation digits are rotated (by random angles) instead of upright
+     * @param redrawn      whether the training digits are kept upright here and rotated by a fresh random angle every
+     *                     time a batch draws them (data augmentation; only with trainRotated)
      */
     public record Data(Split train, Split valid, Split testUpright, Split testRotated, double[] testAngles,
-            boolean trainRotated) {
+            boolean trainRotated, boolean redrawn) {
+        public Data {
+            if (redrawn && !trainRotated) {
+                throw new IllegalArgumentException("redrawn training rotations need rotated validation digits (trainRotated)");
+            }
+        }
+
         /** Sizes, image size and a CRC-32C of every pixel and label: what a model card and a checkpoint record. */
         Map<String, Object> describe(String source) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -205,6 +225,7 @@ public final class RotMnistTask {
             d.put("valid", valid.count());
             d.put("test", testUpright.count());
             d.put("train_rotated", trainRotated);
+            d.put("train_rotations", redrawn ? "redrawn every epoch" : trainRotated ? "fixed" : "none");
             java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
             for (Split sp : new Split[] {train, valid, testUpright, testRotated}) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * sp.pixels().length + 4 * sp.labels().length);
@@ -223,16 +244,20 @@ public final class RotMnistTask {
      * digits, rotated by uniform random angles drawn from {@code seed}; the training and validation digits stay upright.
      */
     public static Data prepare(MnistIdx.Digits digits, int trainSize, int validSize, int testSize, long seed) {
-        return prepare(digits, trainSize, validSize, testSize, seed, false);
+        return prepare(digits, trainSize, validSize, testSize, seed, false, false);
     }
 
     /**
      * As {@link #prepare(MnistIdx.Digits, int, int, int, long)}; with {@code trainRotated} the training and validation
      * digits are rotated too, each once by its own uniform random angle (another stream of the same seed), as in
-     * MNIST-rot.
+     * MNIST-rot. With {@code redrawn} (only with trainRotated) the training digits stay upright in the returned data and
+     * the training rotates every batch's digits by fresh random angles instead (see {@link #train}).
      */
     public static Data prepare(MnistIdx.Digits digits, int trainSize, int validSize, int testSize, long seed,
-            boolean trainRotated) {
+            boolean trainRotated, boolean redrawn) {
+        if (redrawn && !trainRotated) {
+            throw new IllegalArgumentException("redrawing the training rotations every epoch needs rotated training (--train-rotated)");
+        }
         if (trainSize < 1 || validSize < 1 || testSize < 1) {
             throw new IllegalArgumentException("train, validation and test sizes must be >= 1, got " + trainSize + ", "
                     + validSize + ", " + testSize);
@@ -249,10 +274,13 @@ public final class RotMnistTask {
         double[] angles = uniformAngles(testSize, new SplittableRandom(seed ^ 0x2077A7E5L));
         if (trainRotated) {
             SplittableRandom rng = new SplittableRandom(seed ^ 0x7A1E5EEDL);
-            train = train.rotated(uniformAngles(trainSize, rng));
+            double[] trainAngles = uniformAngles(trainSize, rng);
             valid = valid.rotated(uniformAngles(validSize, rng));
+            if (!redrawn) {
+                train = train.rotated(trainAngles);
+            }
         }
-        return new Data(train, valid, test, test.rotated(angles), angles, trainRotated);
+        return new Data(train, valid, test, test.rotated(angles), angles, trainRotated, redrawn);
     }
 
     private static double[] uniformAngles(int n, SplittableRandom rng) {
@@ -316,7 +344,7 @@ public final class RotMnistTask {
         TrainingSettings settings = cfg.settings();
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = spec.create(cfg.seed(), m);
-            Learner learner = new Learner(name, block, data, source);
+            Learner learner = new Learner(name, block, data, source, cfg.seed());
             TrainingOutcome out = TrainingRecipe.train(name, learner, settings, listener, checkpointing);
             ParameterStore ps = new ParameterStore(m, false);
             double upright = accuracy(block, ps, m, data.testUpright());
@@ -360,12 +388,16 @@ public final class RotMnistTask {
         private final Block block;
         private final Split train;
         private final Split valid;
+        private final boolean redrawn;
+        private final long seed;
         private final Map<String, Object> identity = new LinkedHashMap<>();
 
-        Learner(String name, Block block, Data data, String source) {
+        Learner(String name, Block block, Data data, String source, long seed) {
             this.block = block;
             this.train = data.train();
             this.valid = data.valid();
+            this.redrawn = data.redrawn();
+            this.seed = seed;
             identity.put("task", NAME);
             identity.put("model", name);
             identity.put("data", data.describe(source));
@@ -383,10 +415,24 @@ public final class RotMnistTask {
 
         @Override
         public NDArray loss(ParameterStore ps, NDManager m, int[] order, int from, int count, int batchSize) {
-            NDArray x = train.batch(m, order, from, count);
+            NDArray x = redrawn ? train.batch(m, order, from, count, redrawnAngles(order, from, count))
+                    : train.batch(m, order, from, count);
             NDArray y = m.create(train.labels(order, from, count));
             NDArray l = crossEntropy(block.forward(ps, new NDList(x), true).singletonOrThrow(), y);
             return count == batchSize ? l : l.mul((double) count / batchSize);
+        }
+
+        /**
+         * Fresh uniform angles for the digits of a batch: a function of the seed, the epoch's order (the recipe draws a
+         * new permutation every epoch) and the digit, so that a resumed run draws the same angles.
+         */
+        private double[] redrawnAngles(int[] order, int from, int count) {
+            long epochKey = seed * 0x9E3779B97F4A7C15L + java.util.Arrays.hashCode(order);
+            double[] a = new double[count];
+            for (int k = 0; k < count; k++) {
+                a[k] = new SplittableRandom(epochKey ^ (0xD1B54A32D192ED03L * (order[from + k] + 1L))).nextDouble() * 360;
+            }
+            return a;
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.equivariant4j.data.ImageRotation;
 import org.equivariant4j.data.MnistIdx;
 import org.equivariant4j.nn.testing.ImageActions;
 import org.junit.jupiter.api.Test;
@@ -147,15 +148,42 @@ class RotMnistTaskTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.prepare(d, 70, 20, 25, 1));
         assertTrue(e.getMessage().contains("need 70 + 20 + 25 = 115 digits, the data has 100"), e.getMessage());
         // --train-rotated: training and validation digits rotated once each, by seeded angles; the test split is unchanged
-        RotMnistTask.Data r = RotMnistTask.prepare(d, 50, 20, 25, 9, true);
+        RotMnistTask.Data r = RotMnistTask.prepare(d, 50, 20, 25, 9, true, false);
         assertTrue(r.trainRotated() && !a.trainRotated());
         assertArrayEquals(a.testRotated().pixels(), r.testRotated().pixels());
         assertArrayEquals(a.train().labels(), r.train().labels());
         assertTrue(!java.util.Arrays.equals(a.train().pixels(), r.train().pixels()), "training digits are rotated");
-        assertArrayEquals(r.train().pixels(), RotMnistTask.prepare(d, 50, 20, 25, 9, true).train().pixels(), "seeded");
+        assertArrayEquals(r.train().pixels(), RotMnistTask.prepare(d, 50, 20, 25, 9, true, false).train().pixels(), "seeded");
+        // --redraw-rotations: the training digits stay upright in the data (each batch rotates them afresh), the
+        // validation digits are those of --train-rotated; without --train-rotated it is refused
+        RotMnistTask.Data rr = RotMnistTask.prepare(d, 50, 20, 25, 9, true, true);
+        assertTrue(rr.redrawn() && !r.redrawn());
+        assertArrayEquals(a.train().pixels(), rr.train().pixels());
+        assertArrayEquals(r.valid().pixels(), rr.valid().pixels());
+        e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.prepare(d, 50, 20, 25, 9, false, true));
+        assertTrue(e.getMessage().contains("needs rotated training"), e.getMessage());
+        // a batch with angles is the rotated digits, standardised
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] order = {3, 0, 7};
+            double[] deg = {30, 200, 90};
+            float[] got = a.train().batch(m, order, 0, 3, deg).toFloatArray();
+            int size = a.train().height() * a.train().width();
+            for (int k = 0; k < 3; k++) {
+                float[] one = rotatedDigit(a, order[k], deg[k]);
+                for (int p = 0; p < size; p++) {
+                    assertEquals((one[p] - RotMnistTask.PIXEL_MEAN) / RotMnistTask.PIXEL_STD, got[k * size + p], 1e-6);
+                }
+            }
+        }
         assertArrayEquals(new double[] {0, 90, 180, 270, 360}, RotMnistTask.sweepAngles(90));
         assertEquals(25, RotMnistTask.sweepAngles(15).length);
         assertEquals(0, RotMnistTask.sweepAngles(0).length);
+    }
+
+    private static float[] rotatedDigit(RotMnistTask.Data a, int index, double degrees) {
+        int size = a.train().height() * a.train().width();
+        float[] img = java.util.Arrays.copyOfRange(a.train().pixels(), index * size, (index + 1) * size);
+        return ImageRotation.of(a.train().height(), a.train().width(), degrees).apply(img);
     }
 
     @Test
