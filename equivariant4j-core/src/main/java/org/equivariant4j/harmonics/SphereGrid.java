@@ -25,7 +25,7 @@ import org.equivariant4j.linalg.Matrices;
  * orbit, whose symmetry makes them an equal-weight rule up to a degree fixed by the group (the 12 icosahedron vertices
  * integrate degree 5 exactly).
  *
- * <p>Immutable.
+ * <p>Immutable; equal when the points are.
  */
 public final class SphereGrid {
     /** Iterations of the repulsion of {@link #uniform}. */
@@ -300,6 +300,17 @@ public final class SphereGrid {
             perm[k] = found;
         }
         return Optional.of(perm);
+    }
+
+    /** Grids are equal when their points are (in order); the description is not compared. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SphereGrid g && Arrays.deepEquals(points, g.points);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(points);
     }
 
     @Override
