@@ -25,8 +25,9 @@ import org.equivariant4j.nn.ops.ScriptKernel;
  * the grid, so the block is exactly equivariant to the rotations that permute it and equivariant up to the grid's
  * resolution otherwise. γ (the layer scale, initially small) is optional.
  *
- * <p>Parameters: the conv's ({@code conv.*}), {@code norm.weight}, {@code norm.bias} [C], {@code linear1.weight}
- * [wC, C], {@code linear1.bias}, {@code linear2.weight} [C, wC], {@code linear2.bias}, and {@code scale} [C].
+ * <p>Parameters: the conv's (child {@code conv}), {@code norm_weight}, {@code norm_bias} [C], {@code linear1_weight}
+ * [wC, C], {@code linear1_bias}, {@code linear2_weight} [C, wC], {@code linear2_bias}, and {@code scale} [C]. (Names
+ * without dots: a script argument whose array name has a dot would reach TorchScript as a view, without its gradient.)
  */
 public final class ConvNextBlock extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -59,12 +60,12 @@ public final class ConvNextBlock extends AbstractBlock {
         this.layerScale = layerScale;
         this.conv = addChildBlock("conv", new SeparableGroupConv(channels, basis));
         int wide = widening * channels;
-        params.add(addParameter(Params.constant("norm.weight", Parameter.Type.GAMMA, channels, 1)));
-        params.add(addParameter(Params.constant("norm.bias", Parameter.Type.BETA, channels, 0)));
-        params.add(addParameter(Params.weight("linear1.weight", wide, channels)));
-        params.add(addParameter(Params.bias("linear1.bias", wide, channels)));
-        params.add(addParameter(Params.weight("linear2.weight", channels, wide)));
-        params.add(addParameter(Params.bias("linear2.bias", channels, wide)));
+        params.add(addParameter(Params.constant("norm_weight", Parameter.Type.GAMMA, channels, 1)));
+        params.add(addParameter(Params.constant("norm_bias", Parameter.Type.BETA, channels, 0)));
+        params.add(addParameter(Params.weight("linear1_weight", wide, channels)));
+        params.add(addParameter(Params.bias("linear1_bias", wide, channels)));
+        params.add(addParameter(Params.weight("linear2_weight", channels, wide)));
+        params.add(addParameter(Params.bias("linear2_bias", channels, wide)));
         if (layerScale > 0) {
             params.add(addParameter(Params.constant("scale", Parameter.Type.WEIGHT, channels, layerScale)));
         }

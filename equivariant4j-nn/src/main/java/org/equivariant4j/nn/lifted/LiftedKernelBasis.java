@@ -26,8 +26,8 @@ import org.equivariant4j.nn.ops.Tensors;
  * functions). With a cutoff the spatial basis is multiplied by a smooth envelope of ‖x_j − x_i‖ that vanishes at the
  * cutoff, so messages switch on continuously as atoms enter a radius graph.
  *
- * <p>Parameters: {@code spatial1.weight} [H, P_s], {@code spatial1.bias}, {@code spatial2.weight} [B, H],
- * {@code spatial2.bias}, and the same four for {@code fiber}.
+ * <p>Parameters: {@code spatial1_weight} [H, P_s], {@code spatial1_bias}, {@code spatial2_weight} [B, H],
+ * {@code spatial2_bias}, and the same four for {@code fiber}.
  */
 public final class LiftedKernelBasis extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -76,10 +76,10 @@ public final class LiftedKernelBasis extends AbstractBlock {
         int pf = LiftedScript.polyFeatures(fiber.fiberInvariants(), degree);
         for (String part : new String[] {"spatial", "fiber"}) {
             int in = part.equals("spatial") ? ps : pf;
-            params.add(addParameter(Params.weight(part + "1.weight", hidden, in)));
-            params.add(addParameter(Params.bias(part + "1.bias", hidden, in)));
-            params.add(addParameter(Params.weight(part + "2.weight", basis, hidden)));
-            params.add(addParameter(Params.bias(part + "2.bias", basis, hidden)));
+            params.add(addParameter(Params.weight(part + "1_weight", hidden, in)));
+            params.add(addParameter(Params.bias(part + "1_bias", hidden, in)));
+            params.add(addParameter(Params.weight(part + "2_weight", basis, hidden)));
+            params.add(addParameter(Params.bias(part + "2_bias", basis, hidden)));
         }
         this.kernel = ScriptKernel.shared(new Key(fiber, degree, cutoff), k -> new ScriptKernel("LiftedKernelBasis",
                 LiftedScript.join(methods(k.fiber(), k.degree(), k.cutoff())), (m, dt) -> constants(k.fiber(), m, dt)));

@@ -66,7 +66,7 @@ public final class PonitaModel extends AbstractBlock {
         this.projection = new GridProjection(fiber, output);
         int basisSize = b.basis > 0 ? b.basis : b.hidden;
         this.basis = addChildBlock("basis", new LiftedKernelBasis(fiber, hidden, basisSize, b.degree, b.cutoff));
-        this.embedding = addParameter(Parameter.builder().setName("embedding.weight").setType(Parameter.Type.WEIGHT)
+        this.embedding = addParameter(Parameter.builder().setName("embedding_weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(hidden, lifting.channels()))
                 .optInitializer(org.equivariant4j.nn.graph.TorchLinear.uniform(1.0 / Math.sqrt(lifting.channels()))).build());
         List<ConvNextBlock> ls = new ArrayList<>();
@@ -77,8 +77,8 @@ public final class PonitaModel extends AbstractBlock {
         int outChannels = projection.channels();
         for (int i = 0; i < b.layers; i++) {
             if (multipleReadouts || i == b.layers - 1) {
-                readouts.add(addParameter(Params.weight("readout_" + i + ".weight", outChannels, hidden)));
-                readouts.add(addParameter(Params.bias("readout_" + i + ".bias", outChannels, hidden)));
+                readouts.add(addParameter(Params.weight("readout" + i + "_weight", outChannels, hidden)));
+                readouts.add(addParameter(Params.bias("readout" + i + "_bias", outChannels, hidden)));
             }
         }
         Key key = new Key(fiber, input, output, b.degree, b.cutoff, b.layers, b.layerScale > 0, multipleReadouts);

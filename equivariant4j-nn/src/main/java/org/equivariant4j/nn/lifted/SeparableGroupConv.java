@@ -24,7 +24,7 @@ import org.equivariant4j.nn.ops.ScriptKernel;
  * the grid to itself (exactly) and approximately to all others. The message sum runs over the graph's edges plus each
  * node's message to itself.
  *
- * <p>Parameters: {@code spatial.weight} [C, B], {@code fiber.weight} [C, B] (no biases: PyTorch's
+ * <p>Parameters: {@code spatial_weight} [C, B], {@code fiber_weight} [C, B] (no biases: PyTorch's
  * {@code Linear(B, C, bias=False)} initialisation) and {@code bias} [C] (zeros).
  */
 public final class SeparableGroupConv extends AbstractBlock {
@@ -47,8 +47,8 @@ public final class SeparableGroupConv extends AbstractBlock {
         }
         this.channels = channels;
         this.basis = basis;
-        this.spatial = addParameter(Params.weight("spatial.weight", channels, basis));
-        this.fiberWeight = addParameter(Params.weight("fiber.weight", channels, basis));
+        this.spatial = addParameter(Params.weight("spatial_weight", channels, basis));
+        this.fiberWeight = addParameter(Params.weight("fiber_weight", channels, basis));
         this.bias = addParameter(Params.constant("bias", Parameter.Type.BIAS, channels, 0));
         this.kernel = ScriptKernel.shared(new Key("conv"), k -> new ScriptKernel("SeparableGroupConv",
                 LiftedScript.join(List.of(LiftedScript.conv())), (m, dt) -> new NDList()));

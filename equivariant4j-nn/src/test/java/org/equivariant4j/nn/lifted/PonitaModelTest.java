@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.harmonics.SphereGrid;
 import org.equivariant4j.nn.graph.GraphBatch;
+import org.equivariant4j.nn.ops.FusedAdam;
 import org.equivariant4j.nn.ops.Gradients;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.nn.testing.EuclideanMotion;
@@ -179,6 +180,35 @@ class PonitaModelTest {
         double fm = f.getAsDouble();
         a.set(DoubleBuffer.wrap(a0));
         return (fp - fm) / (2 * h);
+    }
+
+    @Test
+    void oneAdamStepMovesEveryParameter() {
+        // guards the parameter names: an array named like "a.b" reaches TorchScript as a view, whose .grad is empty
+        try (NDManager m = NDManager.newBaseManager();
+                FusedAdam adam = FusedAdam.builder().learningRate(ai.djl.training.tracker.Tracker.fixed(1e-3f)).build()) {
+            PonitaModel model = model(new SphereFiber(SphereGrid.uniform(10)), m, DataType.FLOAT32, 2);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList in = inputs(m, DataType.FLOAT32);
+            List<float[]> before = new java.util.ArrayList<>();
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                before.add(p.getValue().getArray().toFloatArray());
+            }
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(run(model, ps, in.get(0), in.get(1), true).square().sum());
+            }
+            adam.step(model);
+            for (int i = 0; i < before.size(); i++) {
+                Pair<String, Parameter> p = model.getParameters().get(i);
+                assertTrue(!p.getKey().contains("."), p.getKey());
+                float[] after = p.getValue().getArray().toFloatArray();
+                double moved = 0;
+                for (int k = 0; k < after.length; k++) {
+                    moved = Math.max(moved, Math.abs(after[k] - before.get(i)[k]));
+                }
+                assertTrue(moved > 1e-4, p.getKey() + " moved by " + moved);
+            }
+        }
     }
 
     @Test
