@@ -8,6 +8,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.equivariant4j.group.FiniteGroup;
 import org.equivariant4j.group.Groups;
+import org.equivariant4j.group.Permutations;
 import org.equivariant4j.group.SO3Element;
 import org.equivariant4j.linalg.Matrices;
 
@@ -281,25 +282,11 @@ public final class SphereGrid {
             throw new IllegalArgumentException("expected a " + d + "×" + d + " matrix for a grid on S^" + (d - 1) + ", got "
                     + Matrices.shapeString(q));
         }
-        int n = points.length;
-        int[] perm = new int[n];
-        boolean[] used = new boolean[n];
-        for (int k = 0; k < n; k++) {
-            double[] p = Matrices.apply(q, points[k]);
-            int found = -1;
-            for (int j = 0; j < n; j++) {
-                if (!used[j] && distance(p, points[j]) <= tolerance) {
-                    found = j;
-                    break;
-                }
-            }
-            if (found < 0) {
-                return Optional.empty();
-            }
-            used[found] = true;
-            perm[k] = found;
+        double[][] moved = new double[points.length][];
+        for (int k = 0; k < points.length; k++) {
+            moved[k] = Matrices.apply(q, points[k]);
         }
-        return Optional.of(perm);
+        return Permutations.matching(points.length, (k, j) -> distance(moved[k], points[j]) <= tolerance);
     }
 
     /** Grids are equal when their points are (in order); the description is not compared. */

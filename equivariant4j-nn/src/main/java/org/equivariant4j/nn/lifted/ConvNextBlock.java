@@ -113,13 +113,8 @@ public final class ConvNextBlock extends AbstractBlock {
     /** Runs on [x, edge basis, self basis, fibre basis, then a {@link GraphBatch#toNDList()}]; returns [x']. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-        if (inputs.size() != 4 + GraphBatch.NDLIST_SIZE) {
-            throw new IllegalArgumentException(this + " expects [x, edge basis, self basis, fibre basis, graph batch ("
-                    + GraphBatch.NDLIST_SIZE + " arrays)], got " + inputs.size() + " arrays");
-        }
-        GraphBatch g = GraphBatch.fromNDList(new NDList(inputs.subList(4, inputs.size())));
-        return new NDList(apply(ps, inputs.get(0), new LiftedKernelBasis.Output(inputs.get(1), inputs.get(2), inputs.get(3)), g,
-                training));
+        SeparableGroupConv.LayerInputs in = SeparableGroupConv.LayerInputs.of(this, inputs);
+        return new NDList(apply(ps, in.x(), in.basis(), in.graph(), training));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.equivariant4j.group.FiniteGroup;
+import org.equivariant4j.group.Permutations;
 import org.equivariant4j.group.SO3Element;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.o3.Irreps;
@@ -197,25 +198,11 @@ public final class RotationFiber implements Fiber {
         if (q.length != 3 || q[0].length != 3) {
             throw new IllegalArgumentException("expected a 3×3 matrix, got " + Matrices.shapeString(q));
         }
-        int n = rotations.length;
-        int[] perm = new int[n];
-        boolean[] used = new boolean[n];
-        for (int k = 0; k < n; k++) {
-            double[][] moved = Matrices.multiply(q, rotations[k]);
-            int found = -1;
-            for (int j = 0; j < n; j++) {
-                if (!used[j] && Matrices.maxAbsDifference(moved, rotations[j]) < 1e-9) {
-                    found = j;
-                    break;
-                }
-            }
-            if (found < 0) {
-                return Optional.empty();
-            }
-            used[found] = true;
-            perm[k] = found;
+        double[][][] moved = new double[rotations.length][][];
+        for (int k = 0; k < rotations.length; k++) {
+            moved[k] = Matrices.multiply(q, rotations[k]);
         }
-        return Optional.of(perm);
+        return Permutations.matching(rotations.length, (k, j) -> Matrices.maxAbsDifference(moved[k], rotations[j]) < 1e-9);
     }
 
     @Override

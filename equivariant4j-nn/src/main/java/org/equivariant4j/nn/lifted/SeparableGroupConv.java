@@ -105,13 +105,20 @@ public final class SeparableGroupConv extends AbstractBlock {
     /** Runs on [x, edge basis, self basis, fibre basis, then a {@link GraphBatch#toNDList()}]; returns [z]. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-        if (inputs.size() != 4 + GraphBatch.NDLIST_SIZE) {
-            throw new IllegalArgumentException(this + " expects [x, edge basis, self basis, fibre basis, graph batch ("
-                    + GraphBatch.NDLIST_SIZE + " arrays)], got " + inputs.size() + " arrays");
+        LayerInputs in = LayerInputs.of(this, inputs);
+        return new NDList(apply(ps, in.x(), in.basis(), in.graph(), training));
+    }
+
+    /** The inputs of a lifted layer as an NDList: [x, edge basis, self basis, fibre basis, then a {@link GraphBatch#toNDList()}]. */
+    record LayerInputs(NDArray x, LiftedKernelBasis.Output basis, GraphBatch graph) {
+        static LayerInputs of(Object block, NDList inputs) {
+            if (inputs.size() != 4 + GraphBatch.NDLIST_SIZE) {
+                throw new IllegalArgumentException(block + " expects [x, edge basis, self basis, fibre basis, graph batch ("
+                        + GraphBatch.NDLIST_SIZE + " arrays)], got " + inputs.size() + " arrays");
+            }
+            return new LayerInputs(inputs.get(0), new LiftedKernelBasis.Output(inputs.get(1), inputs.get(2), inputs.get(3)),
+                    GraphBatch.fromNDList(new NDList(inputs.subList(4, inputs.size()))));
         }
-        GraphBatch g = GraphBatch.fromNDList(new NDList(inputs.subList(4, inputs.size())));
-        return new NDList(apply(ps, inputs.get(0), new LiftedKernelBasis.Output(inputs.get(1), inputs.get(2), inputs.get(3)), g,
-                training));
     }
 
     @Override
