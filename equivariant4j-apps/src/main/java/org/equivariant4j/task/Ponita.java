@@ -16,7 +16,8 @@ import org.equivariant4j.o3.Irreps;
  * vertices of the icosahedron, and {@code ponita-se3}, the full lift to SE(3) sampled at the 24 rotations of the cube.
  * Inputs as the reference code's: node features charge (1x0e) and velocity (1x1o), positions; output a displacement
  * (1x1o) added to the positions. Sizes are smaller than the paper's (H = 128, B = 256, 5 layers, widening 4, 16
- * orientations, 10 000 epochs) so that an epoch stays within about twice EGNN's on two cores.
+ * orientations) to keep CPU epochs short; still, an epoch costs several EGNN epochs on the CPU
+ * ({@code bench.PonitaEpochBench} measures the ratio).
  */
 final class Ponita {
     static final int HIDDEN = 64;

@@ -17,13 +17,15 @@ import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.ops.FusedAdam;
+import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.task.NBodyTask;
 
 /**
  * Times N-body training epochs (3000 random 5-body systems, batch 100: 30 steps of forward, backward and one
- * {@link FusedAdam} step, float32, one thread) of the task's models as {@code ./equivariant4j nbody} builds them,
- * interleaved epoch by epoch in one process, and prints the median seconds per epoch of each and its ratio to the first
- * model's. Models: egnn, ponita, ponita-se3 (default: egnn and ponita).
+ * {@link FusedAdam} step, float32, one thread) of the task's models as {@code ./equivariant4j nbody} builds them, EGNN
+ * against each lifted model in {@link PairedTiming} pairs (one epoch each, the order flipped every repetition, after one
+ * warm-up round), and prints the median seconds per epoch of each and its ratio to EGNN's. Lifted models: ponita,
+ * ponita-se3 (default: ponita).
  *
  * <p>Run: {@code java -Dai.djl.offline=true -cp "$(cat equivariant4j-bench/target/classpath.txt):equivariant4j-bench/target/classes"
  * org.equivariant4j.bench.PonitaEpochBench [epochs] [model...]}.
@@ -31,22 +33,27 @@ import org.equivariant4j.task.NBodyTask;
 public final class PonitaEpochBench {
     private PonitaEpochBench() {}
 
-    /** One model of the task, trained epoch by epoch. */
-    static final class Runner {
+    /** One model of the task; every {@link #run} trains it for one epoch and prints the time and the mean loss. */
+    static final class Runner implements Runnable {
         final String name;
         final Block model;
         final ParameterStore ps;
         final FusedAdam adam = FusedAdam.builder().learningRate(Tracker.fixed(5e-4f)).weightDecay(1e-12f).build();
         final SplittableRandom r = new SplittableRandom(3);
-        final List<Double> times = new ArrayList<>();
+        final EgnnEpochBench.Data d;
+        final GraphTopology topo;
+        int epochs;
 
-        Runner(NDManager m, String name) {
+        Runner(NDManager m, String name, EgnnEpochBench.Data d, GraphTopology topo) {
             this.name = name;
             this.model = NBodyTask.DEFINITION.model(name).create(1, m);
             this.ps = new ParameterStore(m, false);
+            this.d = d;
+            this.topo = topo;
         }
 
-        void epoch(EgnnEpochBench.Data d, GraphTopology topo, int e) {
+        @Override
+        public void run() {
             int steps = EgnnEpochBench.SYSTEMS / EgnnEpochBench.BATCH;
             int nodes = EgnnEpochBench.BATCH * EgnnEpochBench.BODIES;
             int[] order = EgnnEpochBench.shuffled(steps, r);
@@ -69,39 +76,37 @@ public final class PonitaEpochBench {
                 }
                 adam.step(model);
             }
-            double t = (System.nanoTime() - t0) * 1e-9;
-            if (e >= 0) {
-                times.add(t);
-            }
-            System.out.printf(Locale.ROOT, "  %-8s epoch %2d: %.3f s, train loss %.4f%s%n", name, e + 1, t, loss,
-                    e < 0 ? " (warm-up)" : "");
+            epochs++;
+            System.out.printf(Locale.ROOT, "  %-10s epoch %2d: %.3f s, train loss %.4f%n", name, epochs,
+                    (System.nanoTime() - t0) * 1e-9, loss);
         }
     }
 
-    /** Arguments: {@code [epochs] [model...]} (default: 5 epochs of egnn and ponita). */
+    /** Arguments: {@code [epochs] [lifted model...]} (default: 5 paired epochs of egnn and ponita). */
     public static void main(String[] args) {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        List<String> names = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("egnn", "ponita");
-        JniUtils.setNumThreads(1);
+        List<String> lifted = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("ponita");
         try (NDManager m = NDManager.newBaseManager()) {
+            JniUtils.setNumThreads(1);
             EgnnEpochBench.calibrate(m);
             EgnnEpochBench.Data d = EgnnEpochBench.randomData(m, 7);
             GraphTopology topo = GraphTopology.fullyConnected(EgnnEpochBench.BODIES, EgnnEpochBench.BATCH);
+            Runner egnn = new Runner(m, "egnn", d, topo);
             List<Runner> runners = new ArrayList<>();
-            for (String n : names) {
-                runners.add(new Runner(m, n));
+            Runnable[] ops = new Runnable[2 * lifted.size()];
+            for (int i = 0; i < lifted.size(); i++) {
+                Runner r = new Runner(m, lifted.get(i), d, topo);
+                runners.add(r);
+                ops[2 * i] = egnn;
+                ops[2 * i + 1] = r;
             }
-            for (int e = -1; e < epochs; e++) {
-                for (Runner r : runners) {
-                    r.epoch(d, topo, e);
-                }
-            }
-            double base = EgnnEpochBench.median(runners.get(0).times);
-            System.out.printf(Locale.ROOT, "%nmedian seconds per epoch over %d epochs (1 thread, interleaved):%n", epochs);
-            for (Runner r : runners) {
-                double med = EgnnEpochBench.median(r.times);
-                System.out.printf(Locale.ROOT, "  %-8s %8.3f s   %5.2fx %s   (%d parameters)%n", r.name, med, med / base,
-                        runners.get(0).name, org.equivariant4j.nn.ops.ParameterCounts.learnable(r.model));
+            double[] med = PairedTiming.medians(ops, 1, epochs);
+            System.out.printf(Locale.ROOT, "%nmedian seconds per epoch over %d paired epochs (1 thread, order flipped every"
+                    + " pair):%n", epochs);
+            for (int i = 0; i < runners.size(); i++) {
+                System.out.printf(Locale.ROOT, "  %-10s %8.3f s (%d parameters) vs egnn %8.3f s (%d parameters): %5.2fx%n",
+                        runners.get(i).name, med[2 * i + 1] / 1e3, ParameterCounts.learnable(runners.get(i).model),
+                        med[2 * i] / 1e3, ParameterCounts.learnable(egnn.model), med[2 * i + 1] / med[2 * i]);
             }
         }
     }
