@@ -8,13 +8,18 @@ import java.util.Locale;
 final class ModelList {
     private ModelList() {}
 
-    /** The models chosen, in the order given, without repeats. */
+    /** The models chosen, in the order given, without repeats; "all" is every known model. */
     static List<String> parse(String option, List<String> known) {
+        return parse(option, known, known);
+    }
+
+    /** The models chosen, in the order given, without repeats; "all" is {@code all}. */
+    static List<String> parse(String option, List<String> known, List<String> all) {
         if (option == null || option.isBlank()) {
             throw new IllegalArgumentException("--model needs a name: one of " + known + ", a comma-separated list, or all");
         }
         if ("all".equals(option.trim().toLowerCase(Locale.ROOT))) {
-            return known;
+            return all;
         }
         List<String> list = new ArrayList<>();
         for (String s : option.split(",", -1)) {

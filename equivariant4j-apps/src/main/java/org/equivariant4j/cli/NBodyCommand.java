@@ -33,7 +33,9 @@ final class NBodyCommand implements Callable<Integer> {
     static final int DEFAULT_TRAIN_SIZE = 3000;
 
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
-            description = "egnn, gnn, linear, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
+            description = "egnn, gnn, linear, ponita (lifted to position-orientation space), ponita-se3 (lifted to SE(3)), a"
+                    + " comma-separated list of them, or"
+                    + " all: linear, gnn, egnn (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per neural model (default: 60, --paper: 10000).")
@@ -67,7 +69,7 @@ final class NBodyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
-        List<String> models = ModelList.parse(model, NBodyTask.MODELS);
+        List<String> models = ModelList.parse(model, NBodyTask.MODELS, NBodyTask.DEFAULT_MODELS);
         int nEpochs = epochs != null ? epochs : (paper ? 10_000 : 60);
         int interval = evalInterval != null ? evalInterval : (nEpochs < 20 ? 1 : 5);
         if (trainSize < 1) {
@@ -129,7 +131,7 @@ final class NBodyCommand implements Callable<Integer> {
                 w.printf(Locale.ROOT, "%-8s %10d %12.5f %12.5f %10.3f %8d %14.2e%n", r.name(), r.params(), r.testMse(),
                         r.validMse(), r.secondsPerEpoch(), r.epochs(), r.equivarianceError());
             }
-            w.println("(published after 10000 epochs: linear 0.0819, GNN 0.0107, EGNN 0.0071)");
+            w.println("(published after 10000 epochs: linear 0.0819, GNN 0.0107, EGNN 0.0071, PONITA 0.0043)");
 
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("models", models);

@@ -13,7 +13,8 @@ import org.equivariant4j.nn.graph.GraphTopology;
  *   <li>for EGNN: node feature ‖v_i‖, vectors v (the velocities), edge attributes [q_iq_j, ‖x_i − x_j‖²] of the input
  *       frame — all invariant, so the model is E(3)-equivariant;</li>
  *   <li>for the GNN baseline: node features [x_i, v_i] (6 numbers, not invariant: the baseline cannot be
- *       equivariant), edge attribute q_iq_j.</li>
+ *       equivariant), edge attribute q_iq_j;</li>
+ *   <li>for the lifted network (PONITA): node features [q_i, v_i] as irreps 1x0e+1x1o, positions, nothing else.</li>
  * </ul>
  * Arrays: positions x and velocities v [B·n, 3], charges q [B·n] or [B·n, 1], all float32 or all float64.
  */
@@ -26,6 +27,8 @@ public final class NBodyGraphs {
     public static final int GNN_NODE_FEATURES = 6;
     /** Edge attributes of the GNN input: q_iq_j. */
     public static final int GNN_EDGE_ATTRIBUTES = 1;
+    /** Node features of the lifted (PONITA) input: the charge and the velocity. */
+    public static final String PONITA_NODE_IRREPS = "1x0e+1x1o";
 
     private NBodyGraphs() {}
 
@@ -40,6 +43,16 @@ public final class NBodyGraphs {
         NDArray qq = q.expandDims(2).mul(q.expandDims(1));
         return GraphBatch.builder(topology).positions(x).vectors(v).nodeFeatures(v.norm(new int[] {1}, true))
                 .edgeAttributes(DenseGraphs.offDiagonal(qq.concat(dist, 3))).build();
+    }
+
+    /**
+     * Lifted (PONITA) input, as the reference code builds it: node features [q_i, v_i] (irreps "1x0e+1x1o": the charge
+     * and the velocity), positions x, no edge attributes (the model computes its pair invariants itself).
+     */
+    public static GraphBatch ponita(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
+        nodesPerGraph(topology);
+        NDArray q = charges(charges, topology).reshape(topology.numNodes(), 1);
+        return GraphBatch.builder(topology).positions(x).nodeFeatures(q.concat(v, 1)).build();
     }
 
     /** GNN input: node features [x, v], edge attribute q_iq_j. */

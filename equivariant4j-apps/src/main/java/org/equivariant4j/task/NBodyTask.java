@@ -36,7 +36,9 @@ import org.equivariant4j.nn.testing.EuclideanMotion;
  * 5 in the benchmark).
  *
  * <p>Models ({@link #DEFINITION}): {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code gnn} (non-equivariant
- * message passing on [x, v]), {@code linear} (x + t·v with t fitted by least squares on the training set). The neural
+ * message passing on [x, v]), {@code linear} (x + t·v with t fitted by least squares on the training set), {@code ponita}
+ * (message passing lifted to position–orientation space, {@link org.equivariant4j.nn.lifted.PonitaModel}) and
+ * {@code ponita-se3} (the same layers lifted to SE(3) itself). The neural
  * models train with the shared {@link TrainingRecipe}: Adam, learning rate 5e-4, weight decay 1e-12, batch 100, MSE over
  * all coordinates, validation every {@code evalInterval} epochs; the model of the best validation epoch is tested.
  *
@@ -51,8 +53,10 @@ import org.equivariant4j.nn.testing.EuclideanMotion;
 public final class NBodyTask {
     /** The task's name. */
     public static final String NAME = "nbody";
-    /** The model names, in the order {@code all} trains them. */
-    public static final List<String> MODELS = List.of("linear", "gnn", "egnn");
+    /** The model names. */
+    public static final List<String> MODELS = List.of("linear", "gnn", "egnn", "ponita", "ponita-se3");
+    /** The models {@code all} trains, in that order (the lifted model is left out to keep the default run short). */
+    public static final List<String> DEFAULT_MODELS = List.of("linear", "gnn", "egnn");
     /** Width and depth of the neural models (the paper's). */
     public static final int HIDDEN = 64;
     public static final int LAYERS = 4;
@@ -195,6 +199,8 @@ public final class NBodyTask {
         return switch (model) {
             case "egnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.egnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
             case "gnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.gnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
+            case "ponita", "ponita-se3" -> (b, ps, t, x, v, q, tr) -> x.add(b.forward(ps, NBodyGraphs.ponita(t, x, v, q).toNDList(), tr)
+                    .singletonOrThrow());
             case "linear" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, new NDList(x, v), tr).singletonOrThrow();
             default -> throw new IllegalArgumentException("unknown " + NAME + " model '" + model + "'; expected one of " + MODELS);
         };
@@ -432,7 +438,8 @@ public final class NBodyTask {
                                     .hidden(HIDDEN).layers(LAYERS).build();
                             b.initialize(m, DataType.FLOAT32, new Shape(2, 1), new Shape(2, 3));
                             return b;
-                        }));
+                        }),
+                Ponita.SPHERE, Ponita.ROTATIONS);
 
         @Override
         public String name() {

@@ -64,7 +64,7 @@ class NBodyCommandTest {
         assertTrue(Files.size(out.resolve("learning_curves.png")) > 1000);
         assertFalse(Files.exists(out.resolve("checkpoints")), "a completed run leaves no checkpoints");
         // predict repeats, through the command line, the predictions made at the end of training, bit for bit
-        for (String m : NBodyTask.MODELS) {
+        for (String m : NBodyTask.DEFAULT_MODELS) {
             Path model = models.resolve(m);
             Path predictions = dir.resolve(m + ".npy");
             MainTest.Result p = MainTest.run("predict", "--model", model.toString(), "--input",
@@ -145,7 +145,7 @@ class NBodyCommandTest {
         Files.writeString(ckptOut.resolve("checkpoints/egnn.ckpt"), "x");
         String d = data.toString();
         Object[][] cases = {
-            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn]"},
+            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn, ponita, ponita-se3]"},
             {new String[] {"--data", dir.resolve("missing").toString()}, "is not a folder"},
             {new String[] {"--threads", "0", "--data", d}, "--threads must be >= 1, got 0"},
             {new String[] {"--threads", "4096", "--data", d}, "exceeds the"},
