@@ -104,17 +104,21 @@ public final class GatedSteerableLinear extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray y = linear.forward(ps, inputs, training).singletonOrThrow();
-        return new NDList(activate(y));
+        int expected = linear.irrepsAttributes() == null ? 1 : 2;
+        if (inputs.size() != expected) {
+            throw new IllegalArgumentException(this + " expects " + expected + " input arrays, got " + inputs.size());
+        }
+        return new NDList(apply(ps, inputs.get(0), expected == 1 ? null : inputs.get(1), training));
     }
 
     /** The layer applied to x [..., in.dim] with attributes a [..., attr.dim] (null without attribute). */
     public NDArray apply(ParameterStore ps, NDArray x, NDArray a, boolean training) {
-        return activate(linear.apply(ps, x, a, training));
-    }
-
-    private NDArray activate(NDArray y) {
-        return gate == null ? Activation.SILU.raw(y) : gate.apply(y);
+        NDArray y = linear.applyWithoutBias(ps, x, a, training);
+        NDArray row = linear.biasRow(ps, x, training);
+        if (gate == null) {
+            return Activation.SILU.raw(row == null ? y : y.add(row));
+        }
+        return gate.apply(y, row); // the biases join the gate's engine call
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
@@ -51,8 +52,8 @@ public final class SteerableLinear extends AbstractBlock {
     private final TensorProduct product;
     private final Parameter weight;
     private final Parameter bias;
-    private final double[] biasScatter; // [numBias, out.dim]
     private final int numBias;
+    private final DeviceConstants biasScatter; // [numBias, out.dim]: where each bias goes
 
     private SteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
         super(VERSION);
@@ -78,19 +79,21 @@ public final class SteerableLinear extends AbstractBlock {
             }
         }
         this.numBias = nb;
-        this.biasScatter = new double[nb * out.dim()];
+        double[] scatter = new double[nb * out.dim()];
         double[] biasBound = new double[nb];
         int b = 0;
         for (int c = 0; c < out.size(); c++) {
             if (out.get(c).irrep().isScalar()) {
                 for (int u = 0; u < out.get(c).mul(); u++) {
-                    biasScatter[b * out.dim() + out.offset(c) + u] = 1;
+                    scatter[b * out.dim() + out.offset(c) + u] = 1;
                     // an output no path reaches keeps bias 0 (and its output is the bias alone)
                     biasBound[b] = fan[c] > 0 ? 1 / Math.sqrt(fan[c]) : 0;
                     b++;
                 }
             }
         }
+        this.biasScatter = new DeviceConstants(this + " bias scatter",
+                (m, dt) -> new NDList(Tensors.fromFlat(m, scatter, new Shape(numBias, out.dim()), dt)));
         this.weight = spec.weightNumel() == 0 ? null : addParameter(Parameter.builder().setName("weight")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(spec.weightNumel()))
                 .optInitializer(uniform(weightBound, seed)).build());
@@ -160,6 +163,13 @@ public final class SteerableLinear extends AbstractBlock {
 
     /** W_a x for features x [..., in.dim] and attributes a [..., attr.dim] (null for a layer without attribute). */
     public NDArray apply(ParameterStore ps, NDArray x, NDArray a, boolean training) {
+        NDArray y = applyWithoutBias(ps, x, a, training);
+        NDArray row = biasRow(ps, x, training);
+        return row == null ? y : y.add(row);
+    }
+
+    /** W_a x without the biases (see {@link #biasRow}). */
+    public NDArray applyWithoutBias(ParameterStore ps, NDArray x, NDArray a, boolean training) {
         O3Inputs.requireLastAxis(this, "input", x.getShape(), in);
         if ((a == null) != (attributes == null)) {
             throw new IllegalArgumentException(this + (attributes == null ? " takes no attributes" : " needs attributes [..., "
@@ -168,13 +178,16 @@ public final class SteerableLinear extends AbstractBlock {
         Shape lead = x.getShape().slice(0, x.getShape().dimension() - 1);
         NDArray second = a != null ? a : x.getManager().ones(lead.addAll(new Shape(1)), x.getDataType());
         NDArray w = weight == null ? null : ps.getValue(weight, x.getDevice(), training);
-        NDArray y = product.apply(x, second, w);
-        if (bias != null) {
-            NDArray b = ps.getValue(bias, x.getDevice(), training);
-            NDArray scatter = Tensors.fromFlat(x.getManager(), biasScatter, new Shape(numBias, out.dim()), x.getDataType());
-            y = y.add(b.matMul(scatter));
+        return product.apply(x, second, w);
+    }
+
+    /** The biases as a row [out.dim] (zero off the scalar outputs) to add to every output, or null without biases. */
+    public NDArray biasRow(ParameterStore ps, NDArray like, boolean training) {
+        if (bias == null) {
+            return null;
         }
-        return y;
+        NDArray b = ps.getValue(bias, like.getDevice(), training);
+        return b.matMul(biasScatter.get(like.getDevice(), like.getDataType(), b.getManager()).get(0));
     }
 
     @Override

@@ -64,6 +64,17 @@ public final class Tensors {
         }
     }
 
+    /**
+     * An int64 index array that owns its memory (a copy made by the engine). Use it for gathers that autograd records:
+     * the backward pass keeps the index, and an array made from a Java array only borrows the Java buffer, which is
+     * freed when that array is closed.
+     */
+    public static NDArray ownedIndex(NDManager manager, long[] values) {
+        try (NDArray borrowed = manager.create(values)) {
+            return borrowed.duplicate();
+        }
+    }
+
     /** Whether the type is one of the floating types the equivariant blocks accept. */
     public static boolean isSupportedFloat(DataType dataType) {
         return dataType == DataType.FLOAT32 || dataType == DataType.FLOAT64;
