@@ -161,7 +161,7 @@ public final class PointConvolution extends AbstractBlock {
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         selfConnection.initialize(manager, dataType, new Shape(1, in.dim()), new Shape(1, nodeAttributes.dim()));
         linear1.initialize(manager, dataType, new Shape(1, in.dim()), new Shape(1, nodeAttributes.dim()));
         radial.initialize(manager, dataType, new Shape(1, numBasis));
