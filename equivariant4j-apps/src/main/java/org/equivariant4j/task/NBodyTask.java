@@ -30,6 +30,7 @@ import org.equivariant4j.nn.graph.SegnnIrreps;
 import org.equivariant4j.nn.graph.SegnnModel;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.nn.ops.ParameterCounts;
+import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.nn.testing.EuclideanMotion;
 
@@ -338,7 +339,9 @@ public final class NBodyTask {
             Batch b = train.batch(m, order, from, count);
             GraphTopology t = topologies.computeIfAbsent(count, k -> GraphTopology.fullyConnected(train.particles(), k));
             NDArray pred = forward.apply(block, ps, t, b.x(), b.v(), b.q(), true);
-            return pred.sub(b.y()).square().sum().div((double) batchSize * train.particles() * 3);
+            // a recorded division by a scalar the engine owns (Tensors.scalar: DJL's div(double) borrows a freed buffer)
+            NDArray sq = pred.sub(b.y()).square().sum();
+            return sq.div(Tensors.scalar(sq, (double) batchSize * train.particles() * 3));
         }
 
         @Override

@@ -105,7 +105,7 @@ public final class InstanceNorm extends AbstractBlock {
             y = y.sub(pooling.toNodes(mean).matMul(scatter));
         }
         NDArray var = pooling.mean(y.square().matMul(member));            // [B, numIrreps]
-        NDArray inv = var.add(eps).pow(-0.5).mul(ps.getValue(weight, x.getDevice(), training));
+        NDArray inv = var.add(eps).pow(Tensors.scalar(var, -0.5)).mul(ps.getValue(weight, x.getDevice(), training));
         y = y.mul(pooling.toNodes(inv).matMul(spread));
         if (numScalar > 0) {
             y = y.add(ps.getValue(bias, x.getDevice(), training).matMul(scatter));

@@ -64,7 +64,7 @@ public enum Activation {
     public NDArray normalized(NDArray x) {
         double c = constant();
         NDArray y = tensor.apply(x);
-        return c == 1 ? y : y.mul(c);
+        return c == 1 ? y : y.mul(org.equivariant4j.nn.ops.Tensors.scalar(y, c));
     }
 
     /** c = E[f(z)²]^(−1/2) as e3nn estimates it (see the class comment). */

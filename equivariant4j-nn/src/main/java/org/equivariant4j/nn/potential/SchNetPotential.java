@@ -114,8 +114,8 @@ public final class SchNetPotential extends AbstractBlock implements PotentialMod
             centres[k] = k * spacing;
         }
         NDArray mu = Tensors.fromFlat(pos.getManager(), centres, new Shape(1, basis), pos.getDataType());
-        NDArray rbf = r.sub(mu).square().mul(-0.5 / (spacing * spacing)).exp();      // [E, K]
-        NDArray fc = r.mul(Math.PI / cutoff).cos().add(1).mul(0.5).mul(r.lt(cutoff).toType(pos.getDataType(), false));
+        NDArray rbf = r.sub(mu).square().mul(Tensors.scalar(r, -0.5 / (spacing * spacing))).exp();      // [E, K]
+        NDArray fc = r.mul(Tensors.scalar(r, Math.PI / cutoff)).cos().add(1).mul(Tensors.scalar(r, 0.5)).mul(r.lt(cutoff).toType(pos.getDataType(), false));
         NDArray x = embedding.apply(ps, oneHot, training);
         for (TorchLinear[] d : interactions) {
             NDArray w = d[2].apply(ps, ssp(d[1].apply(ps, rbf, training)), training).mul(fc);
