@@ -36,8 +36,6 @@ import picocli.CommandLine.Option;
             "Metrics: energy_mae, force_mae, energy_rmse, force_rmse (test frames), valid_force_mae, best_epoch,"
                     + " energy_invariance_error, force_equivariance_error, md_energy_drift, md_max_energy_deviation."})
 final class Md17Command implements Callable<Integer> {
-    /** Where the data is expected by default (relative to the working directory: the repository root). */
-    static final Path DEFAULT_DATA = Path.of("..", "shared", "data", "md17", "ethanol_sampledata.xyz");
     /** The default run: a short cosine schedule that finishes in minutes on 2 cores. */
     static final int DEFAULT_EPOCHS = 20;
     /** The long protocol (--long). */
@@ -48,8 +46,8 @@ final class Md17Command implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", paramLabel = "FILE",
-            description = "Extended XYZ frames with energy= and forces (default: ../shared/data/md17/ethanol_sampledata.xyz,"
-                    + " the MD17 ethanol sample data).")
+            description = "Extended XYZ frames with energy= and forces (default: <repo>/../shared/data/md17/"
+                    + "ethanol_sampledata.xyz, the MD17 ethanol sample data).")
     Path data;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per model (default: " + DEFAULT_EPOCHS
@@ -116,11 +114,11 @@ final class Md17Command implements Callable<Integer> {
             throw new IllegalArgumentException("--train must be at least one batch (" + settings.batchSize() + "), got "
                     + trainSize);
         }
-        Path file = data != null ? data : DEFAULT_DATA;
+        Path file = data != null ? data : defaultData();
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException((data != null ? "--data " + file + (Files.isDirectory(file) ? " is a folder"
-                    : " does not exist") : "MD17 data not found at " + file.toAbsolutePath().normalize() + " (the default,"
-                    + " relative to the working directory)") + "; expected an extended XYZ file of molecular frames with"
+                    : " does not exist") : "MD17 data not found at " + file + " (the default,"
+                    + " <repo>/../shared/data/md17/ethanol_sampledata.xyz)") + "; expected an extended XYZ file of molecular frames with"
                     + " energy= (kcal/mol) and per-atom forces (kcal/mol/A), e.g. the MD17 ethanol sample data"
                     + " (schnetpack's data_tutorial/ethanol_sampledata.xyz); give it with --data FILE");
         }
@@ -218,6 +216,11 @@ final class Md17Command implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    /** The default data file: the MD17 ethanol sample data next to the repository. */
+    static Path defaultData() {
+        return RotMnistCommand.repositoryRoot().resolve("../shared/data/md17/ethanol_sampledata.xyz").normalize();
     }
 
     /** The recorded states as extended XYZ frames: species, positions, velocities, forces; step, time and energies. */
