@@ -1,13 +1,10 @@
 package org.equivariant4j.nn.potential;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphPooling;
@@ -21,15 +18,12 @@ import org.equivariant4j.nn.graph.TorchLinear;
  * with no cut-off envelope: give it graphs whose edge set does not change along a trajectory (for a small molecule,
  * all pairs).
  */
-public final class EgnnPotential extends AbstractBlock implements PotentialModel {
+public final class EgnnPotential extends AtomicPotential {
     private static final byte VERSION = 1;
 
-    private final int species;
-    private final double cutoff;
     private final EgnnModel egnn;
     private final TorchLinear readout1;
     private final TorchLinear readout2;
-    private final AtomicEnergyHead head;
 
     /**
      * @param species the one-hot width
@@ -38,63 +32,30 @@ public final class EgnnPotential extends AbstractBlock implements PotentialModel
      * @param cutoff  the radius the batches' edges must cover (all pairs of a molecule within it)
      */
     public EgnnPotential(int species, int hidden, int layers, double cutoff) {
-        super(VERSION);
-        this.species = species;
-        this.cutoff = cutoff;
+        super(VERSION, species, cutoff);
         this.egnn = addChildBlock("egnn", EgnnModel.builder(species, 0).hidden(hidden).layers(layers).build());
         this.readout1 = addChildBlock("readout1", new TorchLinear(hidden, hidden, true));
         this.readout2 = addChildBlock("readout2", new TorchLinear(hidden, 1, true));
-        this.head = addChildBlock("head", new AtomicEnergyHead(species));
     }
 
     @Override
-    public int species() {
-        return species;
-    }
-
-    @Override
-    public double cutoff() {
-        return cutoff;
-    }
-
-    @Override
-    public void setEnergyStatistics(double scale, double[] shifts) {
-        head.set(scale, shifts);
-    }
-
-    @Override
-    public NDArray energies(ParameterStore ps, GraphBatch batch, boolean training) {
-        NDArray oneHot = Potentials.oneHot(this, batch);
-        if (!isInitialized()) {
-            initialize(ps.getManager(), batch.dataType(), oneHot.getShape());
-        }
+    protected NDArray energies(ParameterStore ps, GraphBatch batch, NDArray oneHot, boolean training) {
         NDArray zeros = batch.positions().zerosLike();
         NDArray h = egnn.forwardNodes(ps, batch, zeros, training).get(0);
         NDArray a = readout1.apply(ps, h, training);
         NDArray atomic = readout2.apply(ps, a.mul(a.getNDArrayInternal().sigmoid()), training);
-        return head.fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
+        return head().fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(energies(ps, GraphBatch.fromNDList(inputs), training));
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        egnn.initialize(manager, dataType, new Shape(1, species), new Shape(1, 3));
+    protected void initializeNetwork(NDManager manager, DataType dataType) {
+        egnn.initialize(manager, dataType, new Shape(1, species()), new Shape(1, 3));
         readout1.initialize(manager, dataType, new Shape(1, readout1.inFeatures()));
         readout2.initialize(manager, dataType, new Shape(1, readout2.inFeatures()));
-        head.initialize(manager, dataType, new Shape(1));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(-1)};
     }
 
     @Override
     public String toString() {
-        return "EgnnPotential(" + species + " species, " + egnn.hidden() + " hidden, " + egnn.numLayers() + " layers)";
+        return "EgnnPotential(" + species() + " species, " + egnn.hidden() + " hidden, " + egnn.numLayers() + " layers)";
     }
 }

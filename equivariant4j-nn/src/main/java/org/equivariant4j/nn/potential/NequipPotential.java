@@ -1,13 +1,10 @@
 package org.equivariant4j.nn.potential;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,22 +31,17 @@ import org.equivariant4j.o3.MulIrrep;
  * <p>E is invariant under rotations, reflections, translations and permutations of the atoms; the forces −∂E/∂x
  * ({@link ForceField}) are equivariant and smooth as atoms cross the cut-off.
  */
-public final class NequipPotential extends AbstractBlock implements PotentialModel {
+public final class NequipPotential extends AtomicPotential {
     private static final byte VERSION = 1;
 
-    private final int species;
     private final Irreps attributes;
-    private final double maxRadius;
     private final List<PointConvolution> convolutions;
     private final List<Gate> gates;
     private final PointConvolution output;
-    private final AtomicEnergyHead head;
 
     private NequipPotential(Builder b) {
-        super(VERSION);
-        this.species = b.species;
-        this.attributes = Irreps.of(species, Irrep.SCALAR);
-        this.maxRadius = b.maxRadius;
+        super(VERSION, b.species, b.maxRadius);
+        this.attributes = Irreps.of(b.species, Irrep.SCALAR);
         Irreps edge = Irreps.sphericalHarmonics(b.lmax);
         Irreps irreps = attributes;
         List<PointConvolution> convs = new ArrayList<>();
@@ -83,7 +75,6 @@ public final class NequipPotential extends AbstractBlock implements PotentialMod
         this.gates = Collections.unmodifiableList(gs);
         this.output = addChildBlock("output", b.convolution(irreps, attributes, Irreps.of(1, Irrep.SCALAR),
                 b.seed + 10L * b.layers));
-        this.head = addChildBlock("head", new AtomicEnergyHead(species));
     }
 
     /** Whether some irrep of {@code in} times some of {@code edge} contains {@code out}. */
@@ -103,16 +94,6 @@ public final class NequipPotential extends AbstractBlock implements PotentialMod
         return new Builder(species);
     }
 
-    @Override
-    public int species() {
-        return species;
-    }
-
-    @Override
-    public double cutoff() {
-        return maxRadius;
-    }
-
     /** The node features' irreps after each interaction. */
     public List<Irreps> hiddenIrreps() {
         List<Irreps> list = new ArrayList<>();
@@ -123,31 +104,17 @@ public final class NequipPotential extends AbstractBlock implements PotentialMod
     }
 
     @Override
-    public void setEnergyStatistics(double scale, double[] shifts) {
-        head.set(scale, shifts);
-    }
-
-    @Override
-    public NDArray energies(ParameterStore ps, GraphBatch batch, boolean training) {
-        NDArray oneHot = Potentials.oneHot(this, batch);
-        if (!isInitialized()) {
-            initialize(ps.getManager(), batch.dataType(), oneHot.getShape());
-        }
+    protected NDArray energies(ParameterStore ps, GraphBatch batch, NDArray oneHot, boolean training) {
         NDArray h = oneHot;
         for (int k = 0; k < convolutions.size(); k++) {
             h = gates.get(k).apply(convolutions.get(k).apply(ps, batch, h, oneHot, training));
         }
         NDArray atomic = output.apply(ps, batch, h, oneHot, training);
-        return head.fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
+        return head().fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(energies(ps, GraphBatch.fromNDList(inputs), training));
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeNetwork(NDManager manager, DataType dataType) {
         for (PointConvolution c : convolutions) {
             c.initialize(manager, dataType);
         }
@@ -155,17 +122,11 @@ public final class NequipPotential extends AbstractBlock implements PotentialMod
             g.initialize(manager, dataType, new Shape(1, g.irrepsIn().dim()));
         }
         output.initialize(manager, dataType);
-        head.initialize(manager, dataType, new Shape(1));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(-1)};
     }
 
     @Override
     public String toString() {
-        return "NequipPotential(" + species + " species, " + convolutions.size() + " interactions, r_max " + maxRadius + ")";
+        return "NequipPotential(" + species() + " species, " + convolutions.size() + " interactions, r_max " + cutoff() + ")";
     }
 
     /** Builder of a {@link NequipPotential}. */

@@ -1,14 +1,11 @@
 package org.equivariant4j.nn.potential;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,19 +29,16 @@ import org.equivariant4j.nn.ops.Tensors;
  * construction (distances only); its forces are equivariant. Dense layers are initialised as PyTorch's (engine
  * generator).
  */
-public final class SchNetPotential extends AbstractBlock implements PotentialModel {
+public final class SchNetPotential extends AtomicPotential {
     private static final byte VERSION = 1;
     private static final double LN2 = Math.log(2);
 
-    private final int species;
     private final int features;
     private final int basis;
-    private final double cutoff;
     private final TorchLinear embedding;
     private final List<TorchLinear[]> interactions; // D0 in2f, D1, D2 filter, D3, D4
     private final TorchLinear out1;
     private final TorchLinear out2;
-    private final AtomicEnergyHead head;
 
     /**
      * @param species      the one-hot width
@@ -54,15 +48,13 @@ public final class SchNetPotential extends AbstractBlock implements PotentialMod
      * @param cutoff       r_c
      */
     public SchNetPotential(int species, int features, int interactions, int basis, double cutoff) {
-        super(VERSION);
-        if (species < 1 || features < 2 || interactions < 0 || basis < 2 || !(cutoff > 0)) {
-            throw new IllegalArgumentException("SchNet needs species >= 1, features >= 2, interactions >= 0, basis >= 2 and"
-                    + " a cutoff > 0, got " + species + ", " + features + ", " + interactions + ", " + basis + ", " + cutoff);
+        super(VERSION, species, cutoff);
+        if (features < 2 || interactions < 0 || basis < 2) {
+            throw new IllegalArgumentException("SchNet needs features >= 2, interactions >= 0 and basis >= 2, got " + features
+                    + ", " + interactions + ", " + basis);
         }
-        this.species = species;
         this.features = features;
         this.basis = basis;
-        this.cutoff = cutoff;
         this.embedding = addChildBlock("embedding", new TorchLinear(species, features, false));
         List<TorchLinear[]> list = new ArrayList<>();
         for (int t = 0; t < interactions; t++) {
@@ -76,22 +68,6 @@ public final class SchNetPotential extends AbstractBlock implements PotentialMod
         this.interactions = Collections.unmodifiableList(list);
         this.out1 = addChildBlock("out1", new TorchLinear(features, features / 2, true));
         this.out2 = addChildBlock("out2", new TorchLinear(features / 2, 1, true));
-        this.head = addChildBlock("head", new AtomicEnergyHead(species));
-    }
-
-    @Override
-    public int species() {
-        return species;
-    }
-
-    @Override
-    public double cutoff() {
-        return cutoff;
-    }
-
-    @Override
-    public void setEnergyStatistics(double scale, double[] shifts) {
-        head.set(scale, shifts);
     }
 
     private static NDArray ssp(NDArray x) {
@@ -99,15 +75,12 @@ public final class SchNetPotential extends AbstractBlock implements PotentialMod
     }
 
     @Override
-    public NDArray energies(ParameterStore ps, GraphBatch batch, boolean training) {
-        NDArray oneHot = Potentials.oneHot(this, batch);
-        if (!isInitialized()) {
-            initialize(ps.getManager(), batch.dataType(), oneHot.getShape());
-        }
+    protected NDArray energies(ParameterStore ps, GraphBatch batch, NDArray oneHot, boolean training) {
         NDArray pos = batch.positions();
         NDIndex senders = new NDIndex("{}", batch.senderIndex());
         NDArray rel = pos.get(senders).sub(pos.get(new NDIndex("{}", batch.receiverIndex())));
         NDArray r = rel.norm(new int[] {1}, true);                                    // [E, 1]
+        double cutoff = cutoff();
         double spacing = cutoff / (basis - 1);
         double[] centres = new double[basis];
         for (int k = 0; k < basis; k++) {
@@ -124,32 +97,21 @@ public final class SchNetPotential extends AbstractBlock implements PotentialMod
             x = x.add(d[4].apply(ps, ssp(d[3].apply(ps, m, training)), training));
         }
         NDArray atomic = out2.apply(ps, ssp(out1.apply(ps, x, training)), training);
-        return head.fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
+        return head().fromAtoms(ps, atomic, oneHot, GraphPooling.of(batch), training);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(energies(ps, GraphBatch.fromNDList(inputs), training));
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeNetwork(NDManager manager, DataType dataType) {
         for (ai.djl.nn.Block child : getChildren().values()) {
             if (child instanceof TorchLinear l) {
                 l.initialize(manager, dataType, new Shape(1, l.inFeatures()));
             }
         }
-        head.initialize(manager, dataType, new Shape(1));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(-1)};
     }
 
     @Override
     public String toString() {
-        return "SchNetPotential(" + species + " species, " + features + " features, " + interactions.size()
-                + " interactions, r_c " + cutoff + ")";
+        return "SchNetPotential(" + species() + " species, " + features + " features, " + interactions.size()
+                + " interactions, r_c " + cutoff() + ")";
     }
 }

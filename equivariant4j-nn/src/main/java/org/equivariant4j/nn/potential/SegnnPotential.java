@@ -1,13 +1,10 @@
 package org.equivariant4j.nn.potential;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import org.equivariant4j.harmonics.Normalization;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphPooling;
@@ -23,13 +20,10 @@ import org.equivariant4j.o3.Irreps;
  * sum pooling to one scalar per molecule; E = σ ε + Σ_i μ_{s_i}. It couples every pair of the batch's edges with no
  * cut-off envelope: give it graphs whose edge set does not change along a trajectory (for a small molecule, all pairs).
  */
-public final class SegnnPotential extends AbstractBlock implements PotentialModel {
+public final class SegnnPotential extends AtomicPotential {
     private static final byte VERSION = 1;
 
-    private final int species;
-    private final double cutoff;
     private final SegnnModel segnn;
-    private final AtomicEnergyHead head;
 
     /**
      * @param species  the one-hot width
@@ -40,25 +34,12 @@ public final class SegnnPotential extends AbstractBlock implements PotentialMode
      * @param seed     seeds the initial weights
      */
     public SegnnPotential(int species, int features, int lmax, int layers, double cutoff, long seed) {
-        super(VERSION);
-        this.species = species;
-        this.cutoff = cutoff;
+        super(VERSION, species, cutoff);
         Irreps attributes = Irreps.sphericalHarmonics(lmax);
         Irreps hidden = SegnnIrreps.weightBalanced(features, attributes, lmax);
         this.segnn = addChildBlock("segnn", SegnnModel.builder(Irreps.of(species, Irrep.SCALAR), hidden,
                 Irreps.of(1, Irrep.SCALAR)).lmaxAttributes(lmax).layers(layers).task(SegnnModel.Task.GRAPH,
                 SegnnModel.Pool.SUM).distance(true).attributeNormalization(Normalization.COMPONENT).seed(seed).build());
-        this.head = addChildBlock("head", new AtomicEnergyHead(species));
-    }
-
-    @Override
-    public int species() {
-        return species;
-    }
-
-    @Override
-    public double cutoff() {
-        return cutoff;
     }
 
     /** The hidden irreps. */
@@ -67,38 +48,18 @@ public final class SegnnPotential extends AbstractBlock implements PotentialMode
     }
 
     @Override
-    public void setEnergyStatistics(double scale, double[] shifts) {
-        head.set(scale, shifts);
-    }
-
-    @Override
-    public NDArray energies(ParameterStore ps, GraphBatch batch, boolean training) {
-        NDArray oneHot = Potentials.oneHot(this, batch);
-        if (!isInitialized()) {
-            initialize(ps.getManager(), batch.dataType(), oneHot.getShape());
-        }
+    protected NDArray energies(ParameterStore ps, GraphBatch batch, NDArray oneHot, boolean training) {
         NDArray graph = segnn.forward(ps, batch, training);
-        return head.fromGraphs(ps, graph, oneHot, GraphPooling.of(batch), training);
+        return head().fromGraphs(ps, graph, oneHot, GraphPooling.of(batch), training);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(energies(ps, GraphBatch.fromNDList(inputs), training));
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        segnn.initialize(manager, dataType, new Shape(1, species));
-        head.initialize(manager, dataType, new Shape(1));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(-1)};
+    protected void initializeNetwork(NDManager manager, DataType dataType) {
+        segnn.initialize(manager, dataType, new Shape(1, species()));
     }
 
     @Override
     public String toString() {
-        return "SegnnPotential(" + species + " species, " + segnn + ")";
+        return "SegnnPotential(" + species() + " species, " + segnn + ")";
     }
 }
