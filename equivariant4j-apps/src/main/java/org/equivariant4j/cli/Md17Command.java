@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "Trains a NequIP-style E(3)-equivariant potential against an invariant SchNet-style baseline (and energy heads on"
                     + " EGNN and SEGNN), forces = -dE/dx by automatic differentiation, then runs NVE dynamics with each.",
             "Metrics: energy_mae, force_mae, energy_rmse, force_rmse (test frames), valid_force_mae, best_epoch,"
-                    + " energy_invariance_error, force_equivariance_error, md_energy_drift, md_max_energy_deviation."})
+                    + " energy_invariance_error, force_equivariance_error, md_energy_drift, md_max_energy_deviation, md_steps_done."})
 final class Md17Command implements Callable<Integer> {
     /** The default run: a short cosine schedule that finishes in minutes on 2 cores. */
     static final int DEFAULT_EPOCHS = 20;
@@ -206,8 +206,8 @@ final class Md17Command implements Callable<Integer> {
                     energy.add(r.name(), time, change);
                     Path xyz = out.resolve("md_" + r.name() + ".xyz");
                     ExtendedXyz.write(xyz, frames(t, splits.test().atomicNumbers().get(0)));
-                    w.println("wrote " + xyz + " (" + t.recorded().size() + " frames" + (t.finite() ? ")"
-                            : "; the energy became infinite: the potential exploded)"));
+                    w.println("wrote " + xyz + " (" + t.recorded().size() + " frames" + (t.failure() == null ? ")"
+                            : "; stopped at " + t.failure() + ")"));
                 }
                 energy.writePng(out.resolve("md_energy.png"));
                 w.println("wrote " + out.resolve("md_energy.png"));

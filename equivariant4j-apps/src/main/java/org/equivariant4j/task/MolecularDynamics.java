@@ -24,6 +24,10 @@ import org.equivariant4j.nn.potential.PotentialModel;
  * temperature exactly (3n − 3 degrees of freedom). Velocity Verlet is symplectic: with exact forces of a smooth energy
  * the total energy fluctuates by O(Δt²) and does not drift, so a drift measures a non-conservative or non-smooth
  * potential (or one that explodes). Runs the model in its own dtype (use float64 for the check).
+ *
+ * <p>A run stops early, as a failure the trajectory names ({@link Trajectory#failure}), when the total energy or a
+ * position becomes non-finite or an atom moves farther than the model's cut-off from every other atom (the molecule came
+ * apart; the potential no longer acts on that atom).
  */
 public final class MolecularDynamics {
     /** One kcal/mol/(Å·u) in Å/fs². */
@@ -54,10 +58,16 @@ public final class MolecularDynamics {
      * A trajectory.
      *
      * @param recorded     every {@code recordEvery}-th state, and the last
-     * @param totalEnergy  E + K after every step (index 0: the start)
+     * @param totalEnergy  E + K after every step done (index 0: the start)
      * @param timeStep     Δt in fs
+     * @param failure      why the run stopped early, or null when it did every step
      */
-    public record Trajectory(List<State> recorded, double[] totalEnergy, double timeStep) {
+    public record Trajectory(List<State> recorded, double[] totalEnergy, double timeStep, String failure) {
+        /** The steps done. */
+        public int steps() {
+            return totalEnergy.length - 1;
+        }
+
         /** The total energy at the end minus at the start (kcal/mol). */
         public double drift() {
             return totalEnergy[totalEnergy.length - 1] - totalEnergy[0];
@@ -128,6 +138,12 @@ public final class MolecularDynamics {
                     x[3 * i + c] += timeStep * v[3 * i + c];
                 }
             }
+            String apart = cameApart(x, model.cutoff());
+            if (apart != null) {
+                recorded.add(new State(s, x.clone(), v.clone(), f.clone(), Double.NaN, kinetic(mass, v)));
+                return new Trajectory(recorded, java.util.Arrays.copyOf(total, s), timeStep, "step " + s + ": " + apart
+                        + "; the potential exploded");
+            }
             ef = forces(model, ps, manager, dt, x, oneHot, species.length);
             f = ef[1];
             potential = ef[0][0];
@@ -142,11 +158,37 @@ public final class MolecularDynamics {
                 recorded.add(new State(s, x.clone(), v.clone(), f.clone(), potential, k));
             }
             if (!Double.isFinite(total[s])) {
-                // an exploding potential: keep what there is, the caller reports it
-                return new Trajectory(recorded, java.util.Arrays.copyOf(total, s + 1), timeStep);
+                return new Trajectory(recorded, java.util.Arrays.copyOf(total, s + 1), timeStep, "step " + s
+                        + ": the total energy became " + total[s] + "; the potential exploded");
             }
         }
-        return new Trajectory(recorded, total, timeStep);
+        return new Trajectory(recorded, total, timeStep, null);
+    }
+
+    /** Null while every position is finite and every atom has another within {@code cutoff}; else what happened. */
+    static String cameApart(double[] x, double cutoff) {
+        int n = x.length / 3;
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                return "atom " + i / 3 + " has a non-finite position";
+            }
+        }
+        for (int i = 0; i < n && n > 1; i++) {
+            double nearest = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    double dx = x[3 * i] - x[3 * j];
+                    double dy = x[3 * i + 1] - x[3 * j + 1];
+                    double dz = x[3 * i + 2] - x[3 * j + 2];
+                    nearest = Math.min(nearest, Math.sqrt(dx * dx + dy * dy + dz * dz));
+                }
+            }
+            if (!(nearest < cutoff)) {
+                return String.format(java.util.Locale.ROOT, "atom %d is %.3g A from the nearest other atom, beyond the"
+                        + " cut-off %.3g A (the molecule came apart)", i, nearest, cutoff);
+            }
+        }
+        return null;
     }
 
     /** [[E], F [n·3]] of one molecule. */

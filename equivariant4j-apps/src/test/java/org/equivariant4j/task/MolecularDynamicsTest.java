@@ -19,6 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 class MolecularDynamicsTest {
 
     @Test
+    void aMoleculeComesApartWhenAnAtomLeavesTheCutOffOrAPositionIsNotFinite() {
+        double[] x = {0, 0, 0, 1, 0, 0, 0, 1.5, 0};
+        assertEquals(null, MolecularDynamics.cameApart(x, 5));
+        x[6] = 9;
+        String apart = MolecularDynamics.cameApart(x, 5);
+        assertTrue(apart != null && apart.startsWith("atom 2 is 8.14 A from the nearest other atom"), apart);
+        x[6] = Double.NaN;
+        assertEquals("atom 2 has a non-finite position", MolecularDynamics.cameApart(x, 5));
+    }
+
+    @Test
     void initialVelocitiesHaveNoMomentumAndExactlyTheTemperature() {
         double[] mass = {12.011, 12.011, 15.999, 1.008, 1.008, 1.008, 1.008, 1.008, 1.008};
         double[] v = MolecularDynamics.initialVelocities(mass, 500, 7);
@@ -67,6 +78,14 @@ class MolecularDynamicsTest {
             assertTrue(moved > 0.05, "largest displacement " + moved);
             assertThrows(IllegalArgumentException.class, () -> MolecularDynamics.run(model, m, DataType.FLOAT64, z,
                     Md17Task.species(), c.positions().get(0), 0, 0.5, 300, 1, 10));
+            assertEquals(null, coarse.failure());
+            assertEquals(40, coarse.steps());
+            // a potential a million times too steep throws the atoms apart: the run stops and says so
+            model.setEnergyStatistics(1e6, new double[Md17Task.species().length]);
+            MolecularDynamics.Trajectory exploded = MolecularDynamics.run(model, m, DataType.FLOAT64, z, Md17Task.species(),
+                    c.positions().get(0), 20, 0.5, 300, 1, 10);
+            assertTrue(exploded.steps() < 20 && exploded.failure() != null
+                    && exploded.failure().contains("the molecule came apart"), exploded.failure());
         }
         assertEquals(1.008, Elements.mass(1), 1e-3);
     }
