@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
         description = {"Run a model saved with --save on new data.",
             "nbody: --input .npy (S, n, 7) states (x, y, z, vx, vy, vz, charge per particle) -> predicted positions (S, n, 3).",
             "rotmnist: --input IDX images or a PNG -> class probabilities (S, 10).",
+            "md17: --input extended XYZ frames of equally many atoms (species, positions in A) -> per frame the energy"
+                    + " (kcal/mol) and the forces (kcal/mol/A), (S, 1 + 3n).",
             "Each model folder holds an example input and the predictions made for it at the end of training."})
 final class PredictCommand implements Callable<Integer> {
 

@@ -1,6 +1,8 @@
 package org.equivariant4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.nn.graph.DenseGraphs;
 import org.equivariant4j.nn.graph.GraphBatch;
@@ -14,6 +16,10 @@ import org.equivariant4j.nn.graph.GraphTopology;
  *       frame — all invariant, so the model is E(3)-equivariant;</li>
  *   <li>for the GNN baseline: node features [x_i, v_i] (6 numbers, not invariant: the baseline cannot be
  *       equivariant), edge attribute q_iq_j;</li>
+ *   <li>for SEGNN (as its reference code, with the centroid fixed): node features [x_i − x̄, v_i, ‖v_i‖] (irreps
+ *       {@code 2x1o+1x0e}, x̄ the system's centroid), vectors v, edge attribute q_iq_j; the model adds the harmonics of
+ *       the relative positions and of v, and ‖x_j − x_i‖, itself. The reference subtracts the mean of each particle's
+ *       three coordinates instead of the centroid (its issue #12), which breaks rotation equivariance.</li>
  *   <li>for the lifted network (PONITA): node features [q_i, v_i] as irreps 1x0e+1x1o, positions, nothing else.</li>
  * </ul>
  * Arrays: positions x and velocities v [B·n, 3], charges q [B·n] or [B·n, 1], all float32 or all float64.
@@ -27,6 +33,10 @@ public final class NBodyGraphs {
     public static final int GNN_NODE_FEATURES = 6;
     /** Edge attributes of the GNN input: q_iq_j. */
     public static final int GNN_EDGE_ATTRIBUTES = 1;
+    /** Node features of the SEGNN input: x − x̄, v, ‖v‖. */
+    public static final org.equivariant4j.o3.Irreps SEGNN_NODE_FEATURES = org.equivariant4j.o3.Irreps.parse("2x1o+1x0e");
+    /** Edge scalars of the SEGNN input (besides the distance the model computes): q_iq_j. */
+    public static final int SEGNN_EDGE_SCALARS = 1;
     /** Node features of the lifted (PONITA) input: the charge and the velocity. */
     public static final String PONITA_NODE_IRREPS = "1x0e+1x1o";
 
@@ -62,6 +72,19 @@ public final class NBodyGraphs {
         NDArray q = charges(charges, topology).reshape(b, n, 1);
         NDArray qq = q.expandDims(2).mul(q.expandDims(1));
         return GraphBatch.builder(topology).positions(x).vectors(v).nodeFeatures(x.concat(v, 1))
+                .edgeAttributes(DenseGraphs.offDiagonal(qq)).build();
+    }
+
+    /** SEGNN input: node features [x − x̄, v, ‖v‖], vectors v, edge attribute q_iq_j. */
+    public static GraphBatch segnn(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
+        int n = nodesPerGraph(topology);
+        long b = topology.numGraphs();
+        NDArray q = charges(charges, topology).reshape(b, n, 1);
+        NDArray x3 = x.reshape(b, n, 3);
+        NDArray centred = x3.sub(x3.mean(new int[] {1}, true)).reshape(b * n, 3);
+        NDArray qq = q.expandDims(2).mul(q.expandDims(1));
+        return GraphBatch.builder(topology).positions(x).vectors(v)
+                .nodeFeatures(NDArrays.concat(new NDList(centred, v, v.norm(new int[] {1}, true)), 1))
                 .edgeAttributes(DenseGraphs.offDiagonal(qq)).build();
     }
 

@@ -26,7 +26,11 @@ import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.graph.EgnnModel;
 import org.equivariant4j.nn.graph.GnnModel;
 import org.equivariant4j.nn.graph.GraphTopology;
+import org.equivariant4j.nn.graph.SegnnIrreps;
+import org.equivariant4j.nn.graph.SegnnModel;
+import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.nn.ops.ParameterCounts;
+import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.nn.testing.EuclideanMotion;
 
@@ -35,10 +39,12 @@ import org.equivariant4j.nn.testing.EuclideanMotion;
  * from their positions, velocities and charges (frames 30 → 40 of {@link NBodyDataset}; n is whatever the data holds,
  * 5 in the benchmark).
  *
- * <p>Models ({@link #DEFINITION}): {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code gnn} (non-equivariant
- * message passing on [x, v]), {@code linear} (x + t·v with t fitted by least squares on the training set), {@code ponita}
- * (message passing lifted to position–orientation space, {@link org.equivariant4j.nn.lifted.PonitaModel}) and
- * {@code ponita-se3} (the same layers lifted to SE(3) itself). The neural
+ * <p>Models ({@link #DEFINITION}): {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code segnn} (steerable
+ * E(3)-equivariant, 4 layers of {@code 32x0e+32x1o} steered by spherical harmonics l ≤ 1 of relative positions and
+ * velocities, predicting the displacement), {@code gnn} (non-equivariant message passing on [x, v]), {@code linear}
+ * (x + t·v with t fitted by least squares on the training set), {@code ponita} (message passing lifted to
+ * position–orientation space, {@link org.equivariant4j.nn.lifted.PonitaModel}) and {@code ponita-se3} (the same layers
+ * lifted to SE(3) itself). The neural
  * models train with the shared {@link TrainingRecipe}: Adam, learning rate 5e-4, weight decay 1e-12, batch 100, MSE over
  * all coordinates, validation every {@code evalInterval} epochs; the model of the best validation epoch is tested.
  *
@@ -54,12 +60,14 @@ public final class NBodyTask {
     /** The task's name. */
     public static final String NAME = "nbody";
     /** The model names. */
-    public static final List<String> MODELS = List.of("linear", "gnn", "egnn", "ponita", "ponita-se3");
-    /** The models {@code all} trains, in that order (the lifted model is left out to keep the default run short). */
+    public static final List<String> MODELS = List.of("linear", "gnn", "egnn", "segnn", "ponita", "ponita-se3");
+    /** The models {@code all} trains, in that order (SEGNN and the lifted models are left out to keep the default run short). */
     public static final List<String> DEFAULT_MODELS = List.of("linear", "gnn", "egnn");
     /** Width and depth of the neural models (the paper's). */
     public static final int HIDDEN = 64;
     public static final int LAYERS = 4;
+    /** SEGNN's degree of the attributes and of the hidden features (the reference's N-body run). */
+    public static final int SEGNN_LMAX = 1;
     /** Values per particle in a {@code predict} input: x, y, z, vx, vy, vz, charge. */
     public static final int INPUT_COLUMNS = 7;
     /** Systems per inference batch. */
@@ -69,7 +77,12 @@ public final class NBodyTask {
 
     private NBodyTask() {}
 
-    /** The Adam settings of the EGNN paper for the neural models. */
+    /** The epochs of a model's published run: 1000 for SEGNN (its paper), 10000 for the others (the EGNN paper). */
+    public static int publishedEpochs(String model) {
+        return "segnn".equals(model) ? 1000 : 10_000;
+    }
+
+    /** The Adam settings of the EGNN paper for the neural models (SEGNN's paper uses the same). */
     public static TrainingSettings settings(int epochs, long seed, int evalInterval, int workers) {
         return new TrainingSettings(epochs, 100, seed, 5e-4, TrainingSettings.Schedule.CONSTANT, 1e-12, evalInterval, false,
                 workers);
@@ -199,6 +212,8 @@ public final class NBodyTask {
         return switch (model) {
             case "egnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.egnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
             case "gnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.gnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
+            // SEGNN predicts the displacement (as its reference code since commit 31b9b20)
+            case "segnn" -> (b, ps, t, x, v, q, tr) -> x.add(((SegnnModel) b).forward(ps, NBodyGraphs.segnn(t, x, v, q), tr));
             case "ponita", "ponita-se3" -> (b, ps, t, x, v, q, tr) -> x.add(b.forward(ps, NBodyGraphs.ponita(t, x, v, q).toNDList(), tr)
                     .singletonOrThrow());
             case "linear" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, new NDList(x, v), tr).singletonOrThrow();
@@ -330,7 +345,9 @@ public final class NBodyTask {
             Batch b = train.batch(m, order, from, count);
             GraphTopology t = topologies.computeIfAbsent(count, k -> GraphTopology.fullyConnected(train.particles(), k));
             NDArray pred = forward.apply(block, ps, t, b.x(), b.v(), b.q(), true);
-            return pred.sub(b.y()).square().sum().div((double) batchSize * train.particles() * 3);
+            // a recorded division by a scalar the engine owns (Tensors.scalar: DJL's div(double) borrows a freed buffer)
+            NDArray sq = pred.sub(b.y()).square().sum();
+            return sq.div(Tensors.scalar(sq, (double) batchSize * train.particles() * 3));
         }
 
         @Override
@@ -439,7 +456,31 @@ public final class NBodyTask {
                             b.initialize(m, DataType.FLOAT32, new Shape(2, 1), new Shape(2, 3));
                             return b;
                         }),
-                Ponita.SPHERE, Ponita.ROTATIONS);
+                segnn(), Ponita.SPHERE, Ponita.ROTATIONS);
+
+        /** SEGNN as in the reference's N-body run: 64 features weight-balanced over l ≤ 1, 4 layers, no norm. */
+        private static ModelSpec segnn() {
+            Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
+            Irreps hidden = SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX);
+            Irreps out = Irreps.parse("1x1o");
+            return new ModelSpec(NAME, "segnn", "steerable E(3)-equivariant graph network (SEGNN_G+P of Brandstetter et al.)",
+                    ModelSpec.ordered("hidden_features", HIDDEN, "hidden_irreps", hidden.toString(), "lmax_attributes",
+                            SEGNN_LMAX, "layers", LAYERS, "node_features", NBodyGraphs.SEGNN_NODE_FEATURES.toString(),
+                            "edge_scalars", "distance, q_i q_j", "norm", "none", "output", "x + 1x1o"),
+                    ModelSpec.ordered("group", "E(3) x S_n",
+                            "input", "node features x - centroid, v, |v| (2x1o+1x0e), positions (translating), velocities"
+                                    + " (1x1o), edge scalars |x_j - x_i| and q_i q_j (2x0e)",
+                            "attributes", "edges: Y(x_j - x_i) (" + attributes + "); nodes: their mean plus Y(v)",
+                            "hidden", hidden + " per node",
+                            "output", "displacement (1x1o) added to the positions"),
+                    (seed, m) -> {
+                        SegnnModel b = SegnnModel.builder(NBodyGraphs.SEGNN_NODE_FEATURES, hidden, out)
+                                .lmaxAttributes(SEGNN_LMAX).layers(LAYERS).edgeScalars(NBodyGraphs.SEGNN_EDGE_SCALARS)
+                                .distance(true).vectorAttributes(true).seed(seed).build();
+                        b.initialize(m, DataType.FLOAT32, new Shape(2, NBodyGraphs.SEGNN_NODE_FEATURES.dim()));
+                        return b;
+                    });
+        }
 
         @Override
         public String name() {

@@ -56,7 +56,7 @@ class NBodyCommandTest {
         assertTrue(r.out().contains("5 particles, 49 frames (30 -> 40); train 200, valid 100, test 100"), r.out());
         Results results = Results.read(out.resolve("results.json"));
         assertEquals("nbody", results.task());
-        assertEquals(3, results.models().size());
+        assertEquals(NBodyTask.MODELS.size(), results.models().size());
         assertEquals(2, ((Number) results.config().get("data_parallel_workers")).intValue(), results.config().toString());
         for (Results.ModelResult m : results.models()) {
             assertTrue(m.metrics().keySet().containsAll(List.of("test_mse", "valid_mse", "equivariance_error")), m.toString());
@@ -145,7 +145,7 @@ class NBodyCommandTest {
         Files.writeString(ckptOut.resolve("checkpoints/egnn.ckpt"), "x");
         String d = data.toString();
         Object[][] cases = {
-            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn, ponita, ponita-se3]"},
+            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn, segnn, ponita, ponita-se3]"},
             {new String[] {"--data", dir.resolve("missing").toString()}, "is not a folder"},
             {new String[] {"--threads", "0", "--data", d}, "--threads must be >= 1, got 0"},
             {new String[] {"--threads", "4096", "--data", d}, "exceeds the"},

@@ -97,7 +97,7 @@ class PredictCommandTest {
             {card.replace("\"format_version\" : 1", "\"format_version\" : 7"), "has format version 7; this version of"
                     + " equivariant4j reads version 1"},
             {card.replace("\"task\" : \"nbody\"", "\"task\" : \"weather\""), "unknown task 'weather'"},
-            {card.replace("\"model\" : \"egnn\"", "\"model\" : \"segnn\""), "unknown nbody model 'segnn'"},
+            {card.replace("\"model\" : \"egnn\"", "\"model\" : \"tfn\""), "unknown nbody model 'tfn'"},
             {card.replace("\"hidden\" : 64", "\"hidden\" : 32"), "this version builds it as"},
             {card.replace("\"parameters_crc32c\" : \"", "\"parameters_crc32c\" : \"0"), "is damaged: CRC-32C"},
         };

@@ -127,18 +127,10 @@ public final class EgnnModel extends AbstractBlock {
      *     differ from the configuration, or FUSED is asked for a batch that is not uniformly fully connected
      */
     public NDArray forward(ParameterStore ps, GraphBatch g, boolean training, Path which) {
-        NDArray hIn = g.nodeFeatures().orElseThrow(() -> new IllegalArgumentException(
-                "EgnnModel needs node features [N, " + nodeFeatures + "]"));
-        if (hIn.getShape().get(1) != nodeFeatures) {
-            throw new IllegalArgumentException("EgnnModel expects node features [N, " + nodeFeatures + "], got "
-                    + hIn.getShape());
-        }
-        NDArray v0 = g.vectors().orElseThrow(() -> new IllegalArgumentException("EgnnModel needs vectors v [N, 3]"));
-        NDArray attr = checkedEdgeAttributes(g, edgeAttributes);
-        if (!isInitialized()) {
-            initialize(ps.getManager(), g.dataType(), hIn.getShape(), g.positions().getShape());
-        }
-        Ops.checkDataType(this, g);
+        NDArray[] in = checkedInputs(ps, g, null);
+        NDArray hIn = in[0];
+        NDArray v0 = in[1];
+        NDArray attr = in[2];
         int n = g.topology().uniformFullyConnectedSize();
         Path resolved = which != Path.AUTO ? which : (n >= 2 ? Path.FUSED : Path.SCATTER);
         if (resolved == Path.FUSED) {
@@ -156,6 +148,11 @@ public final class EgnnModel extends AbstractBlock {
             }
             return callScript(ps, x.getDevice(), training, args);
         }
+        return scatter(ps, g, hIn, v0, attr, training).get(1);
+    }
+
+    /** The general formulation: [h, x] after the last layer. */
+    private NDList scatter(ParameterStore ps, GraphBatch g, NDArray hIn, NDArray v0, NDArray attr, boolean training) {
         NDArray h = embedding.apply(ps, hIn, training);
         NDArray x = g.positions();
         EgnnLayer.Constants c = EgnnLayer.Constants.create(x.getManager(), g.dataType());
@@ -164,7 +161,47 @@ public final class EgnnModel extends AbstractBlock {
             h = out.get(0);
             x = out.get(1);
         }
-        return x;
+        return new NDList(h, x);
+    }
+
+    /**
+     * The final node features and positions [h [N, H], x [N, 3]] by the general (scatter) formulation: what energy
+     * heads read out (h is E(3)-invariant, x equivariant).
+     */
+    public NDList forwardNodes(ParameterStore ps, GraphBatch g, boolean training) {
+        NDArray[] in = checkedInputs(ps, g, null);
+        return scatter(ps, g, in[0], in[1], in[2], training);
+    }
+
+    /** As {@link #forwardNodes(ParameterStore, GraphBatch, boolean)} with the vectors v⁰ [N, 3] given (e.g. zeros). */
+    public NDList forwardNodes(ParameterStore ps, GraphBatch g, NDArray vectors, boolean training) {
+        NDArray[] in = checkedInputs(ps, g, java.util.Objects.requireNonNull(vectors, "vectors"));
+        return scatter(ps, g, in[0], in[1], in[2], training);
+    }
+
+    /**
+     * Node features, vectors ({@code vectors}, or the batch's when null) and edge attributes (null when A = 0) of a
+     * batch, checked; initialises on first use.
+     */
+    private NDArray[] checkedInputs(ParameterStore ps, GraphBatch g, NDArray vectors) {
+        NDArray hIn = g.nodeFeatures().orElseThrow(() -> new IllegalArgumentException(
+                "EgnnModel needs node features [N, " + nodeFeatures + "]"));
+        if (hIn.getShape().get(1) != nodeFeatures) {
+            throw new IllegalArgumentException("EgnnModel expects node features [N, " + nodeFeatures + "], got "
+                    + hIn.getShape());
+        }
+        NDArray v0 = vectors != null ? vectors
+                : g.vectors().orElseThrow(() -> new IllegalArgumentException("EgnnModel needs vectors v [N, 3]"));
+        if (!v0.getShape().equals(g.positions().getShape())) {
+            throw new IllegalArgumentException("EgnnModel expects vectors " + g.positions().getShape() + ", got "
+                    + v0.getShape());
+        }
+        NDArray attr = checkedEdgeAttributes(g, edgeAttributes);
+        if (!isInitialized()) {
+            initialize(ps.getManager(), g.dataType(), hIn.getShape(), g.positions().getShape());
+        }
+        Ops.checkDataType(this, g);
+        return new NDArray[] {hIn, v0, attr};
     }
 
     /** Runs the script's forward with the parameters appended to {@code args}. */

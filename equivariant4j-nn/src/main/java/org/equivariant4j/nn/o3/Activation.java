@@ -15,26 +15,34 @@ import java.util.function.UnaryOperator;
  */
 public enum Activation {
     /** x·sigmoid(x). */
-    SILU(0, x -> x / (1 + Math.exp(-x)), x -> x.mul(x.getNDArrayInternal().sigmoid())),
+    SILU(0, x -> x / (1 + Math.exp(-x)), x -> x.mul(x.getNDArrayInternal().sigmoid()), "%1$s * torch.sigmoid(%1$s)"),
     /** tanh(x), odd. */
-    TANH(-1, Math::tanh, NDArray::tanh),
+    TANH(-1, Math::tanh, NDArray::tanh, "torch.tanh(%1$s)"),
     /** 1 / (1 + e^−x). */
-    SIGMOID(0, x -> 1 / (1 + Math.exp(-x)), x -> x.getNDArrayInternal().sigmoid()),
+    SIGMOID(0, x -> 1 / (1 + Math.exp(-x)), x -> x.getNDArrayInternal().sigmoid(), "torch.sigmoid(%1$s)"),
     /** max(x, 0). */
-    RELU(0, x -> Math.max(x, 0), x -> x.getNDArrayInternal().relu()),
+    RELU(0, x -> Math.max(x, 0), x -> x.getNDArrayInternal().relu(), "torch.relu(%1$s)"),
     /** log(1 + e^x) (torch's: x above 20). */
-    SOFTPLUS(0, x -> x > 20 ? x : Math.log1p(Math.exp(x)), x -> x.getNDArrayInternal().softPlus()),
+    SOFTPLUS(0, x -> x > 20 ? x : Math.log1p(Math.exp(x)), x -> x.getNDArrayInternal().softPlus(),
+            "torch.softplus(%1$s, 1, 20)"),
     /** |x|, even. */
-    ABS(1, Math::abs, NDArray::abs);
+    ABS(1, Math::abs, NDArray::abs, "torch.abs(%1$s)");
 
     private final int parity;
     private final DoubleUnaryOperator scalar;
     private final UnaryOperator<NDArray> tensor;
+    private final String script;
 
-    Activation(int parity, DoubleUnaryOperator scalar, UnaryOperator<NDArray> tensor) {
+    Activation(int parity, DoubleUnaryOperator scalar, UnaryOperator<NDArray> tensor, String script) {
         this.parity = parity;
         this.scalar = scalar;
         this.tensor = tensor;
+        this.script = script;
+    }
+
+    /** f applied to the TorchScript expression {@code x} (a variable name), without the constant, as TorchScript. */
+    String script(String x) {
+        return String.format(java.util.Locale.ROOT, script, x);
     }
 
     /** +1 when f(−x) = f(x), −1 when f(−x) = −f(x), 0 otherwise. */
@@ -56,7 +64,7 @@ public enum Activation {
     public NDArray normalized(NDArray x) {
         double c = constant();
         NDArray y = tensor.apply(x);
-        return c == 1 ? y : y.mul(c);
+        return c == 1 ? y : y.mul(org.equivariant4j.nn.ops.Tensors.scalar(y, c));
     }
 
     /** c = E[f(z)²]^(−1/2) as e3nn estimates it (see the class comment). */

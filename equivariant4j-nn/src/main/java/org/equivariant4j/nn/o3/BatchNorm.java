@@ -138,7 +138,7 @@ public final class BatchNorm extends AbstractBlock {
                 flat = flat.sub(rm.matMul(scatter));
             }
         }
-        NDArray inv = var.add(eps).pow(-0.5).mul(ps.getValue(weight, x.getDevice(), training));
+        NDArray inv = var.add(eps).pow(Tensors.scalar(var, -0.5)).mul(ps.getValue(weight, x.getDevice(), training));
         NDArray y = flat.mul(inv.matMul(spread));
         if (numScalar > 0) {
             y = y.add(ps.getValue(bias, x.getDevice(), training).matMul(scatter));

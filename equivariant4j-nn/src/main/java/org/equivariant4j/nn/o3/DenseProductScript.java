@@ -20,7 +20,9 @@ import org.equivariant4j.o3.TensorProductSpec;
 /**
  * The {@link TensorProductRoute#DENSE} route: e3nn's formulation, one einsum per path over the weights, the full
  * (2l1+1)×(2l2+1)×(2l3+1) Wigner 3j block and both inputs, with e3nn's special cases (a degree-0 input or output
- * replaces the 3j block by a scaled identity). Each einsum runs as the cheapest sequence of pairwise contractions
+ * replaces the 3j block by a scaled identity). Weighted uvw paths that differ only in an input-1 entry of the same irrep
+ * run as one einsum over the entries side by side (their weights stacked, {@link #groups}): the same sum, fewer and
+ * larger contractions (SEGNN's message input [h_i, h_j, e_ij] has each irrep two or three times). Each einsum runs as the cheapest sequence of pairwise contractions
  * ({@link EinsumPlan}, as {@code opt_einsum} orders e3nn's), paths into the same output entry are summed, and the
  * entries are concatenated. It handles every {@link TensorProductSpec}: the reference the other routes are tested
  * against, and the baseline they are timed against.
@@ -88,21 +90,34 @@ final class DenseProductScript {
         Map<Integer, List<String>> outputs = new HashMap<>();
         List<String> params = new ArrayList<>();
         int t = 0;
-        for (TensorProductSpec.Path p : spec.paths()) {
-            if (p.isEmpty()) {
-                continue;
-            }
+        for (List<TensorProductSpec.Path> group : groups(spec)) {
+            TensorProductSpec.Path p = group.get(0);
             int a = p.instruction().in1();
             int b = p.instruction().in2();
-            int m1 = p.in1().mul(), m2 = p.in2().mul(), m3 = p.out().mul();
+            int m1 = 0;
+            for (TensorProductSpec.Path q : group) {
+                m1 += q.in1().mul();
+            }
+            int m2 = p.in2().mul(), m3 = p.out().mul();
             int l1 = p.in1().irrep().l(), l2 = p.in2().irrep().l(), l3 = p.out().irrep().l();
             int d1 = 2 * l1 + 1, d2 = 2 * l2 + 1, d3 = 2 * l3 + 1;
-            String x1v = "a" + a;
             String x2v = "b" + b;
-            String x1Def = x1v + " = xe[" + a + "].reshape(z, " + m1 + ", " + d1 + ")";
             String x2Def = x2v + " = ye[" + b + "].reshape(z, " + m2 + ", " + d2 + ")";
-            if (!body.contains(x1Def)) {
-                body.add(x1Def);
+            String x1v;
+            if (group.size() == 1) {
+                x1v = "a" + a;
+                String x1Def = x1v + " = xe[" + a + "].reshape(z, " + m1 + ", " + d1 + ")";
+                if (!body.contains(x1Def)) {
+                    body.add(x1Def);
+                }
+            } else {
+                // the input-1 entries of the merged paths side by side: one copy u axis of all their copies
+                x1v = "m" + t;
+                List<String> pieces = new ArrayList<>();
+                for (TensorProductSpec.Path q : group) {
+                    pieces.add("xe[" + q.instruction().in1() + "].reshape(z, " + q.in1().mul() + ", " + d1 + ")");
+                }
+                body.add(x1v + " = torch.cat([" + String.join(", ", pieces) + "], 1)");
             }
             if (!body.contains(x2Def)) {
                 body.add(x2Def);
@@ -137,8 +152,18 @@ final class DenseProductScript {
             List<String> subs = new ArrayList<>();
             if (p.instruction().hasWeight()) {
                 String wv = "w" + t;
-                String shape = join(p.weightShape());
-                body.add(wv + " = we[" + p.index() + "].reshape(" + (perSample ? "z, " : "") + shape + ")");
+                if (group.size() == 1) {
+                    body.add(wv + " = we[" + p.index() + "].reshape(" + (perSample ? "z, " : "") + join(p.weightShape()) + ")");
+                } else {
+                    // the merged paths' weights stacked along u, each scaled to the first path's coefficient
+                    List<String> stacked = new ArrayList<>();
+                    for (TensorProductSpec.Path q : group) {
+                        String block = "we[" + q.index() + "].reshape(" + (perSample ? "z, " : "") + join(q.weightShape()) + ")";
+                        double ratio = q.coefficient() / p.coefficient();
+                        stacked.add(ratio == 1 ? block : block + " * " + ScriptKernel.literal(ratio));
+                    }
+                    body.add(wv + " = torch.cat([" + String.join(", ", stacked) + "], " + (perSample ? 1 : 0) + ")");
+                }
                 names.add(wv);
                 subs.add((perSample ? "z" : "") + wSub);
             }
@@ -223,6 +248,36 @@ final class DenseProductScript {
             s.append("  ").append(line).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * The non-empty paths in order, in groups computed by one einsum: weighted uvw paths that differ only in their
+     * input-1 entry, when those entries hold the same irrep (as in a concatenation [h_i, h_j] of features of equal
+     * irreps), are merged (their coefficients must be non-zero); every other path is a group of its own.
+     */
+    static List<List<TensorProductSpec.Path>> groups(TensorProductSpec spec) {
+        List<List<TensorProductSpec.Path>> groups = new ArrayList<>();
+        Map<List<Object>, List<TensorProductSpec.Path>> byKey = new HashMap<>();
+        for (TensorProductSpec.Path p : spec.paths()) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (p.mode() == ConnectionMode.UVW && p.instruction().hasWeight() && p.coefficient() != 0) {
+                List<Object> key = List.of(p.in1().irrep(), p.instruction().in2(), p.instruction().out());
+                List<TensorProductSpec.Path> g = byKey.get(key);
+                if (g != null) {
+                    g.add(p);
+                    continue;
+                }
+                g = new ArrayList<>();
+                g.add(p);
+                byKey.put(key, g);
+                groups.add(g);
+            } else {
+                groups.add(new ArrayList<>(List.of(p)));
+            }
+        }
+        return groups;
     }
 
     private static String join(int[] shape) {

@@ -10,6 +10,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irreps;
 
 /**
@@ -83,7 +84,7 @@ public final class Extract extends AbstractBlock {
         O3Inputs.requireLastAxis(this, "input", x.getShape(), in);
         NDList out = new NDList(gathers.size());
         for (long[] idx : gathers) {
-            try (NDArray index = x.getManager().create(idx)) {
+            try (NDArray index = Tensors.ownedIndex(x.getManager(), idx)) {
                 out.add(x.get(new NDIndex("..., {}", index)));
             }
         }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Initializers;
+import org.equivariant4j.nn.ops.Tensors;
 
 /**
  * e3nn's {@code FullyConnectedNet}, the radial network of the point convolutions: layers h_0 → h_1 → … → h_n without
@@ -86,12 +87,12 @@ public final class FullyConnectedNet extends AbstractBlock {
             boolean act = !last || outAct;
             NDArray w = ps.getValue(weights.get(i), x.getDevice(), training);
             if (act) {
-                x = activation.normalized(x.matMul(w).div(Math.sqrt(sizes[i] * varIn)));
+                x = activation.normalized(x.matMul(w).div(Tensors.scalar(x, Math.sqrt(sizes[i] * varIn))));
                 if (varOut != 1) {
-                    x = x.mul(Math.sqrt(varOut));
+                    x = x.mul(Tensors.scalar(x, Math.sqrt(varOut)));
                 }
             } else {
-                x = x.matMul(w).div(Math.sqrt(sizes[i] * varIn / varOut));
+                x = x.matMul(w).div(Tensors.scalar(x, Math.sqrt(sizes[i] * varIn / varOut)));
             }
             varIn = varOut;
         }

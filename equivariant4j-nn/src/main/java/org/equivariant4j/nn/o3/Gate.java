@@ -1,9 +1,7 @@
 package org.equivariant4j.nn.o3;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
@@ -11,6 +9,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.nn.ops.BlockInputs;
+import org.equivariant4j.nn.ops.ScriptKernel;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
@@ -36,8 +35,7 @@ public final class Gate extends AbstractBlock {
     private final Irreps gated;
     private final Irreps irrepsIn;
     private final Irreps irrepsOut;
-    private final long[] order;     // input index of each entry of (scalars, gates, gated) concatenated
-    private final long[] expand;    // gate index of every component of the gated features
+    private final ScriptKernel kernel;
 
     /**
      * @param scalars scalar irreps (l = 0) passed through {@code scalarActivations}, one activation per entry
@@ -72,15 +70,6 @@ public final class Gate extends AbstractBlock {
         Irreps parts = scalars.simplify().plus(gates.simplify()).plus(gated.simplify());
         Irreps.Sorted sorted = parts.sort();
         this.irrepsIn = sorted.irreps().simplify();
-        int[] p = sorted.p();
-        List<Long> ord = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            int at = sorted.irreps().offset(p[i]);
-            for (int d = 0; d < parts.get(i).dim(); d++) {
-                ord.add((long) at + d);
-            }
-        }
-        this.order = ord.stream().mapToLong(Long::longValue).toArray();
         List<MulIrrep> scalarsOut = new ArrayList<>();
         for (int i = 0; i < scalars.size(); i++) {
             MulIrrep e = scalars.get(i);
@@ -94,18 +83,8 @@ public final class Gate extends AbstractBlock {
         Irreps gatedOut = gated.isEmpty() ? Irreps.empty()
                 : TensorProductSpec.elementwise(gated, Irreps.of(gatesOut), null).out();
         this.irrepsOut = Irreps.of(scalarsOut).plus(gatedOut);
-        long[] ex = new long[gated.dim()];
-        int n = 0;
-        int g = 0;
-        for (MulIrrep e : gated.list()) {
-            for (int u = 0; u < e.mul(); u++) {
-                for (int d = 0; d < e.irrep().dim(); d++) {
-                    ex[n++] = g;
-                }
-                g++;
-            }
-        }
-        this.expand = ex;
+        this.kernel = ScriptKernel.shared(new GateScript.Spec(scalars, scalarActivations, gates, gateActivations, gated),
+                GateScript::kernel);
     }
 
     /** The input irreps (sorted and simplified). */
@@ -125,44 +104,30 @@ public final class Gate extends AbstractBlock {
 
     /** The gated features of x [..., irrepsIn.dim]: [..., irrepsOut.dim]. */
     public NDArray apply(NDArray x) {
+        return apply(x, null);
+    }
+
+    /**
+     * The gated features of x + shift for x [..., irrepsIn.dim] and a shift [irrepsIn.dim] (e.g. the biases of the layer
+     * before, added in the same engine call; null for none).
+     */
+    public NDArray apply(NDArray x, NDArray shift) {
         Shape s = x.getShape();
         O3Inputs.requireLastAxis(this, "input", s, irrepsIn);
+        if (shift != null && !shift.getShape().equals(new Shape(irrepsIn.dim()))) {
+            throw new IllegalArgumentException(this + ": the shift must have shape (" + irrepsIn.dim() + "), got "
+                    + shift.getShape());
+        }
         Shape lead = s.slice(0, s.dimension() - 1);
         NDArray flat = x.reshape(lead.size(), irrepsIn.dim());
-        NDArray parts;
-        try (NDArray idx = x.getManager().create(order)) {
-            parts = flat.get(new NDIndex(":, {}", idx));
-        }
-        NDList split = parts.split(new long[] {scalars.dim(), scalars.dim() + gates.dim()}, 1);
-        NDList out = new NDList();
-        if (scalars.dim() > 0) {
-            out.add(activate(split.get(0), scalars, scalarActivations));
-        }
-        if (gated.dim() > 0) {
-            NDArray g = activate(split.get(1), gates, gateActivations);
-            try (NDArray idx = x.getManager().create(expand)) {
-                out.add(split.get(2).mul(g.get(new NDIndex(":, {}", idx))));
-            }
-        }
-        NDArray y = out.isEmpty() ? flat.getManager().zeros(new Shape(lead.size(), 0), x.getDataType())
-                : out.size() == 1 ? out.get(0) : NDArrays.concat(out, 1);
+        NDArray y = shift == null ? kernel.call("gate", flat).singletonOrThrow()
+                : kernel.call("gate_shift", flat, shift).singletonOrThrow();
         return y.reshape(lead.addAll(new Shape(irrepsOut.dim())));
     }
 
-    private static NDArray activate(NDArray x, Irreps irreps, List<Activation> acts) {
-        if (irreps.size() == 1 || acts.stream().distinct().count() == 1) {
-            return acts.get(0).normalized(x);
-        }
-        long[] cuts = new long[irreps.size() - 1];
-        for (int i = 1; i < irreps.size(); i++) {
-            cuts[i - 1] = irreps.offset(i);
-        }
-        NDList pieces = x.split(cuts, 1);
-        NDList out = new NDList();
-        for (int i = 0; i < irreps.size(); i++) {
-            out.add(acts.get(i).normalized(pieces.get(i)));
-        }
-        return NDArrays.concat(out, 1);
+    /** The generated TorchScript (for inspection). */
+    public String source() {
+        return kernel.source();
     }
 
     @Override

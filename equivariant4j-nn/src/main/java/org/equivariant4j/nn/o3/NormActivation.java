@@ -63,7 +63,7 @@ public final class NormActivation extends AbstractBlock {
         NDArray x = BlockInputs.single(this, inputs);
         O3Inputs.requireLastAxis(this, "input", x.getShape(), irreps);
         NDArray s = Tensors.fromFlat(x.getManager(), membership, new Shape(irreps.dim(), irreps.numIrreps()), x.getDataType());
-        NDArray norms = x.square().matMul(s).maximum(epsilon * epsilon).sqrt();
+        NDArray norms = x.square().matMul(s).maximum(Tensors.scalar(x, epsilon * epsilon)).sqrt();
         NDArray arg = biases == null ? norms : norms.add(ps.getValue(biases, x.getDevice(), training));
         NDArray scale = activation.raw(arg);
         if (normalize) {

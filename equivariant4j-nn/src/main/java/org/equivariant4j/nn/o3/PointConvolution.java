@@ -127,24 +127,24 @@ public final class PointConvolution extends AbstractBlock {
         NDArray receiver = graph.receiverIndex();
         NDArray vec = pos.get(new NDIndex("{}", sender)).sub(pos.get(new NDIndex("{}", receiver)));
         NDArray length = vec.norm(new int[] {1});
-        NDArray cutoff = smoothCutoff(length.div(maxRadius));
+        NDArray cutoff = smoothCutoff(length.div(Tensors.scalar(length, maxRadius)));
         NDArray embedding = RadialBasis.GAUSSIAN.softOneHotLinspace(length, 0, maxRadius, numBasis, false)
-                .mul(Math.sqrt(numBasis));
+                .mul(Tensors.scalar(length, Math.sqrt(numBasis)));
         NDArray w = radial.forward(ps, new NDList(embedding), training).singletonOrThrow();
         NDArray s = selfConnection.forward(ps, new NDList(h, a), training).singletonOrThrow();
         NDArray x = linear1.forward(ps, new NDList(h, a), training).singletonOrThrow();
         NDArray edges = convolution.apply(x.get(new NDIndex("{}", sender)), vec, cutoff, w);
-        NDArray m = graph.receiverAggregation().sum(edges).div(Math.sqrt(numNeighbors));
+        NDArray m = graph.receiverAggregation().sum(edges).div(Tensors.scalar(edges, Math.sqrt(numNeighbors)));
         NDArray y = linear2.forward(ps, new NDList(m, a), training).singletonOrThrow();
         NDManager mgr = h.getManager();
         NDArray mix = Tensors.fromFlat(mgr, mixX, new Shape(out.dim()), h.getDataType());
-        return s.mul(Math.sin(Math.PI / 8)).add(y.mul(mix));
+        return s.mul(Tensors.scalar(s, Math.sin(Math.PI / 8))).add(y.mul(mix));
     }
 
     /** e3nn's smooth cutoff: 1 up to u = 1/2, (1 − cos(2π(u − 1)))/2 up to 1, 0 beyond. */
     static NDArray smoothCutoff(NDArray u) {
-        NDArray t = u.sub(1).mul(2);
-        NDArray y = t.mul(Math.PI).cos().neg().add(1).div(2);
+        NDArray t = u.sub(1).mul(Tensors.scalar(u, 2));
+        NDArray y = t.mul(Tensors.scalar(t, Math.PI)).cos().neg().add(1).mul(Tensors.scalar(t, 0.5));
         y = NDArrays.where(t.gt(0), y.zerosLike(), y);
         return NDArrays.where(t.lt(-1), y.onesLike(), y);
     }
@@ -161,7 +161,7 @@ public final class PointConvolution extends AbstractBlock {
     }
 
     @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         selfConnection.initialize(manager, dataType, new Shape(1, in.dim()), new Shape(1, nodeAttributes.dim()));
         linear1.initialize(manager, dataType, new Shape(1, in.dim()), new Shape(1, nodeAttributes.dim()));
         radial.initialize(manager, dataType, new Shape(1, numBasis));

@@ -44,19 +44,19 @@ public enum RadialBasis {
         }
         switch (this) {
             case GAUSSIAN -> {
-                NDArray d = xe.sub(constant(m, centres, x)).div(step);
-                return d.square().neg().exp().div(1.12);
+                NDArray d = xe.sub(constant(m, centres, x)).div(Tensors.scalar(x, step));
+                return d.square().neg().exp().div(Tensors.scalar(x, 1.12));
             }
             case COSINE -> {
-                NDArray d = xe.sub(constant(m, centres, x)).div(step);
-                return d.mul(Math.PI / 2).cos().mul(d.lt(1).logicalAnd(d.gt(-1)).toType(x.getDataType(), false));
+                NDArray d = xe.sub(constant(m, centres, x)).div(Tensors.scalar(x, step));
+                return d.mul(Tensors.scalar(x, Math.PI / 2)).cos().mul(d.lt(1).logicalAnd(d.gt(-1)).toType(x.getDataType(), false));
             }
             case SMOOTH_FINITE -> {
-                NDArray d = xe.sub(constant(m, centres, x)).div(step);
-                return softUnitStep(d.add(1)).mul(softUnitStep(d.neg().add(1))).mul(1.14136 * Math.exp(2));
+                NDArray d = xe.sub(constant(m, centres, x)).div(Tensors.scalar(x, step));
+                return softUnitStep(d.add(1)).mul(softUnitStep(d.neg().add(1))).mul(Tensors.scalar(x, 1.14136 * Math.exp(2)));
             }
             case FOURIER -> {
-                NDArray t = xe.sub(start).div(end - start);
+                NDArray t = xe.sub(start).div(Tensors.scalar(x, end - start));
                 double[] i = new double[number];
                 for (int k = 0; k < number; k++) {
                     i[k] = Math.PI * (cutoff ? k + 1 : k);
@@ -64,8 +64,8 @@ public enum RadialBasis {
                 NDArray arg = t.mul(constant(m, i, x));
                 double norm = Math.sqrt(0.25 + number / 2.0);
                 return cutoff
-                        ? arg.sin().div(norm).mul(t.gt(0).logicalAnd(t.lt(1)).toType(x.getDataType(), false))
-                        : arg.cos().div(norm);
+                        ? arg.sin().div(Tensors.scalar(x, norm)).mul(t.gt(0).logicalAnd(t.lt(1)).toType(x.getDataType(), false))
+                        : arg.cos().div(Tensors.scalar(x, norm));
             }
             default -> {
                 NDArray t = xe.sub(start);
@@ -74,8 +74,8 @@ public enum RadialBasis {
                 for (int k = 0; k < number; k++) {
                     roots[k] = Math.PI * (k + 1) / c;
                 }
-                NDArray out = t.mul(constant(m, roots, x)).sin().mul(Math.sqrt(2 / c)).div(t);
-                return cutoff ? out.mul(t.div(c).lt(1).logicalAnd(t.gt(0)).toType(x.getDataType(), false)) : out;
+                NDArray out = t.mul(constant(m, roots, x)).sin().mul(Tensors.scalar(x, Math.sqrt(2 / c))).div(t);
+                return cutoff ? out.mul(t.lt(c).logicalAnd(t.gt(0)).toType(x.getDataType(), false)) : out;
             }
         }
     }
@@ -84,7 +84,7 @@ public enum RadialBasis {
     public static NDArray softUnitStep(NDArray x) {
         NDArray positive = x.gt(0);
         NDArray safe = NDArrays.where(positive, x, x.onesLike());
-        return NDArrays.where(positive, safe.pow(-1).neg().exp(), x.zerosLike());
+        return NDArrays.where(positive, safe.onesLike().div(safe).neg().exp(), x.zerosLike());
     }
 
     private static NDArray constant(NDManager m, double[] values, NDArray like) {

@@ -64,6 +64,32 @@ public final class Tensors {
         }
     }
 
+    /**
+     * An int64 index array that owns its memory (a copy made by the engine). Use it for gathers that autograd records:
+     * the backward pass keeps the index, and an array made from a Java array only borrows the Java buffer, which is
+     * freed when that array is closed.
+     */
+    public static NDArray ownedIndex(NDManager manager, long[] values) {
+        try (NDArray borrowed = manager.create(values)) {
+            return borrowed.duplicate();
+        }
+    }
+
+    /**
+     * The number {@code value} as a 0-d array in {@code like}'s dtype, on its manager and device, owning its memory.
+     * Use it instead of DJL's {@code x.mul(double)}, {@code div}, {@code pow}, {@code maximum} or {@code minimum} with a
+     * number wherever autograd may record the op: DJL makes the number a tensor that borrows a Java buffer and closes it
+     * right after the op, autograd keeps that tensor for the backward pass, and once the garbage collector frees the
+     * buffer the backward pass reads freed memory (NaN or wrong gradients, most often in second derivatives, where more
+     * allocation happens between forward and backward).
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        NDManager m = like.getManager();
+        try (NDArray borrowed = like.getDataType() == DataType.FLOAT64 ? m.create(value) : m.create((float) value)) {
+            return borrowed.toDevice(like.getDevice(), false).duplicate();
+        }
+    }
+
     /** Whether the type is one of the floating types the equivariant blocks accept. */
     public static boolean isSupportedFloat(DataType dataType) {
         return dataType == DataType.FLOAT32 || dataType == DataType.FLOAT64;

@@ -11,6 +11,7 @@ import org.equivariant4j.group.O3Element;
 import org.equivariant4j.group.Rotations;
 import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.nn.ops.Tensors;
+import org.equivariant4j.o3.Irreps;
 
 /**
  * An element g = (Q, t) of E(3) = O(3) ⋉ R³, the point-cloud action of the equivariance checks: positions move,
@@ -85,5 +86,20 @@ public record EuclideanMotion(O3Element orthogonal, double tx, double ty, double
     /** The action on vectors: g·v = Q v. */
     public static Equivariance.Action<EuclideanMotion> onVectors() {
         return (g, v) -> g.rotateVectors(v);
+    }
+
+    /** The action on O(3) features of the given irreps in the last axis: g·h = D(Q) h (translations do nothing). */
+    public static Equivariance.Action<EuclideanMotion> onIrreps(Irreps irreps) {
+        Objects.requireNonNull(irreps, "irreps");
+        return (g, h) -> {
+            Shape s = h.getShape();
+            if (s.dimension() < 1 || s.get(s.dimension() - 1) != irreps.dim()) {
+                throw new IllegalArgumentException("features of \"" + irreps + "\" need a last axis of " + irreps.dim()
+                        + ", got shape " + s);
+            }
+            double[][] d = irreps.matrix(g.orthogonal());
+            return h.matMul(Tensors.fromMatrix(h.getManager(), Matrices.transpose(d), h.getDataType()).toDevice(h.getDevice(),
+                    false));
+        };
     }
 }

@@ -95,6 +95,58 @@ class TensorProductTest {
         }
     }
 
+    /**
+     * Paths that differ only in an input-1 entry of the same irrep run merged in the dense route: the product equals the
+     * sum of the products of each input-1 entry alone with its slice of the weights and its paths' coefficients (PATH
+     * normalisation, so the merged coefficients differ), for shared and per-sample weights.
+     */
+    @Test
+    void mergedPathsEqualTheSumOverInputEntries() {
+        Irreps in1 = Irreps.parse("3x0e+2x1o+1x0e+2x1o+2x2e");
+        Irreps in2 = Irreps.sphericalHarmonics(1);
+        Irreps out = Irreps.parse("2x0e+2x1o+1x1e");
+        TensorProductSpec spec = TensorProductSpec.fullyConnectedBuilder(in1, in2, out)
+                .pathNormalization(org.equivariant4j.o3.PathNormalization.PATH).build();
+        assertTrue(DenseProductScript.groups(spec).size() < spec.paths().size(), "some paths merge");
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (TensorProduct.Weights wm : List.of(TensorProduct.Weights.SHARED, TensorProduct.Weights.PER_SAMPLE)) {
+                int z = 7;
+                boolean shared = wm == TensorProduct.Weights.SHARED;
+                NDArray a = TestSupport.gaussian(m, new Shape(z, in1.dim()), F64, 4);
+                NDArray b = TestSupport.gaussian(m, new Shape(z, in2.dim()), F64, 5);
+                NDArray w = TestSupport.gaussian(m, shared ? new Shape(spec.weightNumel()) : new Shape(z, spec.weightNumel()),
+                        F64, 6);
+                NDArray merged = TensorProduct.builder(spec).weights(wm).route(TensorProductRoute.DENSE).build().apply(a, b, w);
+                NDArray sum = null;
+                for (int e = 0; e < in1.size(); e++) {
+                    // the paths of entry e alone, each with the same coefficient (as a path weight under no normalisation)
+                    Irreps single = Irreps.of(in1.get(e));
+                    TensorProductSpec.Builder sb = TensorProductSpec.builder(single, in2, out)
+                            .pathNormalization(org.equivariant4j.o3.PathNormalization.NONE);
+                    List<NDArray> slices = new java.util.ArrayList<>();
+                    for (TensorProductSpec.Path p : spec.paths()) {
+                        if (p.instruction().in1() == e) {
+                            double c = p.coefficient();
+                            sb.instruction(new org.equivariant4j.o3.Instruction(0, p.instruction().in2(), p.instruction().out(),
+                                    ConnectionMode.UVW, true, c * c / p.out().irrep().dim()));
+                            String range = p.weightOffset() + ":" + (p.weightOffset() + p.weightCount());
+                            slices.add(shared ? w.get(range) : w.get(":, " + range));
+                        }
+                    }
+                    TensorProductSpec part = sb.build();
+                    NDArray ws = slices.size() == 1 ? slices.get(0) : ai.djl.ndarray.NDArrays.concat(new NDList(slices),
+                            shared ? 0 : 1);
+                    NDArray y = TensorProduct.builder(part).weights(wm).route(TensorProductRoute.DENSE).build()
+                            .apply(a.get(":, " + in1.offset(e) + ":" + in1.offset(e + 1)), b, ws);
+                    sum = sum == null ? y : sum.add(y);
+                }
+                double err = maxDiff(sum.toDoubleArray(), merged.toDoubleArray());
+                assertTrue(err < 1e-12, wm + ": " + err);
+                assertTrue(maxAbs(merged.toDoubleArray()) > 0.1);
+            }
+        }
+    }
+
     /** Every connection mode, with and without weights, equivariant under random rotations and reflections (float64). */
     @Test
     void everyModeIsEquivariant() {
