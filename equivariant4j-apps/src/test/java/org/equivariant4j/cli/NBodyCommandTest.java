@@ -56,7 +56,7 @@ class NBodyCommandTest {
         assertTrue(r.out().contains("5 particles, 49 frames (30 -> 40); train 200, valid 100, test 100"), r.out());
         Results results = Results.read(out.resolve("results.json"));
         assertEquals("nbody", results.task());
-        assertEquals(NBodyTask.MODELS.size(), results.models().size());
+        assertEquals(NBodyTask.DEFAULT_MODELS.size(), results.models().size());
         assertEquals(2, ((Number) results.config().get("data_parallel_workers")).intValue(), results.config().toString());
         for (Results.ModelResult m : results.models()) {
             assertTrue(m.metrics().keySet().containsAll(List.of("test_mse", "valid_mse", "equivariance_error")), m.toString());
