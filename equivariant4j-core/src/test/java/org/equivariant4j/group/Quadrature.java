@@ -19,7 +19,7 @@ public record Quadrature<E extends GroupElement>(List<E> elements, double[] weig
         if (g instanceof FiniteGroup<E> f) {
             return uniform(f.elements());
         }
-        if (g instanceof SO2 || g instanceof O2) {
+        if (g instanceof SO2 || g instanceof O2 || g instanceof CylindricalGroup) {
             return uniform(g.grid(4 * maxFrequency + 1));
         }
         if (g instanceof SO3 so3) {
