@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.equivariant4j.data.AtomicFiles;
 import org.equivariant4j.data.MnistIdx;
+import org.equivariant4j.task.KernelPicture;
 import org.equivariant4j.task.LineChart;
 import org.equivariant4j.task.Results;
 import org.equivariant4j.task.RotMnistTask;
@@ -28,15 +29,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rotmnist",
         mixinStandardHelpOptions = true,
-        description = {"Rotated MNIST: train on upright digits, test on randomly rotated ones (UvA regular G-CNN protocol).",
-            "Uses the 10 000 MNIST test images: train 7000, validate 1000 (upright), test the last 2000 upright and rotated.",
-            "Models (about 35-38k parameters each): cnn, c4 (P4CNN-style), c8, d4.",
+        description = {"Rotated MNIST: train on upright digits, test on randomly rotated ones (UvA regular G-CNN protocol);",
+            "with --train-rotated, train on rotated digits too (as MNIST-rot does).",
+            "Uses the 10 000 MNIST test images: train 7000, validate 1000, test the last 2000 upright and rotated.",
+            "Models (24-38k parameters each): cnn; the regular G-CNNs c4 (P4CNN-style), c8, d4; the steerable CNNs",
+            "c8-steerable, c16, so2, o2.",
             "Metrics: accuracy_upright, accuracy_rotated, valid_accuracy, best_epoch."})
 final class RotMnistCommand implements Callable<Integer> {
     static final int DEFAULT_EPOCHS = 6;
 
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
-            description = "cnn, c4, c8, d4, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
+            description = "cnn, c4, c8, d4, c8-steerable, c16, so2, o2, a comma-separated list of them, or all (default:"
+                    + " ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, paramLabel = "N",
@@ -66,6 +70,10 @@ final class RotMnistCommand implements Callable<Integer> {
     @Option(names = "--angle-step", defaultValue = "15", paramLabel = "DEG",
             description = "Step of the accuracy-against-angle sweep over 0-360 degrees, 1 to 360; 0 skips it (default: ${DEFAULT-VALUE}).")
     double angleStep;
+
+    @Option(names = "--train-rotated", description = "Train and validate on digits rotated by random angles (MNIST-rot)"
+            + " instead of upright ones.")
+    boolean trainRotated;
 
     @CommandLine.Mixin
     RunOptions run;
@@ -98,10 +106,10 @@ final class RotMnistCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(run.threads));
             long t0 = System.nanoTime();
             MnistIdx.Digits digits = MnistIdx.loadTestSet(dir);
-            RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed);
-            w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d, test %d (upright and rotated) (%.1f s)%n",
-                    dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize, testSize,
-                    (System.nanoTime() - t0) / 1e9);
+            RotMnistTask.Data split = RotMnistTask.prepare(digits, trainSize, validSize, testSize, run.seed, trainRotated);
+            w.printf(Locale.ROOT, "data: %s, %d digits of %d×%d; train %d, valid %d (%s), test %d (upright and rotated)"
+                    + " (%.1f s)%n", dir, digits.count(), digits.images().rows(), digits.images().cols(), trainSize, validSize,
+                    trainRotated ? "rotated" : "upright", testSize, (System.nanoTime() - t0) / 1e9);
             w.flush();
 
             List<RotMnistTask.Run> runs = new ArrayList<>();
@@ -117,15 +125,15 @@ final class RotMnistCommand implements Callable<Integer> {
             }
 
             w.println();
-            w.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %9s %6s%n", "model", "params", "upright", "rotated", "valid", "s/epoch",
-                    "best");
+            w.printf(Locale.ROOT, "%-12s %8s %10s %10s %10s %9s %6s%n", "model", "params", "upright", "rotated", "valid",
+                    "s/epoch", "best");
             for (RotMnistTask.Run r : runs) {
-                w.printf(Locale.ROOT, "%-6s %8d %9.2f%% %9.2f%% %9.2f%% %9.2f %6d%n", r.name(), r.params(),
+                w.printf(Locale.ROOT, "%-12s %8d %9.2f%% %9.2f%% %9.2f%% %9.2f %6d%n", r.name(), r.params(),
                         100 * r.accuracyUpright(), 100 * r.accuracyRotated(), 100 * r.validAccuracy(), r.secondsPerEpoch(),
                         r.bestEpoch());
             }
-            w.printf(Locale.ROOT, "(seed %d, %d epochs, %d training digits; UvA notebook with 60 000 training digits: CNN 47.4%%,"
-                    + " C4 G-CNN 90.7%% rotated)%n", run.seed, epochs, trainSize);
+            w.printf(Locale.ROOT, "(seed %d, %d epochs, %d %s training digits; UvA notebook with 60 000 upright training digits:"
+                    + " CNN 47.4%%, C4 G-CNN 90.7%% rotated)%n", run.seed, epochs, trainSize, trainRotated ? "rotated" : "upright");
 
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("models", models);
@@ -137,6 +145,7 @@ final class RotMnistCommand implements Callable<Integer> {
             config.put("batch_size", batchSize);
             config.put("learning_rate", learningRate);
             config.put("angle_step", angleStep);
+            config.put("train_rotated", trainRotated);
             config.put("threads", run.threads);
             config.put("data", dir.toString());
             config.put("resumed", runs.stream().anyMatch(RotMnistTask.Run::resumed));
@@ -147,8 +156,9 @@ final class RotMnistCommand implements Callable<Integer> {
 
             if (angleStep > 0) {
                 Path out = run.outDir(RotMnistTask.NAME);
-                LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained upright, seed "
-                        + run.seed + ")", "rotation angle (degrees, counter-clockwise)", "test accuracy (%)", false);
+                LineChart chart = new LineChart("Rotated MNIST: test accuracy against rotation angle (trained "
+                        + (trainRotated ? "on rotated digits" : "upright") + ", seed " + run.seed + ")",
+                        "rotation angle (degrees, counter-clockwise)", "test accuracy (%)", false);
                 for (RotMnistTask.Run r : runs) {
                     double[] pct = new double[r.sweepAccuracy().length];
                     for (int k = 0; k < pct.length; k++) {
@@ -173,6 +183,14 @@ final class RotMnistCommand implements Callable<Integer> {
                 }
                 AtomicFiles.write(csv, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 w.println("wrote " + csv);
+            }
+            for (RotMnistTask.Run r : runs) {
+                if (!r.filters().isEmpty()) {
+                    Path png = run.outDir(RotMnistTask.NAME).resolve("filters_" + r.name() + ".png");
+                    KernelPicture.writePng(png, r.name() + ": learned first-layer filters (one panel per field; rows: the"
+                            + " field's channels)", r.filters());
+                    w.println("wrote " + png);
+                }
             }
             session.finish(w, models);
             w.flush();

@@ -67,7 +67,9 @@ public final class KernelPicture {
         int cols = Math.max(1, (int) Math.ceil(Math.sqrt(panels.size() * (double) panelH / panelW)));
         cols = Math.min(cols, panels.size());
         int rows = (panels.size() + cols - 1) / cols;
-        int width = Math.max(cols * (panelW + gap) + gap, 360);
+        java.awt.FontMetrics titleMetrics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+                .getFontMetrics(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        int width = Math.max(cols * (panelW + gap) + gap, titleMetrics.stringWidth(title) + 2 * gap);
         int height = 24 + rows * (panelH + caption + gap) + gap;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

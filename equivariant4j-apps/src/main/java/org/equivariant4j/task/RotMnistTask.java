@@ -7,19 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,15 +23,11 @@ import java.util.SplittableRandom;
 import org.equivariant4j.data.ImageRotation;
 import org.equivariant4j.data.MnistIdx;
 import org.equivariant4j.data.Npy;
-import org.equivariant4j.group.FiniteGroup;
-import org.equivariant4j.group.Groups;
-import org.equivariant4j.kernel.KernelInterpolation;
+import org.equivariant4j.model.DigitModels;
+import org.equivariant4j.nn.conv.SteerableConvolution;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.ops.ParameterCounts;
-import org.equivariant4j.nn.conv.GroupConv2d;
-import org.equivariant4j.nn.conv.LiftingConv2d;
-import org.equivariant4j.nn.norm.GroupBatchNorm;
-import org.equivariant4j.nn.pool.GlobalInvariantPooling;
-import org.equivariant4j.nn.pool.GroupSpatialPool2d;
 
 /**
  * The rotated-digits benchmark of regular group convolutions (the UvA "GDL – Regular Group Convolutions" protocol on
@@ -50,16 +41,9 @@ import org.equivariant4j.nn.pool.GroupSpatialPool2d;
  * standardised by the usual MNIST mean 0.1307 and deviation 0.3081 as they enter the model.
  *
  * <h2>Models</h2>
- * All four share one layout on 28×28 inputs, no padding anywhere (every size stays centre-symmetric, so the G-CNNs
- * are exactly invariant to the 90° rotations, and D4 also to flips, end to end):
- * <pre>
- *   lifting conv 1→C, k5 (28→24) → BN → ReLU → max pool 2×2/2 (24→12)
- *   4 × [group conv C→C, k3 (12→10→8→6→4) → BN → ReLU]
- *   max over H, mean over space → Linear(C→10)
- * </pre>
- * with convolutions without bias (the batch norms carry the shift); {@code cnn} is the same stack built from plain
- * {@code Conv2d}, {@code BatchNorm} and pooling. Widths are chosen for roughly equal parameter counts:
- * cnn C = 32 (38 314 parameters), c4 C = 16 (37 594), c8 and d4 C = 11 (35 353). Weights: He-normal from the seed.
+ * A plain CNN, the regular G-CNNs C4, C8 and D4 and the steerable CNNs C8, C16, SO(2) and O(2), all in
+ * {@link DigitModels}, all on 28×28 inputs with every feature map centre-symmetric, so that the equivariant models are
+ * exactly invariant to the rotations by 90° (D4 and O(2) also to flips) end to end.
  *
  * <h2>Training</h2>
  * Adam, cross-entropy, batch 64 (shuffled each epoch, the last partial batch dropped), learning rate 3e-3 decayed by a
@@ -78,16 +62,14 @@ import org.equivariant4j.nn.pool.GroupSpatialPool2d;
 public final class RotMnistTask {
     /** The task's name. */
     public static final String NAME = "rotmnist";
-    /** The model names, in the order {@code all} trains them. */
-    public static final List<String> MODELS = List.of("cnn", "c4", "c8", "d4");
+    /** The model names, in the order {@code all} trains them ({@link DigitModels}). */
+    public static final List<String> MODELS = DigitModels.NAMES;
     /** Mean of the MNIST pixels on [0, 1]. */
     public static final float PIXEL_MEAN = 0.1307f;
     /** Standard deviation of the MNIST pixels on [0, 1]. */
     public static final float PIXEL_STD = 0.3081f;
-    /** Channel widths per model (see the class doc). */
-    public static final Map<String, Integer> WIDTHS = Map.of("cnn", 32, "c4", 16, "c8", 11, "d4", 11);
     /** Number of classes. */
-    public static final int CLASSES = 10;
+    public static final int CLASSES = DigitModels.CLASSES;
     private static final int EVAL_BATCH = 250;
 
     private RotMnistTask() {}
@@ -205,13 +187,15 @@ public final class RotMnistTask {
     /**
      * The splits of one run.
      *
-     * @param train        upright training digits
-     * @param valid        upright validation digits
+     * @param train        training digits (upright unless trainRotated)
+     * @param valid        validation digits (upright unless trainRotated)
      * @param testUpright  upright test digits
      * @param testRotated  the same test digits, each rotated by {@code testAngles[i]}
      * @param testAngles   the rotation of each test digit, degrees in [0, 360)
+     * @param trainRotated whether the training and validation digits are rotated (by random angles) instead of upright
      */
-    public record Data(Split train, Split valid, Split testUpright, Split testRotated, double[] testAngles) {
+    public record Data(Split train, Split valid, Split testUpright, Split testRotated, double[] testAngles,
+            boolean trainRotated) {
         /** Sizes, image size and a CRC-32C of every pixel and label: what a model card and a checkpoint record. */
         Map<String, Object> describe(String source) {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -220,6 +204,7 @@ public final class RotMnistTask {
             d.put("train", train.count());
             d.put("valid", valid.count());
             d.put("test", testUpright.count());
+            d.put("train_rotated", trainRotated);
             java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
             for (Split sp : new Split[] {train, valid, testUpright, testRotated}) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * sp.pixels().length + 4 * sp.labels().length);
@@ -235,9 +220,19 @@ public final class RotMnistTask {
 
     /**
      * Splits a digit set: train [0, trainSize), validation [trainSize, trainSize + validSize), test the last testSize
-     * digits, rotated by uniform random angles drawn from {@code seed}.
+     * digits, rotated by uniform random angles drawn from {@code seed}; the training and validation digits stay upright.
      */
     public static Data prepare(MnistIdx.Digits digits, int trainSize, int validSize, int testSize, long seed) {
+        return prepare(digits, trainSize, validSize, testSize, seed, false);
+    }
+
+    /**
+     * As {@link #prepare(MnistIdx.Digits, int, int, int, long)}; with {@code trainRotated} the training and validation
+     * digits are rotated too, each once by its own uniform random angle (another stream of the same seed), as in
+     * MNIST-rot.
+     */
+    public static Data prepare(MnistIdx.Digits digits, int trainSize, int validSize, int testSize, long seed,
+            boolean trainRotated) {
         if (trainSize < 1 || validSize < 1 || testSize < 1) {
             throw new IllegalArgumentException("train, validation and test sizes must be >= 1, got " + trainSize + ", "
                     + validSize + ", " + testSize);
@@ -251,12 +246,21 @@ public final class RotMnistTask {
         Split train = Split.of(digits, 0, trainSize);
         Split valid = Split.of(digits, trainSize, validSize);
         Split test = Split.of(digits, digits.count() - testSize, testSize);
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x2077A7E5L);
-        double[] angles = new double[testSize];
-        for (int i = 0; i < testSize; i++) {
+        double[] angles = uniformAngles(testSize, new SplittableRandom(seed ^ 0x2077A7E5L));
+        if (trainRotated) {
+            SplittableRandom rng = new SplittableRandom(seed ^ 0x7A1E5EEDL);
+            train = train.rotated(uniformAngles(trainSize, rng));
+            valid = valid.rotated(uniformAngles(validSize, rng));
+        }
+        return new Data(train, valid, test, test.rotated(angles), angles, trainRotated);
+    }
+
+    private static double[] uniformAngles(int n, SplittableRandom rng) {
+        double[] angles = new double[n];
+        for (int i = 0; i < n; i++) {
             angles[i] = rng.nextDouble(0, 360);
         }
-        return new Data(train, valid, test, test.rotated(angles), angles);
+        return angles;
     }
 
     /**
@@ -275,60 +279,16 @@ public final class RotMnistTask {
      * @param sweepAngles     angles of the sweep (degrees)
      * @param sweepAccuracy   test accuracy with all test digits rotated by each sweep angle
      * @param resumed         whether training continued from a checkpoint
+     * @param filters         the learned first-layer filters of a steerable model, one panel per output field (empty
+     *                        for the other models)
      */
     public record Run(String name, long params, double secondsPerEpoch, int epochs, int bestEpoch, double validAccuracy,
             double accuracyUpright, double accuracyRotated, double[] trainLoss, double[] validCurve, double[] sweepAngles,
-            double[] sweepAccuracy, boolean resumed) {}
+            double[] sweepAccuracy, boolean resumed, List<KernelPicture.Panel> filters) {}
 
-    /** The block of a model (see the class doc); {@code seed} fixes the group-convolution weights. */
+    /** The block of a model ({@link DigitModels}); {@code seed} fixes the weights of the layers that take one. */
     public static Block newModel(String name, long seed) {
-        Integer width = WIDTHS.get(name);
-        if (width == null) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + MODELS);
-        }
-        return switch (name) {
-            case "cnn" -> cnn(width);
-            case "c4" -> gcnn(Groups.cyclic(4), width, seed);
-            case "c8" -> gcnn(Groups.cyclic(8), width, seed);
-            case "d4" -> gcnn(Groups.dihedral(4), width, seed);
-            default -> throw new IllegalStateException(name);
-        };
-    }
-
-    private static SequentialBlock cnn(int c) {
-        SequentialBlock net = new SequentialBlock();
-        net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(c).optBias(false).build())
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-        for (int l = 0; l < 4; l++) {
-            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(c).optBias(false).build())
-                    .add(BatchNorm.builder().build())
-                    .add(Activation.reluBlock());
-        }
-        return net.add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(CLASSES).build());
-    }
-
-    /**
-     * Kernel interpolation for rotations that do not map the pixel grid to itself (only C8 here; C4 and D4 use exact
-     * permutations). Measured with seed 1, 6 epochs: C8 reached 88.1 % on rotated digits with bicubic, 86.4 % with
-     * bilinear and 84.8 % with sinc interpolation.
-     */
-    static final KernelInterpolation INTERPOLATION = KernelInterpolation.BICUBIC;
-
-    private static SequentialBlock gcnn(FiniteGroup<?> group, int c, long seed) {
-        int order = group.order();
-        SequentialBlock net = new SequentialBlock();
-        net.add(LiftingConv2d.builder(group, 1, c).kernelSize(5).interpolation(INTERPOLATION).optBias(false).optSeed(seed).build())
-                .add(GroupBatchNorm.builder(c, order).build())
-                .add(Activation.reluBlock())
-                .add(GroupSpatialPool2d.max(order, 2, 2, 0));
-        for (int l = 0; l < 4; l++) {
-            net.add(GroupConv2d.builder(group, c, c).kernelSize(3).interpolation(INTERPOLATION).optBias(false).optSeed(seed + 1 + l).build())
-                    .add(GroupBatchNorm.builder(c, order).build())
-                    .add(Activation.reluBlock());
-        }
-        return net.add(GlobalInvariantPooling.maxThenMean(order)).add(Linear.builder().setUnits(CLASSES).build());
+        return DigitModels.build(name, seed);
     }
 
     /** Learnable parameters of an initialised block (running statistics excluded). */
@@ -367,12 +327,31 @@ public final class RotMnistTask {
                 sweep[k] = angles[k] % 360 == 0 ? upright : accuracy(block, ps, m, data.testUpright().rotated(angles[k]));
             }
             double[] trainLoss = out.trainCurveArray();
+            List<KernelPicture.Panel> filters = DigitModels.firstConvolution(block).map(c -> filterPanels(c, m))
+                    .orElse(List.of());
             Run run = new Run(name, countParameters(block), out.secondsPerEpoch(), out.epochs(), out.bestEpoch(), out.bestScore(),
-                    upright, rotated, trainLoss, out.validCurveArray(), angles, sweep, out.resumed());
+                    upright, rotated, trainLoss, out.validCurveArray(), angles, sweep, out.resumed(), filters);
             if (saveDir != null) {
                 save(saveDir, spec, block, m, data, run, settings, source);
             }
             return run;
+        }
+    }
+
+    /** The expanded filters of a first steerable layer (one input channel): one panel per output field. */
+    static List<KernelPicture.Panel> filterPanels(SteerableConvolution conv, NDManager m) {
+        FieldType out = conv.outType();
+        int k = conv.kernelSize();
+        try (NDManager tmp = m.newSubManager()) {
+            double[] w = Tensors.toDoubles(conv.expandedKernel(tmp));
+            int perChannel = conv.inType().size() * k * k;
+            List<KernelPicture.Panel> panels = new ArrayList<>();
+            for (int f = 0; f < out.fields(); f++) {
+                int from = out.fieldStart(f) * perChannel;
+                panels.add(new KernelPicture.Panel("field " + f, java.util.Arrays.copyOfRange(w, from,
+                        from + out.fieldSize(f) * perChannel), out.fieldSize(f), conv.inType().size(), k));
+            }
+            return panels;
         }
     }
 
@@ -499,41 +478,6 @@ public final class RotMnistTask {
     /** The task's models, its input and its predictions. */
     public static final TaskDefinition DEFINITION = new Definition();
 
-    /** What a model card records of a model's architecture (see {@link #newModel}). */
-    static Map<String, Object> architecture(String name) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("layout", "lifting conv k5, BN, ReLU, max pool 2; 4 x [group conv k3, BN, ReLU]; max over the group, mean over"
-                + " space; linear");
-        c.put("width", WIDTHS.get(name));
-        c.put("group", groupName(name));
-        if (!"cnn".equals(name)) {
-            c.put("interpolation", INTERPOLATION.name().toLowerCase(Locale.ROOT));
-        }
-        return c;
-    }
-
-    private static String groupName(String name) {
-        return switch (name) {
-            case "cnn" -> "none";
-            case "c4" -> "C4";
-            case "c8" -> "C8";
-            case "d4" -> "D4";
-            default -> name;
-        };
-    }
-
-    /** The group and the field types of a model, for its model card. */
-    static Map<String, String> symmetry(String name) {
-        if ("cnn".equals(name)) {
-            return ModelSpec.ordered("group", "translations only", "input", "1 channel", "hidden", WIDTHS.get(name) + " channels",
-                    "output", "10 logits");
-        }
-        return ModelSpec.ordered("group", groupName(name) + " (rotations" + ("d4".equals(name) ? " and reflections" : "")
-                + " of the image)",
-                "input", "1 trivial field (the image)", "hidden", WIDTHS.get(name) + " regular fields of " + groupName(name),
-                "output", "10 invariant logits (max over the group, mean over space)");
-    }
-
     /** The models of {@link #MODELS}, the IDX or PNG input of {@code predict}, and class probabilities as predictions. */
     private static final class Definition implements TaskDefinition {
         @Override
@@ -543,8 +487,8 @@ public final class RotMnistTask {
 
         @Override
         public List<ModelSpec> models() {
-            return MODELS.stream().map(name -> new ModelSpec(NAME, name, "cnn".equals(name) ? "plain CNN"
-                    : groupName(name) + " group-equivariant CNN (regular G-CNN)", architecture(name), symmetry(name),
+            return MODELS.stream().map(name -> new ModelSpec(NAME, name, DigitModels.description(name),
+                    DigitModels.architecture(name), DigitModels.symmetry(name),
                     (seed, m) -> {
                         Engine.getInstance().setRandomSeed((int) seed);
                         Block b = newModel(name, seed);

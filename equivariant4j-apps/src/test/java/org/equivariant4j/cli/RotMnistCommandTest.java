@@ -21,7 +21,7 @@ class RotMnistCommandTest {
         MainTest.Result r = MainTest.run("rotmnist", "--model", "resnet", "--data", dir.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, r.exitCode());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("--model must be one of [cnn, c4, c8, d4]") && r.err().contains("got 'resnet'"), r.err());
+        assertTrue(r.err().contains("--model must be one of [cnn, c4, c8, d4, c8-steerable, c16, so2, o2]") && r.err().contains("got 'resnet'"), r.err());
         MainTest.Result list = MainTest.run("rotmnist", "--model", "c4,x9", "--data", dir.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, list.exitCode());
         assertTrue(list.err().contains("got 'x9'"), list.err());

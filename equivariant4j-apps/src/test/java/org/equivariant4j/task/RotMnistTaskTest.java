@@ -72,6 +72,16 @@ class RotMnistTaskTest {
         assertInvariant("c8", List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 3)));
     }
 
+    /** The steerable models end in invariant fields: invariant to rot90 (and flips for O(2)) in both modes. */
+    @Test
+    void steerableModelsAreInvariantToRot90AndO2AlsoToFlips() {
+        List<UnaryOperator<NDArray>> quarterTurns = List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 2));
+        assertInvariant("c8-steerable", quarterTurns);
+        assertInvariant("c16", quarterTurns);
+        assertInvariant("so2", quarterTurns);
+        assertInvariant("o2", List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX));
+    }
+
     @Test
     void cnnIsNotInvariant() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -96,17 +106,25 @@ class RotMnistTaskTest {
             assertEquals(38_314L, expected.get("cnn"));
             assertEquals(37_594L, expected.get("c4"));
             assertEquals(35_353L, expected.get("c8"));
+            // the steerable models: their counts as built (escnn's basis sizes for k = 5 and 3), all smaller than the CNN
+            Map<String, Long> steerable = Map.of("c8-steerable", 30_936L, "c16", 27_946L, "so2", 24_312L, "o2", 21_690L);
             for (String name : RotMnistTask.MODELS) {
                 Block b = RotMnistTask.newModel(name, 1);
                 b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
                 long params = RotMnistTask.countParameters(b);
-                assertEquals(expected.get(name), params, name);
-                assertTrue(Math.abs(params - 38_314) < 0.1 * 38_314, name + " within 10% of the CNN");
+                if (steerable.containsKey(name)) {
+                    assertEquals(steerable.get(name), params, name);
+                    assertTrue(params < 38_314, name + " no larger than the CNN");
+                } else {
+                    assertEquals(expected.get(name), params, name);
+                    assertTrue(Math.abs(params - 38_314) < 0.1 * 38_314, name + " within 10% of the CNN");
+                }
                 assertEquals(new Shape(2, 10), b.getOutputShapes(new Shape[] {new Shape(2, 1, 28, 28)})[0], name);
             }
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.newModel("c5", 1));
-        assertTrue(e.getMessage().contains("unknown model 'c5'") && e.getMessage().contains("cnn, c4, c8, d4"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown rotmnist model 'c5'") && e.getMessage().contains("cnn, c4, c8, d4"),
+                e.getMessage());
     }
 
     @Test
@@ -128,6 +146,13 @@ class RotMnistTaskTest {
         assertArrayEquals(a.testUpright().rotated(a.testAngles()).pixels(), a.testRotated().pixels());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotMnistTask.prepare(d, 70, 20, 25, 1));
         assertTrue(e.getMessage().contains("need 70 + 20 + 25 = 115 digits, the data has 100"), e.getMessage());
+        // --train-rotated: training and validation digits rotated once each, by seeded angles; the test split is unchanged
+        RotMnistTask.Data r = RotMnistTask.prepare(d, 50, 20, 25, 9, true);
+        assertTrue(r.trainRotated() && !a.trainRotated());
+        assertArrayEquals(a.testRotated().pixels(), r.testRotated().pixels());
+        assertArrayEquals(a.train().labels(), r.train().labels());
+        assertTrue(!java.util.Arrays.equals(a.train().pixels(), r.train().pixels()), "training digits are rotated");
+        assertArrayEquals(r.train().pixels(), RotMnistTask.prepare(d, 50, 20, 25, 9, true).train().pixels(), "seeded");
         assertArrayEquals(new double[] {0, 90, 180, 270, 360}, RotMnistTask.sweepAngles(90));
         assertEquals(25, RotMnistTask.sweepAngles(15).length);
         assertEquals(0, RotMnistTask.sweepAngles(0).length);

@@ -161,26 +161,7 @@ public class GroupConv2dBenchmark {
         b.setUp();
         try {
             Runnable[] ops = {b::groupConvTraining, b::plainConvTraining, b::groupConvInference, b::plainConvInference};
-            double[][] t = new double[4][reps];
-            for (int r = -warmup; r < reps; r++) {
-                for (int pair = 0; pair < 2; pair++) {
-                    for (int j = 0; j < 2; j++) {
-                        int op = 2 * pair + ((r & 1) == 0 ? j : 1 - j);
-                        long t0 = System.nanoTime();
-                        ops[op].run();
-                        long dt = System.nanoTime() - t0;
-                        if (r >= 0) {
-                            t[op][r] = dt / 1e6;
-                        }
-                    }
-                }
-            }
-            double[] med = new double[4];
-            for (int op = 0; op < 4; op++) {
-                java.util.Arrays.sort(t[op]);
-                med[op] = t[op][reps / 2];
-            }
-            return med;
+            return PairedTiming.medians(ops, warmup, reps);
         } finally {
             b.tearDown();
         }

@@ -13,7 +13,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -144,26 +143,7 @@ public class R2ConvBenchmark {
         b.setUp();
         try {
             Runnable[] ops = {b::r2convTraining, b::plainTraining, b::r2convInference, b::plainInference};
-            double[][] t = new double[4][reps];
-            for (int r = -warmup; r < reps; r++) {
-                for (int pair = 0; pair < 2; pair++) {
-                    for (int j = 0; j < 2; j++) {
-                        int op = 2 * pair + ((r & 1) == 0 ? j : 1 - j);
-                        long t0 = System.nanoTime();
-                        ops[op].run();
-                        long dt = System.nanoTime() - t0;
-                        if (r >= 0) {
-                            t[op][r] = dt / 1e6;
-                        }
-                    }
-                }
-            }
-            double[] med = new double[4];
-            for (int op = 0; op < 4; op++) {
-                Arrays.sort(t[op]);
-                med[op] = t[op][reps / 2];
-            }
-            return med;
+            return PairedTiming.medians(ops, warmup, reps);
         } finally {
             b.tearDown();
         }

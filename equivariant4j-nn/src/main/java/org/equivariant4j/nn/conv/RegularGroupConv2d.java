@@ -393,18 +393,12 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
      *
      * @param <B> the concrete builder
      */
-    public abstract static class Builder<B extends Builder<B>> {
+    public abstract static class Builder<B extends Builder<B>> extends ConvolutionBuilder<B> {
         final FiniteGroup<?> group;
         final int inChannels;
         final int outChannels;
-        int kernelSize = 3;
-        int padding;
-        int stride = 1;
-        int dilation = 1;
-        boolean bias = true;
         KernelInterpolation interpolation = KernelInterpolation.BILINEAR;
         Double maskRadius;
-        Long seed;
 
         Builder(FiniteGroup<?> group, int inChannels, int outChannels, String kind) {
             this.group = Objects.requireNonNull(group, "group");
@@ -420,50 +414,6 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
             this.outChannels = outChannels;
         }
 
-        abstract B self();
-
-        /** k (default 3). */
-        public B kernelSize(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("the kernel size must be >= 1, got " + k);
-            }
-            this.kernelSize = k;
-            return self();
-        }
-
-        /** Zero padding on each side (default 0). */
-        public B padding(int p) {
-            if (p < 0) {
-                throw new IllegalArgumentException("padding must be >= 0, got " + p);
-            }
-            this.padding = p;
-            return self();
-        }
-
-        /** Stride (default 1). */
-        public B stride(int s) {
-            if (s < 1) {
-                throw new IllegalArgumentException("stride must be >= 1, got " + s);
-            }
-            this.stride = s;
-            return self();
-        }
-
-        /** Dilation (default 1). */
-        public B dilation(int d) {
-            if (d < 1) {
-                throw new IllegalArgumentException("dilation must be >= 1, got " + d);
-            }
-            this.dilation = d;
-            return self();
-        }
-
-        /** Whether to learn a bias per output channel (shared over H; default true). */
-        public B optBias(boolean bias) {
-            this.bias = bias;
-            return self();
-        }
-
         /** Interpolation for non-grid-preserving elements (default bilinear; ignored when all elements are exact). */
         public B interpolation(KernelInterpolation interpolation) {
             this.interpolation = Objects.requireNonNull(interpolation, "interpolation");
@@ -473,12 +423,6 @@ public abstract sealed class RegularGroupConv2d extends AbstractBlock implements
         /** An explicit disc mask radius in pixels (see {@link KernelTransforms}). */
         public B maskRadius(double radius) {
             this.maskRadius = radius;
-            return self();
-        }
-
-        /** Draw the initial weights from a Java generator with this seed instead of the engine's generator. */
-        public B optSeed(long seed) {
-            this.seed = seed;
             return self();
         }
     }

@@ -7,14 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +22,7 @@ import org.equivariant4j.kernel.BasisAttributes;
 import org.equivariant4j.kernel.FrequencyCutoff;
 import org.equivariant4j.kernel.GaussianRadialProfile;
 import org.equivariant4j.kernel.SampledKernelBasis;
-import org.equivariant4j.nn.field.EquivariantBlock;
+import org.equivariant4j.nn.field.AbstractEquivariantBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.ops.BasisExpansion;
@@ -56,10 +53,8 @@ import org.equivariant4j.repr.Representation;
  * With {@code training = false} the expanded kernel and bias are cached ({@link InferenceCache}) and recomputed only when
  * the parameters change, so inference costs one convolution.
  */
-public abstract sealed class SteerableConvolution extends AbstractBlock implements EquivariantBlock
+public abstract sealed class SteerableConvolution extends AbstractEquivariantBlock
         permits R2Conv, R2ConvTransposed, R3Conv, R3ConvTransposed {
-    private static final byte VERSION = 1;
-
     final FieldType inType;
     final FieldType outType;
     final int kernelSize;
@@ -74,7 +69,7 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
     private final InferenceCache cache;
 
     SteerableConvolution(Builder<?> b, Convolution.Spec spec) {
-        super(VERSION);
+        super(b.inType, b.outType);
         this.inType = b.inType;
         this.outType = b.outType;
         this.kernelSize = b.kernelSize;
@@ -121,16 +116,6 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
 
     /** [C_out, C_in, k…] expanded kernel → the weight layout of the convolution op. */
     abstract NDArray toConvolutionWeight(NDArray kernel);
-
-    @Override
-    public FieldType inType() {
-        return inType;
-    }
-
-    @Override
-    public FieldType outType() {
-        return outType;
-    }
 
     /** k. */
     public int kernelSize() {
@@ -199,11 +184,6 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
         cache.invalidate();
     }
 
-    @Override
-    protected void prepare(Shape[] inputShapes) {
-        getOutputShapes(inputShapes);
-    }
-
     /** The expanded kernel [C_out, C_in, k…] (differentiable in the coefficients), attached to {@code target}. */
     NDArray expandKernel(NDArray w, NDManager target) {
         NDArray k = expansion.expand(w, target);
@@ -238,9 +218,7 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = BlockInputs.single(this, inputs);
-        checkInput(x.getShape());
+    protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
         NDArray w = ps.getValue(weights, x.getDevice(), training);
         BlockInputs.requireParameterDataType(this, x, w);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
@@ -262,25 +240,15 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
             kernel = cached.get(0);
             expandedBias = b == null ? null : cached.get(1);
         }
-        return new NDList(convolution.apply(x, kernel, expandedBias));
+        return convolution.apply(x, kernel, expandedBias);
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = BlockInputs.singleShape(this, inputShapes);
-        checkInput(s);
-        return new Shape[] {convolution.outputShape(s, convolutionWeightShape())};
+    protected Shape outputShape(Shape input) {
+        return convolution.outputShape(input, convolutionWeightShape());
     }
 
     abstract Shape convolutionWeightShape();
-
-    void checkInput(Shape s) {
-        int rank = 2 + inType.gspace().dimension();
-        if (s.dimension() != rank || s.get(1) != inType.size()) {
-            throw new IllegalArgumentException(this + " expects an input of shape (batch, " + inType.size() + ", "
-                    + (rank == 4 ? "height, width" : "depth, height, width") + ") for the type " + inType + ", got " + s);
-        }
-    }
 
     /** A {@link PlainConvolution} with the current expanded kernel and bias (copies). */
     @Override
@@ -303,29 +271,14 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
     }
 
     @Override
-    protected void saveMetadata(DataOutputStream os) throws IOException {
-        super.saveMetadata(os);
-        for (int v : config()) {
-            os.writeInt(v);
-        }
-    }
-
-    @Override
     protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
         super.loadMetadata(loadVersion, is);
-        int[] mine = config();
-        int[] saved = new int[mine.length];
-        for (int i = 0; i < saved.length; i++) {
-            saved[i] = is.readInt();
-        }
-        if (!Arrays.equals(saved, mine)) {
-            throw new MalformedModelException(kind() + " parameters were saved for (C_in, C_out, k, coefficients, bias) = "
-                    + Arrays.toString(saved) + " but this block is " + Arrays.toString(mine) + " (" + this + ")");
-        }
         cache.invalidate();
     }
 
-    private int[] config() {
+    /** (C_in, C_out, k, coefficients, bias coefficients): what saved parameters must agree with. */
+    @Override
+    protected int[] config() {
         return new int[] {inType.size(), outType.size(), kernelSize, expansion.numCoefficients(), numBiasCoefficients()};
     }
 
@@ -340,19 +293,13 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
      *
      * @param <B> the concrete builder
      */
-    public abstract static class Builder<B extends Builder<B>> {
+    public abstract static class Builder<B extends Builder<B>> extends ConvolutionBuilder<B> {
         final FieldType inType;
         final FieldType outType;
-        int kernelSize = 3;
-        int padding;
-        int stride = 1;
-        int dilation = 1;
-        boolean bias = true;
         GaussianRadialProfile rings;
         FrequencyCutoff cutoff;
         Predicate<BasisAttributes> filter;
         double gain = 1.0;
-        Long seed;
 
         Builder(FieldType inType, FieldType outType, String kind, int dimension) {
             this.inType = Objects.requireNonNull(inType, "inType");
@@ -365,50 +312,6 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
                 throw new IllegalArgumentException(kind + " convolves " + (dimension == 2 ? "on the plane" : "in space (R3)")
                         + "; the GSpace of " + inType + " has a " + inType.gspace().dimension() + "-dimensional base space");
             }
-        }
-
-        abstract B self();
-
-        /** k (default 3). */
-        public B kernelSize(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("the kernel size must be >= 1, got " + k);
-            }
-            this.kernelSize = k;
-            return self();
-        }
-
-        /** Zero padding on each side (default 0). */
-        public B padding(int p) {
-            if (p < 0) {
-                throw new IllegalArgumentException("padding must be >= 0, got " + p);
-            }
-            this.padding = p;
-            return self();
-        }
-
-        /** Stride (default 1). */
-        public B stride(int s) {
-            if (s < 1) {
-                throw new IllegalArgumentException("stride must be >= 1, got " + s);
-            }
-            this.stride = s;
-            return self();
-        }
-
-        /** Dilation (default 1). */
-        public B dilation(int d) {
-            if (d < 1) {
-                throw new IllegalArgumentException("dilation must be >= 1, got " + d);
-            }
-            this.dilation = d;
-            return self();
-        }
-
-        /** Whether to learn a bias on the invariant directions of the output fields (default true). */
-        public B optBias(boolean bias) {
-            this.bias = bias;
-            return self();
         }
 
         /** The radial rings (default: escnn's for the kernel size and dilation). */
@@ -435,12 +338,6 @@ public abstract sealed class SteerableConvolution extends AbstractBlock implemen
                 throw new IllegalArgumentException("the initialisation gain must be finite and > 0, got " + gain);
             }
             this.gain = gain;
-            return self();
-        }
-
-        /** Draw the initial coefficients from a Java generator with this seed instead of the engine's generator. */
-        public B optSeed(long seed) {
-            this.seed = seed;
             return self();
         }
     }

@@ -23,6 +23,7 @@ import org.equivariant4j.kernel.BasisAttributes;
 import org.equivariant4j.kernel.CircularHarmonicFunctions;
 import org.equivariant4j.kernel.FrequencyCutoff;
 import org.equivariant4j.kernel.GaussianRadialProfile;
+import org.equivariant4j.kernel.GridResampling;
 import org.equivariant4j.kernel.HarmonicIntertwiners;
 import org.equivariant4j.kernel.IntertwinerKernelBasis;
 import org.equivariant4j.kernel.KernelGrid;
@@ -324,14 +325,7 @@ public final class GSpace {
         requireBaseSpace("pixel grid");
         List<GroupElement> list = new ArrayList<>();
         for (GroupElement g : candidateGridElements()) {
-            double[][] a = baseAction(g);
-            boolean ok = true;
-            for (double[] row : a) {
-                for (double v : row) {
-                    ok &= Math.abs(v) < 1e-9 || Math.abs(Math.abs(v) - 1) < 1e-9;
-                }
-            }
-            if (ok) {
+            if (GridResampling.isSignedPermutation(baseAction(g))) {
                 list.add(g);
             }
         }

@@ -60,14 +60,7 @@ public final class ImageActions {
     public static <E extends GroupElement> java.util.List<E> gridElements(FiniteGroup<E> group) {
         java.util.List<E> list = new java.util.ArrayList<>();
         for (E g : group.elements()) {
-            double[][] a = group.standardAction(g);
-            boolean ok = true;
-            for (double[] row : a) {
-                for (double v : row) {
-                    ok &= Math.abs(v) < 1e-9 || Math.abs(Math.abs(v) - 1) < 1e-9;
-                }
-            }
-            if (ok) {
+            if (GridResampling.isSignedPermutation(group.standardAction(g))) {
                 list.add(g);
             }
         }

@@ -177,6 +177,31 @@ class R2ConvTest {
         }
     }
 
+    /** Dilation and the transposed convolution (upsampling by 2 with the centre kept: 7 → 13) are exact too. */
+    @Test
+    void dilatedAndTransposedConvolutionsAreEquivariant() {
+        for (GSpace g : List.of(GSpaces.rot2dOnR2(8), GSpaces.flipRot2dOnR2(4), GSpaces.rot2dOnR2(-1, 2))) {
+            FieldType hidden = hiddenType(g);
+            FieldType out = FieldType.of(g, List.of(g.trivialRepr(), g.irreps().get(1)));
+            R2Conv dilated = R2Conv.builder(hidden, out).kernelSize(3).dilation(2).padding(2).optSeed(70).build();
+            assertTrue(check(dilated, 11, DataType.FLOAT64, 71).passes(1e-9), g + " dilated");
+            R2ConvTransposed up = R2ConvTransposed.builder(hidden, out).kernelSize(3).stride(2).padding(1).optSeed(72).build();
+            try (NDManager m = manager.newSubManager()) {
+                up.initialize(m, DataType.FLOAT64, new Shape(2, hidden.size(), 7, 7));
+                NDArray x = TestSupport.gaussian(m, new Shape(2, hidden.size(), 7, 7), DataType.FLOAT64, 73);
+                up.bias().getArray().addi(0.7);
+                Equivariance.Report r = Equivariance.check(up, x);
+                System.out.printf("%s %s: %s%n", up, DataType.FLOAT64, r);
+                assertTrue(r.passes(1e-9), g + " transposed: " + r);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray y = up.forward(ps, new NDList(x), false).singletonOrThrow();
+                assertEquals(new Shape(2, out.size(), 13, 13), y.getShape());
+                NDArray z = up.export().forward(ps, new NDList(x), false).singletonOrThrow();
+                assertEquals(0.0, y.sub(z).abs().max().getDouble(), 1e-12, "export");
+            }
+        }
+    }
+
     @Test
     void typedApplyRefusesTheWrongTypeAndComposes() {
         GSpace g = GSpaces.rot2dOnR2(4);
