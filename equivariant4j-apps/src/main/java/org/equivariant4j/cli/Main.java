@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Group-equivariant deep learning on the JVM (DJL, PyTorch engine).",
-        subcommands = {InfoCommand.class, BasisCommand.class, NBodyCommand.class, RotMnistCommand.class, PredictCommand.class,
+        subcommands = {InfoCommand.class, BasisCommand.class, NBodyCommand.class, RotMnistCommand.class, VoxelsCommand.class,
+            PredictCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
