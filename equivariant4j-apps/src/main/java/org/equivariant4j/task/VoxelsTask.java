@@ -362,13 +362,19 @@ public final class VoxelsTask {
 
     /** The logits of all volumes, [count, classes] row-major (inference mode, fixed batches). */
     static float[] logits(Block block, ParameterStore ps, NDManager m, VoxelShapes.Volumes v) {
+        return outputs(block, ps, m, v, false);
+    }
+
+    /** The logits, or with {@code softmax} the class probabilities, of all volumes, [count, classes] row-major. */
+    private static float[] outputs(Block block, ParameterStore ps, NDManager m, VoxelShapes.Volumes v, boolean softmax) {
         int[] order = SampleOrder.identity(v.count());
         int k = classes();
         float[] out = new float[v.count() * k];
         for (int from = 0; from < v.count(); from += EVAL_BATCH) {
             int n = Math.min(EVAL_BATCH, v.count() - from);
             try (NDScope scope = new NDScope()) {
-                float[] l = block.forward(ps, new NDList(batch(m, v, order, from, n)), false).singletonOrThrow().toFloatArray();
+                NDArray y = block.forward(ps, new NDList(batch(m, v, order, from, n)), false).singletonOrThrow();
+                float[] l = (softmax ? y.softmax(1) : y).toFloatArray();
                 System.arraycopy(l, 0, out, from * k, l.length);
             }
         }
@@ -559,23 +565,8 @@ public final class VoxelsTask {
         public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
             int[] s = input.shape();
             VoxelShapes.Volumes v = new VoxelShapes.Volumes(s[0], s[1], input.asFloats(), new int[s[0]]);
-            float[] l = logits(block, new ParameterStore(manager, false), manager, v);
-            int k = classes();
-            float[] p = new float[l.length];
-            for (int i = 0; i < s[0]; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < k; c++) {
-                    max = Math.max(max, l[i * k + c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    sum += Math.exp(l[i * k + c] - max);
-                }
-                for (int c = 0; c < k; c++) {
-                    p[i * k + c] = (float) (Math.exp(l[i * k + c] - max) / sum);
-                }
-            }
-            return Npy.NpyArray.of(p, s[0], k);
+            float[] p = outputs(block, new ParameterStore(manager, false), manager, v, true);
+            return Npy.NpyArray.of(p, s[0], classes());
         }
     }
 }
