@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         description = "Group-equivariant deep learning on the JVM (DJL, PyTorch engine).",
         subcommands = {InfoCommand.class, BasisCommand.class, NBodyCommand.class, RotMnistCommand.class, Md17Command.class,
+                VoxelsCommand.class,
             PredictCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -20,7 +20,7 @@ final class RunOptions {
 
     @Option(names = "--threads", defaultValue = "2",
             description = "Threads (default: ${DEFAULT-VALUE}), at most the machine's cores. nbody: data-parallel workers that"
-                    + " share each batch, one PyTorch thread each; rotmnist: PyTorch intra-op threads. While another process"
+                    + " share each batch, one PyTorch thread each; rotmnist, voxels: PyTorch intra-op threads. While another process"
                     + " holds a core, 1 is faster.")
     int threads;
 
@@ -40,7 +40,7 @@ final class RunOptions {
     boolean resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
-            description = "Epochs between checkpoints (default: 10 for nbody, 1 for rotmnist; 0: only on Ctrl-C/SIGTERM)."
+            description = "Epochs between checkpoints (default: 10 for nbody, 1 for rotmnist and voxels; 0: only on Ctrl-C/SIGTERM)."
                     + " Checkpoints are also written when interrupted; they are removed when the run completes.")
     Integer checkpointEvery;
 

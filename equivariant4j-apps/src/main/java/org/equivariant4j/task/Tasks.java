@@ -8,7 +8,7 @@ public final class Tasks {
 
     /** All tasks. */
     public static List<TaskDefinition> all() {
-        return List.of(NBodyTask.DEFINITION, RotMnistTask.DEFINITION, Md17Task.DEFINITION);
+        return List.of(NBodyTask.DEFINITION, RotMnistTask.DEFINITION, Md17Task.DEFINITION, VoxelsTask.DEFINITION);
     }
 
     /** The task of that name. */

@@ -81,12 +81,7 @@ public class R2ConvBenchmark {
         plain = new PlainConvolution(Convolution.Spec.conv2d(1, K / 2, 1, 1), c, c, K, true);
         plain.initialize(manager, DataType.FLOAT32, in);
         ps = new ParameterStore(manager, false);
-        SplittableRandom rng = new SplittableRandom(2);
-        float[] v = new float[Math.toIntExact(in.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rng.nextGaussian();
-        }
-        input = manager.create(v, in);
+        input = gaussianInput(manager, in, 2);
     }
 
     @TearDown(Level.Trial)
@@ -95,6 +90,27 @@ public class R2ConvBenchmark {
     }
 
     private float step(Block block) {
+        return trainingStep(block, ps, input);
+    }
+
+    private float infer(Block block) {
+        try (NDScope scope = new NDScope()) {
+            return block.forward(ps, new NDList(input), false).singletonOrThrow().flatten().getFloat(0);
+        }
+    }
+
+    /** Standard normal values of the given shape, drawn from a Java generator with this seed. */
+    static NDArray gaussianInput(NDManager manager, Shape shape, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return manager.create(v, shape);
+    }
+
+    /** One training step of {@code block} on {@code input}: forward, backward of the mean, gradients read and zeroed. */
+    static float trainingStep(Block block, ParameterStore ps, NDArray input) {
         try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray y = block.forward(ps, new NDList(input), true).singletonOrThrow();
             gc.backward(y.mean());
@@ -105,12 +121,6 @@ public class R2ConvBenchmark {
                 JniUtils.zeroGrad((PtNDArray) param.getArray());
             }
             return g;
-        }
-    }
-
-    private float infer(Block block) {
-        try (NDScope scope = new NDScope()) {
-            return block.forward(ps, new NDList(input), false).singletonOrThrow().getFloat(0, 0, 0, 0);
         }
     }
 

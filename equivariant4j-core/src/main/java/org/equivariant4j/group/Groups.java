@@ -46,4 +46,14 @@ public final class Groups {
     public static PolyhedralGroup icosahedral() {
         return PolyhedralGroup.icosahedral();
     }
+
+    /** The full octahedral group O_h (the 48 symmetries of the cube, with the inversion), a subgroup of O(3). */
+    public static PointGroup fullOctahedral() {
+        return PointGroup.fullOctahedral();
+    }
+
+    /** The cylinder group C₂ × SO(2) (rotations about the z axis and the inversion), a subgroup of O(3). */
+    public static CylindricalGroup cylindrical() {
+        return new CylindricalGroup();
+    }
 }

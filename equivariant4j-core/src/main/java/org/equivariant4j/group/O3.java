@@ -160,6 +160,50 @@ public final class O3 extends ContinuousGroup<O3Element> implements ClosedFormCl
         return paths;
     }
 
+    /**
+     * A planar group (C_N, D_N, SO(2), O(2), acting on R² by 2×2 matrices A) acting on R³ about the z axis as the cone's
+     * symmetries: A on (x, y), z fixed. Rotations become rotations about z, the planar reflection x ↦ −x the mirror
+     * through the plane x = 0 (which contains the axis).
+     */
+    public <E extends GroupElement> SubgroupEmbedding<E, O3Element> conicalEmbedding(Group<E> planar) {
+        return planarEmbedding(planar, true);
+    }
+
+    /**
+     * A planar group acting on R³ about the z axis by proper rotations only: A on (x, y) and z ↦ det(A)·z, so the planar
+     * reflection x ↦ −x becomes the half turn about the y axis (escnn's dihedral action).
+     */
+    public <E extends GroupElement> SubgroupEmbedding<E, O3Element> dihedralEmbedding(Group<E> planar) {
+        return planarEmbedding(planar, false);
+    }
+
+    private <E extends GroupElement> SubgroupEmbedding<E, O3Element> planarEmbedding(Group<E> planar, boolean conical) {
+        if (planar.actionDimension() != 2) {
+            throw new IllegalArgumentException("expected a group acting on the plane, got " + planar.name() + " acting on R"
+                    + planar.actionDimension());
+        }
+        return new SubgroupEmbedding<>(planar, this, g -> {
+            double[][] a = planar.standardAction(g);
+            double det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
+            double z = conical ? 1 : Math.signum(det);
+            return O3Element.fromMatrix(new double[][] {{a[0][0], a[0][1], 0}, {a[1][0], a[1][1], 0}, {0, 0, z}});
+        }, planar.name() + (conical ? " < O(3), conical about z" : " < SO(3) < O(3), about z"));
+    }
+
+    /** C₂ &lt; O(3) as {identity, inversion x ↦ −x}. */
+    public SubgroupEmbedding<CyclicElement, O3Element> inversionEmbedding(CyclicGroup c2) {
+        if (c2.rotations() != 2) {
+            throw new IllegalArgumentException("the inversion generates a group of order 2; got " + c2.name());
+        }
+        return new SubgroupEmbedding<>(c2, this, g -> new O3Element(Quaternion.identity(), g.power()), "C2 < O(3), inversion");
+    }
+
+    /** C₂ × SO(2) &lt; O(3): rotations about z and the inversion. */
+    public SubgroupEmbedding<CylinderElement, O3Element> cylinderEmbedding(CylindricalGroup cylinder) {
+        return new SubgroupEmbedding<>(cylinder, this,
+                g -> new O3Element(Quaternion.fromAxisAngle(0, 0, 1, g.angle()), g.inversion()), "C2xSO(2) < O(3)");
+    }
+
     /** The parity +1 or −1 of an O(3) irrep. */
     public static int parity(Irrep<O3Element> psi) {
         return psi.name().endsWith("e") ? 1 : -1;

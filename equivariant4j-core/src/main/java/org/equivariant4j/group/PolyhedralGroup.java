@@ -2,13 +2,9 @@ package org.equivariant4j.group;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.equivariant4j.group.Quaternion;
 import org.equivariant4j.harmonics.WignerD;
-import org.equivariant4j.linalg.Matrices;
-import org.equivariant4j.linalg.SymmetricEigen;
 import org.equivariant4j.repr.Irrep;
-import org.equivariant4j.repr.IrrepType;
 import org.equivariant4j.repr.Representation;
 
 /**
@@ -159,73 +155,15 @@ public final class PolyhedralGroup extends FiniteGroup<SO3Element> {
     }
 
     private List<Irrep<SO3Element>> findIrreps() {
-        List<Irrep<SO3Element>> found = new ArrayList<>();
-        List<double[]> characters = new ArrayList<>();
-        int covered = 0;
-        SplittableRandom rng = new SplittableRandom(20240607L);
-        for (int l = 0; covered < order() && l <= 8; l++) {
-            int d = 2 * l + 1;
-            double[][][] rho = new double[order()][][];
-            for (int g = 0; g < order(); g++) {
-                rho[g] = WignerD.fromQuaternion(l, elements().get(g).rotation());
-            }
-            double[][] m = new double[d][d];
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j <= i; j++) {
-                    m[i][j] = m[j][i] = rng.nextDouble(-1, 1);
-                }
-            }
-            double[][] avg = new double[d][d];
-            for (double[][] r : rho) {
-                avg = Matrices.addScaled(avg, 1.0 / order(), Matrices.multiply(r, m, Matrices.transpose(r)));
-            }
-            avg = symmetrize(avg);
-            SymmetricEigen eig = SymmetricEigen.of(avg);
-            int start = 0;
-            while (start < d) {
-                int end = start + 1;
-                while (end < d && Math.abs(eig.values()[end] - eig.values()[start]) < 1e-9) {
-                    end++;
-                }
-                double[][] v = new double[d][end - start];
-                for (int i = 0; i < d; i++) {
-                    for (int k = start; k < end; k++) {
-                        v[i][k - start] = eig.vectors()[i][k];
-                    }
-                }
-                double[][][] block = new double[order()][][];
-                double[] chi = new double[order()];
-                for (int g = 0; g < order(); g++) {
-                    block[g] = Matrices.multiply(Matrices.transpose(v), rho[g], v);
-                    chi[g] = Matrices.trace(block[g]);
-                }
-                if (isNew(chi, characters)) {
-                    characters.add(chi);
-                    int dim = end - start;
-                    found.add(new Irrep<>(this, label(dim, l), dim, l, IrrepType.REAL, e -> Matrices.copy(block[indexOf(e)])));
-                    covered += dim * dim;
-                }
-                start = end;
-            }
+        List<IrrepSearch.Candidate<SO3Element>> candidates = new ArrayList<>();
+        for (int l = 0; l <= 8; l++) {
+            int degree = l;
+            candidates.add(new IrrepSearch.Candidate<>(l, 0, 2 * l + 1, g -> WignerD.fromQuaternion(degree, g.rotation())));
         }
-        if (covered != order()) {
-            throw new IllegalStateException("found irreps of " + name() + " with Σ d² = " + covered + ", expected " + order());
-        }
+        List<Irrep<SO3Element>> found = new ArrayList<>(IrrepSearch.find(this, candidates, 20240607L,
+                (dim, c) -> label(dim, c.degree())));
         found.sort(java.util.Comparator.comparingInt((Irrep<SO3Element> p) -> p.frequency()).thenComparingInt(Irrep::dimension));
         return found;
-    }
-
-    private boolean isNew(double[] chi, List<double[]> known) {
-        for (double[] k : known) {
-            double s = 0;
-            for (int g = 0; g < chi.length; g++) {
-                s += chi[g] * k[g];
-            }
-            if (Math.abs(s / chi.length) > 0.5) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private String label(int dim, int l) {
@@ -235,10 +173,6 @@ public final class PolyhedralGroup extends FiniteGroup<SO3Element> {
             }
         }
         throw new IllegalStateException("unexpected irrep of dimension " + dim + " in degree " + l + " of " + name());
-    }
-
-    private static double[][] symmetrize(double[][] a) {
-        return Matrices.scale(0.5, Matrices.addScaled(a, 1.0, Matrices.transpose(a)));
     }
 
     @Override

@@ -17,6 +17,14 @@ public interface FrequencyCutoff {
         return new Defaults(kernelSize);
     }
 
+    /**
+     * escnn's default for a k×k×k kernel (R3Conv's "default1"): with R = ⌊k/2⌋, min(2r, R − r + 2). For k = 3, 5, 7 the
+     * largest degrees are 2, 2, 3.
+     */
+    static FrequencyCutoff volumetricDefaults(int kernelSize) {
+        return new VolumetricDefaults(kernelSize);
+    }
+
     /** cutoff(r) = factor·r (escnn's float argument). */
     static FrequencyCutoff proportional(double factor) {
         return new Proportional(factor);
@@ -36,6 +44,18 @@ public interface FrequencyCutoff {
             int outer = kernelSize / 2;
             double inner = r == outer ? 2 : 2 * r - (r + 1) % 2;
             return Math.min(2 * r, inner);
+        }
+    }
+
+    /**
+     * escnn's default cut-off for a k×k×k kernel (a value: equal for equal k).
+     *
+     * @param kernelSize k
+     */
+    record VolumetricDefaults(int kernelSize) implements FrequencyCutoff {
+        @Override
+        public double maxFrequency(double r) {
+            return Math.min(2 * r, kernelSize / 2 - r + 2);
         }
     }
 

@@ -87,6 +87,86 @@ public final class GridResampling {
         return builder.build();
     }
 
+    /**
+     * S for a D×H×W voxel grid and an orthogonal 3×3 matrix A: (S f)(x_p) = f(A⁻¹ x_p), voxel (a, b, c) (index
+     * (a·H + b)·W + c) at x = c − (W−1)/2, y = (H−1)/2 − b, z = (D−1)/2 − a. Sample points on voxel centres take that
+     * voxel; others are interpolated by the tensor product of the 1-D rules ({@link KernelInterpolation#BILINEAR}: the 8
+     * surrounding voxels, {@link KernelInterpolation#BICUBIC}: the 64 surrounding voxels), zero outside the grid.
+     *
+     * @throws IllegalArgumentException for an empty grid, a matrix that is not 3×3 orthogonal, or {@link KernelInterpolation#SINC}
+     */
+    public static SparseMatrix volumeMatrix(int depth, int height, int width, double[][] a, KernelInterpolation interpolation) {
+        if (depth < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("a grid needs at least one voxel, got " + depth + "×" + height + "×" + width);
+        }
+        if (a.length != 3 || a[0].length != 3 || a[1].length != 3 || a[2].length != 3) {
+            throw new IllegalArgumentException("expected a 3×3 matrix, got " + org.equivariant4j.linalg.Matrices.shapeString(a));
+        }
+        if (!org.equivariant4j.linalg.Matrices.isOrthogonal(a, 1e-9)) {
+            throw new IllegalArgumentException("grid resampling takes an orthogonal 3×3 matrix (a rotation or reflection)");
+        }
+        if (interpolation == KernelInterpolation.SINC) {
+            throw new IllegalArgumentException("volumes are resampled with BILINEAR (trilinear) or BICUBIC (tricubic)"
+                    + " interpolation, got SINC");
+        }
+        int n = depth * height * width;
+        double cd = (depth - 1) / 2.0;
+        double ch = (height - 1) / 2.0;
+        double cw = (width - 1) / 2.0;
+        SparseMatrix.Builder builder = new SparseMatrix.Builder(n, n);
+        int taps = interpolation == KernelInterpolation.BILINEAR ? 2 : 4;
+        double[][] w = new double[3][taps];
+        int[] first = new int[3];
+        int[] size = {depth, height, width};
+        for (int p = 0; p < n; p++) {
+            double x = p % width - cw;
+            double y = ch - (p / width) % height;
+            double z = cd - p / (width * height);
+            // A⁻¹x = Aᵀx, then back to array coordinates (depth, row, column)
+            double qx = a[0][0] * x + a[1][0] * y + a[2][0] * z;
+            double qy = a[0][1] * x + a[1][1] * y + a[2][1] * z;
+            double qz = a[0][2] * x + a[1][2] * y + a[2][2] * z;
+            double[] at = {cd - qz, ch - qy, qx + cw};
+            long[] round = {Math.round(at[0]), Math.round(at[1]), Math.round(at[2])};
+            if (Math.abs(at[0] - round[0]) < ON_GRID && Math.abs(at[1] - round[1]) < ON_GRID
+                    && Math.abs(at[2] - round[2]) < ON_GRID) {
+                if (round[0] >= 0 && round[0] < depth && round[1] >= 0 && round[1] < height && round[2] >= 0
+                        && round[2] < width) {
+                    builder.add(p, (int) ((round[0] * height + round[1]) * width + round[2]), 1.0);
+                }
+                continue;
+            }
+            for (int axis = 0; axis < 3; axis++) {
+                int f = (int) Math.floor(at[axis]);
+                first[axis] = taps == 2 ? f : f - 1;
+                for (int t = 0; t < taps; t++) {
+                    double d = at[axis] - (first[axis] + t);
+                    w[axis][t] = taps == 2 ? 1 - Math.abs(d) : keys(d);
+                }
+            }
+            for (int i = 0; i < taps; i++) {
+                int ia = first[0] + i;
+                if (ia < 0 || ia >= size[0]) {
+                    continue;
+                }
+                for (int j = 0; j < taps; j++) {
+                    int ib = first[1] + j;
+                    if (ib < 0 || ib >= size[1]) {
+                        continue;
+                    }
+                    for (int k = 0; k < taps; k++) {
+                        int ic = first[2] + k;
+                        double v = w[0][i] * w[1][j] * w[2][k];
+                        if (ic >= 0 && ic < size[2] && Math.abs(v) > 1e-14) {
+                            builder.add(p, (ia * height + ib) * width + ic, v);
+                        }
+                    }
+                }
+            }
+        }
+        return builder.build();
+    }
+
     private static int interpolate(KernelInterpolation interpolation, double r, double c, int height, int width, double[] out,
             int[] touched) {
         int[] count = {0};

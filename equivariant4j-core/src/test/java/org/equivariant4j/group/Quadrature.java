@@ -19,7 +19,7 @@ public record Quadrature<E extends GroupElement>(List<E> elements, double[] weig
         if (g instanceof FiniteGroup<E> f) {
             return uniform(f.elements());
         }
-        if (g instanceof SO2 || g instanceof O2) {
+        if (g instanceof SO2 || g instanceof O2 || g instanceof CylindricalGroup) {
             return uniform(g.grid(4 * maxFrequency + 1));
         }
         if (g instanceof SO3 so3) {
@@ -63,33 +63,8 @@ public record Quadrature<E extends GroupElement>(List<E> elements, double[] weig
         return new Quadrature<>(el, w.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Nodes and weights of n-point Gauss–Legendre on [−1, 1] (Newton on P_n). */
+    /** Nodes and weights of n-point Gauss–Legendre on [−1, 1]. */
     static double[][] gaussLegendre(int n) {
-        double[] x = new double[n];
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-            double z = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-            double dp = 0;
-            for (int it = 0; it < 100; it++) {
-                double p0 = 1;
-                double p1 = z;
-                for (int k = 2; k <= n; k++) {
-                    double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-                    p0 = p1;
-                    p1 = p2;
-                }
-                double pn = n == 1 ? z : p1;
-                double pnm1 = n == 1 ? 1 : p0;
-                dp = n * (z * pn - pnm1) / (z * z - 1);
-                double dz = pn / dp;
-                z -= dz;
-                if (Math.abs(dz) < 1e-16) {
-                    break;
-                }
-            }
-            x[i] = z;
-            w[i] = 2 / ((1 - z * z) * dp * dp);
-        }
-        return new double[][] {x, w};
+        return org.equivariant4j.harmonics.fourier.RotationQuadrature.gaussLegendre(n);
     }
 }

@@ -21,6 +21,8 @@ public final class TestGroups {
         list.add(Groups.o3());
         list.add(Groups.octahedral());
         list.add(Groups.icosahedral());
+        list.add(Groups.fullOctahedral());
+        list.add(Groups.cylindrical());
         return list;
     }
 }

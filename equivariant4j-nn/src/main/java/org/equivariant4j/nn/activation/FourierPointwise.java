@@ -10,7 +10,10 @@ import java.util.Objects;
 import org.equivariant4j.group.Group;
 import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.O2;
+import org.equivariant4j.group.O3;
 import org.equivariant4j.group.SO2;
+import org.equivariant4j.group.SO3;
+import org.equivariant4j.harmonics.fourier.RotationQuadrature;
 import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
@@ -20,60 +23,83 @@ import org.equivariant4j.repr.Irrep;
 import org.equivariant4j.repr.Representation;
 
 /**
- * Fourier-sampled pointwise nonlinearities for SO(2) and O(2) (escnn's FourierPointwise / FourierELU): each field of
- * the band-limited regular representation ρ_L ({@link GSpace#bandLimitedRegularRepr(int)}) holds the Fourier
- * coefficients of a function on the group; the block samples that function on a grid of the group, applies a scalar
- * function there and projects back:
+ * Fourier-sampled pointwise nonlinearities for SO(2), O(2), SO(3) and O(3) (escnn's FourierPointwise / FourierELU):
+ * each field of the band-limited regular representation ρ_L ({@link GSpace#bandLimitedRegularRepr(int)}) holds the
+ * Fourier coefficients of a function on the group; the block samples that function on a grid of the group, applies a
+ * scalar function there and projects back with the grid's quadrature weights w_g:
  *
  * <pre>
- *   y = (1/M) Aᵀ f(A x),   A[g] = ⊕_b √d_b ψ_b(g) e_{j(b)}   (one row per grid element g, M rows)
+ *   y = Aᵀ W f(A x),   A[g] = ⊕_b √d_b ψ_b(g) e_{j(b)}   (one row per grid element g, M rows),   W = diag(w_g)
  * </pre>
  *
  * where block b of ρ_L is the irrep ψ_b of dimension d_b and j(b) counts its earlier copies (O(2)'s 2-dimensional irreps
- * occur twice, as in the regular representation). The grid is N equispaced rotations (and, for O(2), the N reflections
- * r_θ f), N ≥ 2L + 1, so AᵀA = M·I: without f the block is the identity. Input and output type: n copies of ρ_L.
+ * occur twice, SO(3)'s psi[l] 2l + 1 times, as in the regular representation). The grid integrates every product of
+ * two band-limited functions exactly, AᵀWA = I, so without f the block is the identity:
+ * <ul>
+ *   <li>SO(2), O(2): N equispaced rotations (and, for O(2), the N reflections r_θ f), N ≥ 2L + 1, w = 1/M; the default
+ *       N is the smallest multiple of 8 that is at least 2(2L + 1);</li>
+ *   <li>SO(3): {@link RotationQuadrature#exact} of degree 2L (24 cube rotations for L ≤ 1, 120 for L = 2, an Euler-angle
+ *       Gauss–Legendre product grid above); O(3): the same rotations with and without the inversion, half weights.</li>
+ * </ul>
  *
  * <h2>Equivariance</h2>
- * A ρ_L(h) = P_h A with P_h the permutation of the grid by h whenever h belongs to the grid's subgroup (C_N, or D_N for
- * O(2)), and then y(ρ(h)x) = ρ(h)y(x) exactly. Rotations by multiples of 90° (and the reflections of the grid) are in
- * it when 4 divides N, so the block is exact for the pixel-grid symmetries; for other elements it is approximately
- * equivariant (f(Ax) is not band-limited; the error falls as N grows). The default N is the smallest multiple of 8 that is
- * at least 2(2L + 1). No parameters.
+ * A ρ_L(h) = P_h A with P_h the permutation of the grid by h⁻¹ whenever left multiplication by h permutes the grid with
+ * equal weights, and then y(ρ(h)x) = ρ(h)y(x) exactly. That holds for the rotations by multiples of 90° (and the grid's
+ * reflections) on the plane when 4 divides N, and for the 24 (48 with the inversion) cube symmetries in space with the
+ * grids of L ≤ 2 ({@link RotationQuadrature#isCubeSymmetric()}): the block is exact for the symmetries of the pixel or
+ * voxel grid. For other elements it is approximately equivariant (f(Ax) is not band-limited; the error falls as the grid
+ * grows). Input and output type: n copies of ρ_L. No parameters.
  */
 public final class FourierPointwise extends ParameterFreeBlock {
     private final ScalarActivation function;
     private final int maxFrequency;
-    private final int rotations;
     private final int fieldSize;
     private final int samples;
     /** A, samples × fieldSize, row-major. */
     private final double[] sampling;
+    /** The quadrature weight of each sample. */
+    private final double[] weights;
     private final DeviceConstants constants;
 
     private FourierPointwise(FieldType type, ScalarActivation function, Integer rotations) {
         super(type, type);
         this.function = Objects.requireNonNull(function, "function");
         Group<?> g = type.gspace().fibreGroup();
-        if (!(g instanceof SO2) && !(g instanceof O2)) {
-            throw new IllegalArgumentException("FourierPointwise samples SO(2) or O(2) fields; " + type + " is a type of "
-                    + g.name() + (g.isFinite() ? " (its regular fields take a PointwiseNonlinearity)" : ""));
+        boolean planar = g instanceof SO2 || g instanceof O2;
+        if (!planar && !(g instanceof SO3) && !(g instanceof O3)) {
+            throw new IllegalArgumentException("FourierPointwise samples SO(2), O(2), SO(3) or O(3) fields; " + type
+                    + " is a type of " + g.name() + (g.isFinite() ? " (its regular fields take a PointwiseNonlinearity)" : ""));
         }
         this.fieldSize = type.fieldSize(0);
-        int perFrequency = g instanceof O2 ? 4 : 2;
-        int l = (fieldSize - perFrequency / 2) / perFrequency;
-        Representation<?> rho = l >= 0 ? type.gspace().bandLimitedRegularRepr(l) : null;
-        if (rho == null || !FieldType.of(type.gspace(), type.fields(), rho).equals(type)) {
+        int l = 0;
+        while (type.gspace().bandLimitedRegularRepr(l).dimension() < fieldSize) {
+            l++;
+        }
+        Representation<?> rho = type.gspace().bandLimitedRegularRepr(l);
+        if (!FieldType.of(type.gspace(), type.fields(), rho).equals(type)) {
             throw new IllegalArgumentException("FourierPointwise needs copies of one band-limited regular representation"
                     + " (GSpace.bandLimitedRegularRepr(L)), got " + type);
         }
         this.maxFrequency = l;
-        int n = rotations != null ? rotations : 8 * (int) Math.ceil(2.0 * (2 * l + 1) / 8);
-        if (n < 2 * l + 1) {
-            throw new IllegalArgumentException("FourierPointwise with band limit L = " + l + " needs N >= 2L + 1 = " + (2 * l + 1)
-                    + " rotations, got " + n);
+        List<? extends GroupElement> grid;
+        if (planar) {
+            int n = rotations != null ? rotations : 8 * (int) Math.ceil(2.0 * (2 * l + 1) / 8);
+            if (n < 2 * l + 1) {
+                throw new IllegalArgumentException("FourierPointwise with band limit L = " + l + " needs N >= 2L + 1 = "
+                        + (2 * l + 1) + " rotations, got " + n);
+            }
+            grid = g.grid(n);
+            this.weights = new double[grid.size()];
+            java.util.Arrays.fill(weights, 1.0 / grid.size());
+        } else {
+            if (rotations != null) {
+                throw new IllegalArgumentException("FourierPointwise on " + g.name() + " samples an exact quadrature of degree"
+                        + " 2L; a number of rotations (" + rotations + ") applies to SO(2) and O(2) only");
+            }
+            RotationQuadrature q = RotationQuadrature.exact(2 * l);
+            grid = g instanceof SO3 ? q.elements() : q.o3Elements();
+            this.weights = g instanceof SO3 ? q.weights() : q.o3Weights();
         }
-        this.rotations = n;
-        List<? extends GroupElement> grid = g.grid(n);
         this.samples = grid.size();
         this.sampling = samplingMatrix(rho, grid);
         this.constants = addConstants("sampling matrices", this::buildConstants);
@@ -84,7 +110,7 @@ public final class FourierPointwise extends ParameterFreeBlock {
         return new FourierPointwise(type, function, null);
     }
 
-    /** f on the samples on a grid of N rotations (and N reflections for O(2)). */
+    /** f on the samples on a grid of N rotations (and N reflections for O(2)); SO(2) and O(2) only. */
     public static FourierPointwise of(FieldType type, ScalarActivation function, int rotations) {
         return new FourierPointwise(type, function, rotations);
     }
@@ -122,19 +148,20 @@ public final class FourierPointwise extends ParameterFreeBlock {
         return maxFrequency;
     }
 
-    /** N, the number of sampled rotations. */
-    public int rotations() {
-        return rotations;
-    }
-
-    /** M, the number of samples per field (N for SO(2), 2N for O(2)). */
+    /** M, the number of samples per field (N for SO(2), 2N for O(2), the quadrature's nodes for SO(3) and O(3)). */
     public int samples() {
         return samples;
     }
 
     private NDList buildConstants(NDManager manager, DataType dataType) {
+        double[] weighted = new double[sampling.length];
+        for (int g = 0; g < samples; g++) {
+            for (int i = 0; i < fieldSize; i++) {
+                weighted[g * fieldSize + i] = weights[g] * sampling[g * fieldSize + i];
+            }
+        }
         NDArray a = Tensors.fromFlat(manager, sampling, new Shape(samples, fieldSize), dataType);
-        return new NDList(a.transpose(), a.div(samples));
+        return new NDList(a.transpose(), Tensors.fromFlat(manager, weighted, new Shape(samples, fieldSize), dataType));
     }
 
     @Override
@@ -149,7 +176,9 @@ public final class FourierPointwise extends ParameterFreeBlock {
 
     @Override
     protected int[] config() {
-        return new int[] {inType().size(), inType().fields(), rotations, function.kind().ordinal()};
+        Group<?> g = inType().gspace().fibreGroup();
+        int grid = g instanceof O2 ? samples / 2 : samples;
+        return new int[] {inType().size(), inType().fields(), grid, function.kind().ordinal()};
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class R2Conv extends SteerableConvolution {
     /** Builder for {@link R2Conv}. */
     public static final class Builder extends SteerableConvolution.Builder<Builder> {
         private Builder(FieldType in, FieldType out) {
-            super(in, out, "R2Conv");
+            super(in, out, "R2Conv", 2);
         }
 
         @Override

@@ -46,7 +46,7 @@ public final class R2ConvTransposed extends SteerableConvolution {
         private int outputPadding;
 
         private Builder(FieldType in, FieldType out) {
-            super(in, out, "R2ConvTransposed");
+            super(in, out, "R2ConvTransposed", 2);
         }
 
         @Override

@@ -33,7 +33,8 @@ import org.equivariant4j.nn.ops.Initializers;
 import org.equivariant4j.repr.Representation;
 
 /**
- * What the steerable convolutions ({@link R2Conv}, {@link R2ConvTransposed}) share: a kernel κ: R^d → R^{C_out×C_in}
+ * What the steerable convolutions ({@link R2Conv}, {@link R2ConvTransposed} on the plane, {@link R3Conv},
+ * {@link R3ConvTransposed} in space) share: a kernel κ: R^d → R^{C_out×C_in}
  * with κ(gx) = ρ_out(g) κ(x) ρ_in(g)⁻¹, expanded from learned coefficients in the GSpace's steerable basis
  * ({@link BasisExpansion}), then one convolution ({@link Convolution}).
  *
@@ -52,7 +53,8 @@ import org.equivariant4j.repr.Representation;
  * With {@code training = false} the expanded kernel and bias are cached ({@link InferenceCache}) and recomputed only when
  * the parameters change, so inference costs one convolution.
  */
-public abstract sealed class SteerableConvolution extends AbstractEquivariantBlock permits R2Conv, R2ConvTransposed {
+public abstract sealed class SteerableConvolution extends AbstractEquivariantBlock
+        permits R2Conv, R2ConvTransposed, R3Conv, R3ConvTransposed {
     final FieldType inType;
     final FieldType outType;
     final int kernelSize;
@@ -74,10 +76,11 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         this.stride = b.stride;
         this.padding = b.padding;
         this.dilation = b.dilation;
-        GaussianRadialProfile rings = b.rings != null ? b.rings : GaussianRadialProfile.defaults(b.kernelSize, b.dilation);
-        FrequencyCutoff cutoff = b.cutoff != null ? b.cutoff : FrequencyCutoff.defaults(b.kernelSize);
-        this.kernelSpec = new GSpace.KernelSpec(b.kernelSize, b.dilation, rings, cutoff, b.filter);
         GSpace gspace = inType.gspace();
+        GSpace.KernelSpec defaults = gspace.defaultKernelSpec(b.kernelSize, b.dilation);
+        GaussianRadialProfile rings = b.rings != null ? b.rings : defaults.rings();
+        FrequencyCutoff cutoff = b.cutoff != null ? b.cutoff : defaults.cutoff();
+        this.kernelSpec = new GSpace.KernelSpec(b.kernelSize, b.dilation, rings, cutoff, b.filter);
         List<Representation<?>> ins = inType.distinctRepresentations();
         List<Representation<?>> outs = outType.distinctRepresentations();
         BasisExpansion.BlockBases bases = (o, i) -> gspace.kernelBasis(ins.get(i), outs.get(o), kernelSpec);
@@ -88,9 +91,10 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         int points = (int) Math.pow(kernelSize, gspace.dimension());
         this.expansion = BasisExpansion.withBias(inType.types(), outType.types(), bases, points, invariants);
         if (expansion.numCoefficients() == 0) {
+            String grid = gspace.dimension() == 3 ? kernelSize + "x" + kernelSize + "x" + kernelSize : kernelSize + "x" + kernelSize;
             throw new IllegalArgumentException(kind() + ": no equivariant kernel of size " + kernelSize + " exists from " + inType
-                    + " to " + outType + " (their irreps meet no harmonic the " + kernelSize + "x" + kernelSize
-                    + " rings allow; try a larger kernel or other field types)");
+                    + " to " + outType + " (their irreps meet no harmonic the " + grid + " rings allow, up to frequency "
+                    + cutoff.maxFrequency(rings) + "; try a larger kernel or other field types)");
         }
         this.convolution = Convolution.of(spec);
         this.weights = addParameter(Parameter.builder()
@@ -252,8 +256,11 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         NDArray w = requireInitialized();
         PlainConvolution plain = new PlainConvolution(convolution.spec(), inType.size(), outType.size(), kernelSize, bias != null);
         NDManager m = w.getManager();
-        Shape in = new Shape(1, inType.size(), kernelSize, kernelSize);
-        plain.initialize(m, w.getDataType(), in);
+        long[] dims = new long[2 + inType.gspace().dimension()];
+        Arrays.fill(dims, kernelSize);
+        dims[0] = 1;
+        dims[1] = inType.size();
+        plain.initialize(m, w.getDataType(), new Shape(dims));
         try (NDManager tmp = m.newSubManager()) {
             plain.weight().getArray().set(new NDIndex(":"), toConvolutionWeight(expandedKernel(tmp)));
             if (bias != null) {
@@ -294,16 +301,16 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         Predicate<BasisAttributes> filter;
         double gain = 1.0;
 
-        Builder(FieldType inType, FieldType outType, String kind) {
+        Builder(FieldType inType, FieldType outType, String kind, int dimension) {
             this.inType = Objects.requireNonNull(inType, "inType");
             this.outType = Objects.requireNonNull(outType, "outType");
             if (!inType.gspace().equals(outType.gspace())) {
                 throw new IllegalArgumentException(kind + " needs input and output types of the same GSpace, got " + inType
                         + " and " + outType);
             }
-            if (inType.gspace().dimension() != 2) {
-                throw new IllegalArgumentException(kind + " convolves on the plane; the GSpace of " + inType + " has a "
-                        + inType.gspace().dimension() + "-dimensional base space");
+            if (inType.gspace().dimension() != dimension) {
+                throw new IllegalArgumentException(kind + " convolves " + (dimension == 2 ? "on the plane" : "in space (R3)")
+                        + "; the GSpace of " + inType + " has a " + inType.gspace().dimension() + "-dimensional base space");
             }
         }
 

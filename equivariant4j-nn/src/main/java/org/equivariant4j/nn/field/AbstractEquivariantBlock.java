@@ -126,7 +126,8 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
         int rank = 2 + spatialDims();
         if (s.dimension() != rank || s.get(1) != inType.size()) {
             throw new IllegalArgumentException(this + " expects an input of shape (batch, " + inType.size()
-                    + (rank == 2 ? "" : rank == 4 ? ", height, width" : ", spatial x" + spatialDims()) + ") for the type "
+                    + (rank == 2 ? "" : rank == 4 ? ", height, width" : rank == 5 ? ", depth, height, width"
+                    : ", spatial x" + spatialDims()) + ") for the type "
                     + inType + ", got " + s);
         }
     }
@@ -206,9 +207,24 @@ public abstract class AbstractEquivariantBlock extends AbstractBlock implements 
 
     /** Refuses a type without a planar base space. */
     protected static void requirePlanar(String block, FieldType type) {
-        if (type.gspace().dimension() != 2) {
-            throw new IllegalArgumentException(block + " works on images and needs a type on the plane, got " + type
-                    + " with a " + type.gspace().dimension() + "-dimensional base space");
+        requireBaseSpace(block, type, 2);
+    }
+
+    /** Refuses a type whose base space is not R^d (d = 2: images, d = 3: volumes); returns the type. */
+    protected static FieldType requireBaseSpace(String block, FieldType type, int dimension) {
+        if (type.gspace().dimension() != dimension) {
+            throw new IllegalArgumentException(block + " works on " + (dimension == 2 ? "images and needs a type on the plane"
+                    : "volumes and needs a type on R3") + ", got " + type + " with a " + type.gspace().dimension()
+                    + "-dimensional base space");
+        }
+        return type;
+    }
+
+    /** Refuses a type without a base space (images or volumes). */
+    protected static void requireSpatial(String block, FieldType type) {
+        if (type.gspace().dimension() == 0) {
+            throw new IllegalArgumentException(block + " works on images or volumes and needs a type with a base space, got "
+                    + type);
         }
     }
 

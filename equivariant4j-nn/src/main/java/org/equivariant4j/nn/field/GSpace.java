@@ -13,7 +13,11 @@ import org.equivariant4j.group.GroupElement;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.group.O2;
 import org.equivariant4j.group.O2Element;
+import org.equivariant4j.group.O3;
+import org.equivariant4j.group.O3Element;
 import org.equivariant4j.group.SO2;
+import org.equivariant4j.group.SO3;
+import org.equivariant4j.group.CylindricalGroup;
 import org.equivariant4j.group.SubgroupEmbedding;
 import org.equivariant4j.kernel.BasisAttributes;
 import org.equivariant4j.kernel.CircularHarmonicFunctions;
@@ -24,16 +28,23 @@ import org.equivariant4j.kernel.HarmonicIntertwiners;
 import org.equivariant4j.kernel.IntertwinerKernelBasis;
 import org.equivariant4j.kernel.KernelGrid;
 import org.equivariant4j.kernel.SampledKernelBasis;
+import org.equivariant4j.kernel.SphericalHarmonicFunctions;
 import org.equivariant4j.kernel.SteerableKernelBasis;
 import org.equivariant4j.repr.Intertwiners;
 import org.equivariant4j.repr.Irrep;
 import org.equivariant4j.repr.Representation;
 
 /**
- * A group G ≤ O(2) acting on the plane and on the fibres of feature fields over it (escnn's GSpace): the fibre group
- * G, its action on R² through an embedding ι: G → O(2), and what layers need from it: the representations fields are
- * typed with (trivial, irreps, regular, quotient, band-limited regular), the steerable kernel bases between two of
- * them, restriction to subgroups, and the elements that map the pixel grid to itself.
+ * A group G acting on a base space R^d and on the fibres of feature fields over it (escnn's GSpace): the fibre group
+ * G, its action on R^d through an embedding ι: G → O(d) (G ≤ O(2) on the plane, G ≤ O(3) in space, or no base space),
+ * and what layers need from it: the representations fields are typed with (trivial, irreps, regular, quotient,
+ * band-limited regular), the steerable kernel bases between two of them, restriction to subgroups, and the elements
+ * that map the pixel or voxel grid to itself.
+ *
+ * <p>The kernel bases come from one per-irrep-pair solver ({@link HarmonicIntertwiners}) over angular harmonics
+ * steerable for O(d): the circular harmonics ({@link CircularHarmonicFunctions}) on the plane, the spherical harmonics
+ * ({@link SphericalHarmonicFunctions}) in space. Pixels and voxels sit at the coordinates of {@link KernelGrid}: voxel
+ * (a, b, c) of a D×H×W volume at x = c − (W−1)/2, y = (H−1)/2 − b, z = (D−1)/2 − a.
  *
  * <p>Created by {@link GSpaces}. Two GSpaces made by the same factory call with the same arguments are equal. Everything
  * computed for a GSpace (decompositions, per-irrep-pair kernel solutions, sampled bases) is kept by that object and
@@ -74,8 +85,9 @@ public final class GSpace {
     }
 
     /**
-     * How a kernel basis is sampled: a k×k grid with dilation, the rings, the frequency cut-off and an optional filter.
-     * Defaults ({@link #of(int)}) are escnn's. Bases are memoised per GSpace when the filter is null and the cut-off
+     * How a kernel basis is sampled: a k×k (k×k×k in space) grid with dilation, the rings, the frequency cut-off and an
+     * optional filter. Defaults ({@link #of(int)} on the plane, {@link GSpace#defaultKernelSpec} for any GSpace) are
+     * escnn's. Bases are memoised per GSpace when the filter is null and the cut-off
      * is a value ({@link FrequencyCutoff#defaults}, {@link FrequencyCutoff#proportional}).
      *
      * @param kernelSize k ≥ 1 (odd or even)
@@ -95,42 +107,49 @@ public final class GSpace {
             Objects.requireNonNull(cutoff, "cutoff");
         }
 
-        /** escnn's defaults for a k×k kernel without dilation. */
+        /** escnn's defaults for a planar k×k kernel without dilation. */
         public static KernelSpec of(int kernelSize) {
             return of(kernelSize, 1);
         }
 
-        /** escnn's defaults for a k×k kernel with dilation δ. */
+        /** escnn's defaults for a planar k×k kernel with dilation δ. */
         public static KernelSpec of(int kernelSize, int dilation) {
             return new KernelSpec(kernelSize, dilation, GaussianRadialProfile.defaults(kernelSize, dilation),
                     FrequencyCutoff.defaults(kernelSize), null);
         }
     }
 
+    private GSpace(String id, Group<?> group, SubgroupEmbedding<?, ?> action, int dimension, int maxFrequency, double axis,
+            HarmonicIntertwiners<?, ?> solver) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.group = Objects.requireNonNull(group, "group");
+        this.action = action;
+        this.dimension = dimension;
+        this.maxFrequency = maxFrequency;
+        this.axis = axis;
+        this.solver = solver;
+    }
+
     /** A planar GSpace: G acting on R² through ι: G → O(2). */
     <E extends GroupElement> GSpace(String id, Group<E> group, SubgroupEmbedding<E, O2Element> action, int maxFrequency,
             double axis) {
-        this.id = Objects.requireNonNull(id, "id");
-        this.group = Objects.requireNonNull(group, "group");
-        this.action = Objects.requireNonNull(action, "action");
-        this.dimension = 2;
-        this.maxFrequency = maxFrequency;
-        this.axis = axis;
-        this.solver = new HarmonicIntertwiners<>(action, new CircularHarmonicFunctions((O2) action.group()));
+        this(id, group, Objects.requireNonNull(action, "action"), 2, maxFrequency, axis,
+                new HarmonicIntertwiners<>(action, new CircularHarmonicFunctions((O2) action.group())));
+    }
+
+    /** A GSpace in space: G acting on R³ through ι: G → O(3). */
+    static <E extends GroupElement> GSpace volumetric(String id, Group<E> group, SubgroupEmbedding<E, O3Element> action,
+            int maxFrequency) {
+        return new GSpace(id, group, Objects.requireNonNull(action, "action"), 3, maxFrequency, Double.NaN,
+                new HarmonicIntertwiners<>(action, new SphericalHarmonicFunctions((O3) action.group())));
     }
 
     /** A GSpace without a base space (features that are vectors, for linear layers): any compact group. */
     GSpace(Group<?> group, int maxFrequency) {
-        this.id = "point";
-        this.group = Objects.requireNonNull(group, "group");
-        this.action = null;
-        this.dimension = 0;
-        this.maxFrequency = maxFrequency;
-        this.axis = Double.NaN;
-        this.solver = null;
+        this("point", group, null, 0, maxFrequency, Double.NaN, null);
     }
 
-    /** "c8", "d4", "so2", "o2", "flip", "trivial": the name the command line uses. */
+    /** "c8", "d4", "so2", "o2", "flip", "trivial", "so3", "octa", …: the name the command line uses. */
     public String id() {
         return id;
     }
@@ -140,7 +159,7 @@ public final class GSpace {
         return group;
     }
 
-    /** d, the dimension of the base space (2 for the plane, 0 without a base space). */
+    /** d, the dimension of the base space (2 for the plane, 3 for space, 0 without a base space). */
     public int dimension() {
         return dimension;
     }
@@ -150,7 +169,7 @@ public final class GSpace {
         return maxFrequency;
     }
 
-    /** The angle of the reflection axis (π/2: the vertical axis, x ↦ −x), NaN for rotation-only groups. */
+    /** The angle of the reflection axis of a planar group (π/2: the vertical axis, x ↦ −x), NaN otherwise. */
     public double reflectionAxis() {
         return axis;
     }
@@ -179,6 +198,17 @@ public final class GSpace {
         }
     }
 
+    /**
+     * escnn's kernel settings for this base space: its rings and widths, and its frequency cut-off
+     * ({@link FrequencyCutoff#defaults} on the plane, {@link FrequencyCutoff#volumetricDefaults} in space).
+     */
+    public KernelSpec defaultKernelSpec(int kernelSize, int dilation) {
+        requireBaseSpace("convolution kernels");
+        FrequencyCutoff cutoff = dimension == 3 ? FrequencyCutoff.volumetricDefaults(kernelSize)
+                : FrequencyCutoff.defaults(kernelSize);
+        return new KernelSpec(kernelSize, dilation, GaussianRadialProfile.defaults(kernelSize, dilation), cutoff, null);
+    }
+
     /** The trivial representation (scalar fields). */
     public Representation<?> trivialRepr() {
         return group.trivialIrrep();
@@ -204,6 +234,26 @@ public final class GSpace {
                 + irreps().stream().map(Irrep::name).toList() + (group.isFinite() ? "" : " up to frequency " + maxFrequency));
     }
 
+    /**
+     * The irrep with this name, as {@code info} and the groups name them: "psi[2]" (SO(3), C_N, SO(2)), "psi[1,2]"
+     * (D_N, O(2)), "1o" and "2e" (O(3), the cylinder group), "T1" (octahedral, icosahedral), "T1u" (O_h); continuous
+     * groups are searched up to {@link #maxFrequency()} (or the degree in the name, when it is higher).
+     */
+    public Irrep<?> irrep(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)").matcher(name == null ? "" : name);
+        int highest = maxFrequency;
+        while (m.find() && m.group(1).length() < 4) {
+            highest = Math.max(highest, Integer.parseInt(m.group(1)));
+        }
+        for (Irrep<?> psi : group.irreps(highest)) {
+            if (psi.name().equals(name)) {
+                return psi;
+            }
+        }
+        throw new IllegalArgumentException(group.name() + " has no irrep \"" + name + "\"; it has "
+                + irreps().stream().map(Irrep::name).toList() + (group.isFinite() ? "" : " up to frequency " + maxFrequency));
+    }
+
     /** The regular representation of a finite group (the fields of a regular G-CNN). */
     public Representation<?> regularRepr() {
         if (!(group instanceof FiniteGroup<?> finite)) {
@@ -214,8 +264,9 @@ public final class GSpace {
     }
 
     /**
-     * The regular representation of SO(2) or O(2) band-limited to frequency L: each irrep of frequency ≤ L as often as
-     * in the regular representation (SO(2): once each; O(2): psi[0,0], psi[1,0] once, psi[1,k] twice).
+     * The regular representation of a continuous group band-limited to frequency L: each irrep of frequency ≤ L as often
+     * as in the regular representation, dim ψ / dim End ψ times (SO(2): once each; O(2): psi[0,0], psi[1,0] once, psi[1,k]
+     * twice; SO(3): psi[l] 2l + 1 times, Σ (2l + 1)² channels; O(3): both parities of every degree).
      */
     public Representation<?> bandLimitedRegularRepr(int maxFrequency) {
         if (group.isFinite()) {
@@ -253,7 +304,7 @@ public final class GSpace {
         return ((FiniteGroup<E>) group).quotientRepresentation(e);
     }
 
-    /** The base-space action ι as a 2-dimensional representation (the fibres of a vector field). */
+    /** The base-space action ι as a d-dimensional representation (the fibres of a vector field). */
     public Representation<?> standardRepr() {
         requireBaseSpace("standard representation");
         return representations.computeIfAbsent("standard", k -> standard());
@@ -267,7 +318,8 @@ public final class GSpace {
 
     /**
      * The elements that map the pixel grid to itself (rotations by multiples of 90°, reflections about the axes and
-     * diagonals): the exact symmetries of a layer on images.
+     * diagonals), or the voxel grid (those of the 48 symmetries of the cube that belong to G: the 24 cube rotations of
+     * SO(3) or the octahedral group, all 48 for O(3) and O_h): the exact symmetries of a layer on images and volumes.
      */
     public List<GroupElement> gridElements() {
         requireBaseSpace("pixel grid");
@@ -294,6 +346,16 @@ public final class GSpace {
             for (int j = 0; j < 2; j++) {
                 for (int q = 0; q < 8; q++) {
                     list.add(o2.element(j, q * Math.PI / 4));
+                }
+            }
+        } else if (group instanceof SO3) {
+            list.addAll(Groups.octahedral().elements());
+        } else if (group instanceof O3) {
+            list.addAll(Groups.fullOctahedral().elements());
+        } else if (group instanceof CylindricalGroup cylinder) {
+            for (int j = 0; j < 2; j++) {
+                for (int q = 0; q < 4; q++) {
+                    list.add(cylinder.element(j, q * Math.PI / 2));
                 }
             }
         }
@@ -338,7 +400,9 @@ public final class GSpace {
         if (basis.size() == 0) {
             return null;
         }
-        SampledKernelBasis sampled = SampledKernelBasis.of(basis, KernelGrid.planar(spec.kernelSize(), spec.dilation()));
+        double[][] grid = dimension == 3 ? KernelGrid.volumetric(spec.kernelSize(), spec.dilation())
+                : KernelGrid.planar(spec.kernelSize(), spec.dilation());
+        SampledKernelBasis sampled = SampledKernelBasis.of(basis, grid);
         return sampled.size() == 0 ? null : sampled;
     }
 
@@ -393,8 +457,17 @@ public final class GSpace {
         if (action == null) {
             return new GSpace(e.subgroup(), maxFrequency);
         }
-        SubgroupEmbedding<E, O2Element> a = (SubgroupEmbedding<E, O2Element>) action;
-        return new GSpace(subgroup.id(), e.subgroup(), e.then(a), maxFrequency, subgroup.flips() ? axis : Double.NaN);
+        SubgroupEmbedding<E, GroupElement> a = (SubgroupEmbedding<E, GroupElement>) action;
+        HarmonicIntertwiners<?, ?> s = harmonicSolver(e.then(a), solver.harmonics());
+        return new GSpace(subgroup.id(), e.subgroup(), e.then(a), dimension, maxFrequency,
+                subgroup.flips() && dimension == 2 ? axis : Double.NaN, s);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <H extends GroupElement, K extends GroupElement> HarmonicIntertwiners<H, K> harmonicSolver(
+            SubgroupEmbedding<H, ?> action, org.equivariant4j.kernel.AngularHarmonics<?> harmonics) {
+        return new HarmonicIntertwiners<>((SubgroupEmbedding<H, K>) action,
+                (org.equivariant4j.kernel.AngularHarmonics<K>) harmonics);
     }
 
     /**
@@ -478,6 +551,12 @@ public final class GSpace {
     public String toString() {
         if (action == null) {
             return group.name();
+        }
+        if (dimension == 3) {
+            String how = id.startsWith("conical") ? " (conical about z)" : id.startsWith("dihedral") ? " (dihedral about z)"
+                    : id.startsWith("axial") ? " (about z)" : id.equals("mir") ? " (mirror x -> -x)" : id.equals("inv")
+                    ? " (inversion)" : "";
+            return group.name() + " on R3" + how;
         }
         return group.name() + " on R2" + (Double.isNaN(axis) || Math.abs(axis - Math.PI / 2) < 1e-15 ? ""
                 : " (reflection axis " + axis + ")");

@@ -13,8 +13,8 @@ import org.equivariant4j.kernel.KernelInterpolation;
 import org.equivariant4j.nn.ops.Tensors;
 
 /**
- * An array with its {@link FieldType}: [batch, C, height, width] for feature fields on the plane ([batch, C] for
- * features without a base space), C = type.size(). Layers take and return typed tensors and refuse a tensor whose type
+ * An array with its {@link FieldType}: [batch, C, height, width] for feature fields on the plane, [batch, C, depth,
+ * height, width] in space, [batch, C] for features without a base space; C = type.size(). Layers take and return typed tensors and refuse a tensor whose type
  * is not theirs, naming both types.
  *
  * <p>Immutable (the array is not copied: do not modify it in place while the tensor is in use).
@@ -78,8 +78,8 @@ public final class GeometricTensor {
     }
 
     /**
-     * The full action (g·f)(x) = ρ(g) f(g⁻¹x): exact for elements that map the pixel grid to itself, bicubic
-     * interpolation otherwise (see {@link PlanarTransform}).
+     * The full action (g·f)(x) = ρ(g) f(g⁻¹x): exact for elements that map the pixel (voxel) grid to itself, bicubic
+     * (tricubic) interpolation otherwise (see {@link PlanarTransform}, {@link VolumetricTransform}).
      */
     public GeometricTensor transform(GroupElement g) {
         return transform(g, KernelInterpolation.BICUBIC);
@@ -88,15 +88,18 @@ public final class GeometricTensor {
     /** The full action with the given interpolation for elements that do not map the grid to itself. */
     public GeometricTensor transform(GroupElement g, KernelInterpolation interpolation) {
         GeometricTensor f = transformFibers(g);
-        if (tensor.getShape().dimension() < 4) {
+        int d = type.gspace().dimension();
+        if (d == 0 || tensor.getShape().dimension() == 2) {
             return f;
         }
-        if (tensor.getShape().dimension() != 4) {
-            throw new IllegalArgumentException("the planar action moves the last two axes of (batch, channels, height, width);"
-                    + " got shape " + tensor.getShape());
+        if (tensor.getShape().dimension() != 2 + d) {
+            throw new IllegalArgumentException("the action of " + type.gspace() + " moves the last " + d + " axes of (batch,"
+                    + " channels, " + (d == 2 ? "height, width" : "depth, height, width") + "); got shape " + tensor.getShape());
         }
         double[][] a = type.gspace().baseAction(g);
-        return new GeometricTensor(PlanarTransform.apply(a, f.tensor, interpolation), type);
+        NDArray moved = d == 2 ? PlanarTransform.apply(a, f.tensor, interpolation)
+                : VolumetricTransform.apply(a, f.tensor, interpolation);
+        return new GeometricTensor(moved, type);
     }
 
     /** The fields [from, to) with their channels. */

@@ -14,8 +14,8 @@ import org.equivariant4j.nn.ops.Tensors;
 
 /**
  * The plain DJL block of a channel map y = M x + c on [batch, C, spatial…] (what a batch norm is in inference): DJL's
- * {@link BatchNorm} holding diag(M) and c when M is diagonal (any number of spatial axes), otherwise a 1×1
- * {@link PlainConvolution} on images or DJL's {@link Linear} on [batch, C]. Initialised on {@code manager}.
+ * {@link BatchNorm} holding diag(M) and c when M is diagonal (any number of spatial axes), otherwise a 1×1 (1×1×1)
+ * {@link PlainConvolution} on images (volumes) or DJL's {@link Linear} on [batch, C]. Initialised on {@code manager}.
  */
 final class ChannelAffine {
     private ChannelAffine() {}
@@ -40,10 +40,15 @@ final class ChannelAffine {
             return bn;
         }
         Block block;
-        if (spatialDims == 2) {
-            PlainConvolution conv = new PlainConvolution(Convolution.Spec.conv2d(1, 0, 1, 1), n, n, 1, true);
+        if (spatialDims == 2 || spatialDims == 3) {
+            PlainConvolution conv = new PlainConvolution(spatialDims == 2 ? Convolution.Spec.conv2d(1, 0, 1, 1)
+                    : Convolution.Spec.conv3d(1, 0, 1, 1), n, n, 1, true);
             conv.initialize(manager, dataType, input);
-            conv.weight().getArray().set(new NDIndex(":"), Tensors.fromMatrix(manager, m, dataType).reshape(n, n, 1, 1));
+            long[] w = new long[2 + spatialDims];
+            java.util.Arrays.fill(w, 1);
+            w[0] = n;
+            w[1] = n;
+            conv.weight().getArray().set(new NDIndex(":"), Tensors.fromMatrix(manager, m, dataType).reshape(new Shape(w)));
             set(conv.bias(), c, manager, dataType);
             block = conv;
         } else if (spatialDims == 0) {
@@ -53,7 +58,8 @@ final class ChannelAffine {
             set(linear.getParameters().get("bias"), c, manager, dataType);
             block = linear;
         } else {
-            throw new IllegalArgumentException("a non-diagonal channel map is exported for 0 or 2 spatial axes, got " + spatialDims);
+            throw new IllegalArgumentException("a non-diagonal channel map is exported for 0, 2 or 3 spatial axes, got "
+                    + spatialDims);
         }
         return block;
     }

@@ -7,8 +7,8 @@ import org.equivariant4j.nn.field.ParameterFreeBlock;
 import org.equivariant4j.nn.field.FieldType;
 
 /**
- * The invariant map from images to vectors: the mean or the maximum of every channel over all positions,
- * [batch, C, height, width] → [batch, C], typed by the same representations without a base space
+ * The invariant map from images or volumes to vectors: the mean or the maximum of every channel over all positions,
+ * [batch, C, spatial…] → [batch, C], typed by the same representations without a base space
  * ({@link org.equivariant4j.nn.field.GSpace#withoutBaseSpace}), ready for an equivariant linear layer or, for trivial fields, a plain classifier.
  *
  * <h2>Equivariance</h2>
@@ -28,7 +28,7 @@ public final class GlobalSpatialPooling extends ParameterFreeBlock {
     private GlobalSpatialPooling(FieldType type, Mode mode) {
         super(type, FieldType.of(type.gspace().withoutBaseSpace(), type.representations()));
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
-        requirePlanar("GlobalSpatialPooling", type);
+        requireSpatial("GlobalSpatialPooling", type);
         if (mode == Mode.MAX) {
             requirePointwise("GlobalSpatialPooling (max)", type);
         }

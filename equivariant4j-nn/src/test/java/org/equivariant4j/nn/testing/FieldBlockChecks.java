@@ -24,7 +24,7 @@ import org.equivariant4j.nn.ops.Tensors;
 
 /**
  * Test helpers for blocks on field types: random inputs of a block's type, random parameters, the equivariance check
- * in float32 and float64 (grid elements on the plane, the group's test elements without a base space) in inference
+ * in float32 and float64 (grid elements on the plane and in space, the group's test elements without a base space) in inference
  * and training mode, and the comparison of a block with its export.
  */
 public final class FieldBlockChecks {
@@ -35,9 +35,14 @@ public final class FieldBlockChecks {
 
     private FieldBlockChecks() {}
 
-    /** A standard-normal input of the block's type: [2, C, size, size] on the plane, [8, C] without a base space. */
+    /**
+     * A standard-normal input of the block's type: [2, C, size, size] on the plane, [2, C, size, size, size] in space,
+     * [8, C] without a base space.
+     */
     public static NDArray input(FieldType type, NDManager m, DataType dt, int size, long seed) {
-        Shape s = type.gspace().dimension() == 0 ? new Shape(8, type.size()) : new Shape(2, type.size(), size, size);
+        int d = type.gspace().dimension();
+        Shape s = d == 0 ? new Shape(8, type.size()) : d == 2 ? new Shape(2, type.size(), size, size)
+                : new Shape(2, type.size(), size, size, size);
         return TestSupport.gaussian(m, s, dt, seed);
     }
 

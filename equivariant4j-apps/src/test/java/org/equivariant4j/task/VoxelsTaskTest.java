@@ -1,0 +1,160 @@
+package org.equivariant4j.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.equivariant4j.data.Npy;
+import org.equivariant4j.data.VoxelShapes;
+import org.equivariant4j.group.GroupElement;
+import org.equivariant4j.nn.field.FieldType;
+import org.equivariant4j.nn.field.GSpace;
+import org.equivariant4j.nn.field.GSpaces;
+import org.equivariant4j.nn.field.GeometricTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VoxelsTaskTest {
+
+    /** Max over the 48 symmetries of the cube (rotations and rotoinversions) of the relative change of the logits. */
+    private static double[] cubeErrors(Block b, NDManager m, VoxelShapes.Volumes v) {
+        GSpace oh = GSpaces.fullOctaOnR3();
+        FieldType scalar = FieldType.of(oh, 1, oh.trivialRepr());
+        ParameterStore ps = new ParameterStore(m, false);
+        NDArray x = VoxelsTask.batch(m, v, SampleOrder.identity(v.count()), 0, v.count());
+        NDArray y = b.forward(ps, new NDList(x), false).singletonOrThrow();
+        double scale = y.abs().max().getFloat();
+        assertTrue(scale > 1e-3, "non-trivial logits");
+        double rotations = 0;
+        double reflections = 0;
+        for (GroupElement g : oh.gridElements()) {
+            NDArray gy = b.forward(ps, new NDList(GeometricTensor.of(x, scalar).transform(g).tensor()), false).singletonOrThrow();
+            double err = gy.sub(y).abs().max().getFloat() / scale;
+            if (determinant(oh.baseAction(g)) > 0) {
+                rotations = Math.max(rotations, err);
+            } else {
+                reflections = Math.max(reflections, err);
+            }
+        }
+        return new double[] {rotations, reflections};
+    }
+
+    private static double determinant(double[][] a) {
+        return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+                + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    }
+
+    /** The models as the task builds them, with batch-norm statistics from one training-mode pass. */
+    @Test
+    void equivariantModelsAreExactlyInvariantToTheCubeRotationsAndO3AlsoToMirrors() {
+        VoxelShapes.Volumes v = VoxelShapes.generate(1, VoxelShapes.Rendering.defaults().withNoise(0.06, 0.3), true, 3);
+        for (String name : VoxelsTask.MODELS) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Block b = VoxelsTask.DEFINITION.model(name).create(5, m);
+                NDArray x = VoxelsTask.batch(m, v, SampleOrder.identity(v.count()), 0, v.count());
+                b.forward(new ParameterStore(m, false), new NDList(x), true);
+                double[] err = cubeErrors(b, m, v);
+                switch (name) {
+                    case "cnn" -> assertTrue(err[0] > 1e-2, "the plain CNN is not invariant: " + err[0]);
+                    case "o3" -> assertTrue(err[0] < 1e-5 && err[1] < 1e-5, name + ": " + Arrays.toString(err));
+                    default -> assertTrue(err[0] < 1e-5 && err[1] > 100 * err[0], name + " (rotations exact, mirror images told apart): "
+                            + Arrays.toString(err));
+                }
+            }
+        }
+    }
+
+    @Test
+    void badSettingsNameTheOptionAndTheValue() {
+        Object[][] cases = {
+            {new int[] {0, 16, 4, 1, 2, 1}, 15.0, "--epochs must be >= 1, got 0"},
+            {new int[] {1, 1, 4, 1, 2, 1}, 15.0, "--batch-size must be >= 2, got 1"},
+            {new int[] {1, 16, 0, 1, 2, 1}, 15.0, "got 0, 1, 2, 1"},
+            {new int[] {1, 16, 4, 1, 2, 3}, 15.0, "--sweep-per-class (3) cannot exceed --test-per-class (2)"},
+            {new int[] {1, 64, 4, 1, 2, 1}, 15.0, "the training set (48 shapes) is smaller than one batch (--batch-size 64)"},
+            {new int[] {1, 16, 4, 1, 2, 1}, 0.5, "--angle-step must be between 1 and 180 degrees, got 0.5"},
+        };
+        for (Object[] c : cases) {
+            int[] n = (int[]) c[0];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VoxelsTask.Config(n[0], 1, n[1],
+                    5e-3, n[2], n[3], n[4], n[5], (double) c[1], false));
+            assertTrue(e.getMessage().contains((String) c[2]), e.getMessage());
+        }
+        IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
+                () -> new VoxelsTask.Config(1, 1, 16, Double.NaN, 4, 1, 2, 1, 15, false));
+        assertTrue(lr.getMessage().contains("--lr must be a finite learning rate in (0, 1], got NaN"), lr.getMessage());
+    }
+
+    @Test
+    void tinyTrainingRunTestsSweepsAndSavesAModelThatPredictsTheSame(@TempDir Path dir) throws Exception {
+        VoxelsTask.Config cfg = new VoxelsTask.Config(2, 7, 8, 5e-3, 2, 1, 2, 1, 90, false);
+        VoxelsTask.Data data = VoxelsTask.prepare(cfg);
+        assertEquals(24, data.train().count());
+        assertEquals(12, data.valid().count());
+        assertEquals(24, data.testRotated().count());
+        assertArrayEquals(data.testRotated().labels(), data.testCanonical().labels());
+        assertArrayEquals(new double[] {0, 90, 180}, data.sweepAngles());
+        assertEquals(12, data.sweep().get(0).count());
+        // the sweep's 0° shapes are the canonical renderings
+        VoxelShapes.Volumes zero = data.sweep().get(0);
+        assertArrayEquals(VoxelShapes.render(0, new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, VoxelShapes.Rendering.defaults(),
+                new java.util.SplittableRandom(1)), Arrays.copyOf(zero.voxels(), 17 * 17 * 17));
+
+        int[] steps = {0};
+        VoxelsTask.Run run = VoxelsTask.train("so3", data, cfg, new TrainingRecipe.Listener() {
+            @Override
+            public void stepDone(int epoch, int step, double loss) {
+                assertTrue(Double.isFinite(loss));
+                steps[0]++;
+            }
+        }, null, dir.resolve("so3"));
+        assertEquals(2 * 3, steps[0]);
+        assertEquals(2, run.trainLoss().length);
+        assertTrue(run.bestEpoch() >= 1 && run.bestEpoch() <= 2);
+        assertEquals(run.validAccuracy(), Arrays.stream(run.validCurve()).max().orElseThrow(), 0);
+        assertEquals(24, Arrays.stream(run.confusion()).flatMapToInt(Arrays::stream).sum());
+        int correct = 0;
+        for (int k = 0; k < 12; k++) {
+            correct += run.confusion()[k][k];
+        }
+        assertEquals(run.accuracyRotated(), correct / 24.0, 1e-12);
+        assertTrue(run.invarianceErrorCube() < 1e-5, "exact for the cube rotations: " + run.invarianceErrorCube());
+        assertTrue(run.invarianceErrorRotated() > run.invarianceErrorCube(), "other rotations only approximately");
+        assertEquals(3, run.sweepAccuracy().length);
+        assertTrue(run.params() > 0 && run.secondsPerEpoch() > 0);
+
+        Results.ModelResult r = VoxelsTask.toResult(run);
+        assertEquals(List.of("accuracy_rotated", "accuracy_canonical", "mirror_confusion", "other_errors", "invariance_error_cube",
+                "invariance_error_rotated", "valid_accuracy", "best_epoch"), List.copyOf(r.metrics().keySet()));
+
+        try (SavedModel model = SavedModel.load(dir.resolve("so3"))) {
+            ModelCard card = model.card();
+            assertEquals("voxels", card.task());
+            assertEquals("SO(3)", card.config().get("group"));
+            assertEquals(17, ((Number) card.input().get("size")).intValue());
+            Npy.NpyArray expected = Npy.read(dir.resolve("so3").resolve(card.examplePredictions()));
+            Npy.NpyArray again = model.predict(dir.resolve("so3").resolve(card.exampleInput()));
+            assertArrayEquals(new int[] {24, 12}, again.shape());
+            assertArrayEquals(expected.asFloats(), again.asFloats(), "bit for bit");
+            double sum = 0;
+            for (int k = 0; k < 12; k++) {
+                sum += again.asFloats()[k];
+            }
+            assertEquals(1.0, sum, 1e-5, "probabilities");
+            // an input the models cannot take
+            Path even = dir.resolve("even.npy");
+            Npy.write(even, Npy.NpyArray.of(new float[2 * 16 * 16 * 16], 2, 16, 16, 16));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(even));
+            assertTrue(e.getMessage().contains("take odd sizes D >= 9 (they keep the centre), got D = 16"), e.getMessage());
+        }
+    }
+}
