@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.special.Erf;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.group.O3Element;
 import org.equivariant4j.group.PointGroup;
@@ -315,16 +316,7 @@ public final class VoxelShapes {
 
     /** Φ(t), the standard normal CDF. */
     static double phi(double t) {
-        return 0.5 * erfc(-t / Math.sqrt(2));
+        return 0.5 * Erf.erfc(-t / Math.sqrt(2));
     }
 
-    /** The complementary error function (the Chebyshev fit of Numerical Recipes, fractional error below 1.2e-7). */
-    private static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
-    }
 }
