@@ -112,7 +112,7 @@ case_ "is not an equivariant4j checkpoint" "${NB[@]}" --model egnn --out "$W/o3"
     >/dev/null 2>"$W/o4.err" &
 BG=$!
 until [[ -f "$W/o4/checkpoints/egnn.ckpt" ]] || ! kill -0 "$BG" 2>/dev/null; do sleep 0.5; done
-kill -INT "$BG"; wait "$BG"; BG=
+kill -TERM "$BG"; wait "$BG"; BG=   # TERM: a non-interactive shell starts background jobs with SIGINT ignored
 case_ "was written with other settings: epochs is 5000 there and 3000 now" nbody --quiet --data "$OK" --train-size 200 --model egnn \
     --epochs 3000 --out "$W/o4" --resume
 # two runs sharing an output folder
@@ -131,7 +131,7 @@ fi
 JAVA_OPTS=-Xmx40m case_ "out of memory (Java heap" nbody --quiet --epochs 1 --out "$W/o6"
 # --- rotmnist
 RM=(rotmnist --quiet --epochs 1 --train-size 128 --valid-size 64 --test-size 64 --out "$W/r1")
-case_ "--model must be one of [cnn, c4, c8, d4]" "${RM[@]}" --model resnet
+case_ "--model must be one of [cnn, c4, c8, d4, c8-steerable, c16, so2, o2]" "${RM[@]}" --model resnet
 case_ "--epochs must be >= 1, got 0" rotmnist --quiet --epochs 0 --out "$W/r1"
 case_ "--lr must be a finite learning rate in (0, 1], got 0.0" "${RM[@]}" --lr 0
 case_ "--lr must be a finite learning rate in (0, 1], got NaN" "${RM[@]}" --lr NaN
@@ -146,6 +146,7 @@ case_ "--batch-size must be >= 2, got 0" "${RM[@]}" --batch-size 0
 case_ "is smaller than one batch" rotmnist --quiet --train-size 10 --out "$W/r1"
 case_ "must be >= 1, got 7000, 0, 2000" rotmnist --quiet --valid-size 0 --out "$W/r1"
 case_ "the splits need 7000 + 1000 + 20000" rotmnist --quiet --test-size 20000 --out "$W/r1"
+case_ "--redraw-rotations needs --train-rotated" rotmnist --quiet --redraw-rotations --out "$W/r1"
 case_ "exceeds the" "${RM[@]}" --threads 99
 case_ "not found" "${RM[@]}" --data "$W/missing"
 case_ "has no t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte" "${RM[@]}" --data "$W/empty"
