@@ -155,6 +155,18 @@ case_ "not an IDX images file" "${RM[@]}" --data "$W/mnist-magic"
 case_ "need square images with an even side of at least 22 pixels (MNIST: 28×28), got 20×20" "${RM[@]}" --data "$W/mnist-20px"
 case_ "has 400 images" "${RM[@]}" --data "$W/mnist-labels"
 case_ "expected digit labels 0-9, got 12 at index 0" "${RM[@]}" --data "$W/mnist-label-12"
+# --- voxels and md17
+case_ "--epochs must be >= 1, got 0" voxels --quiet --epochs 0 --out "$W/v1"
+case_ "--model must be one of [cnn, octa, so3, o3]" voxels --quiet --model resnet --out "$W/v1"
+case_ "--angle-step must be between 1 and 180 degrees, got 0.5" voxels --quiet --angle-step 0.5 --out "$W/v1"
+case_ "does not exist; expected an extended XYZ file" md17 --quiet --data "$W/missing.xyz" --out "$W/m1"
+case_ "--model must be one of [nequip, schnet, egnn, segnn]" md17 --quiet --model foo --out "$W/m1"
+case_ "the loss weights must be finite, >= 0 and not both 0" md17 --quiet --force-weight -1 --out "$W/m1"
+printf '3\nProperties=species:S:1:pos:R:3 energy=1.0\nH 0 0 0\nH 1 0\n' > "$W/short-row.xyz"
+case_ "expected 4 columns (species:S:1 pos:R:3), got 3" md17 --quiet --data "$W/short-row.xyz" --out "$W/m1"
+printf '2\nProperties=species:S:1:pos:R:3:forces:R:3 energy=nan\nH 0 0 0 0 0 0\nH 1 0 0 0 0 0\n' > "$W/nan-energy.xyz"
+case_ "'energy=nan' is not a number" md17 --quiet --data "$W/nan-energy.xyz" --out "$W/m1"
+
 # --- predict (models saved by short runs)
 "$E4J" nbody --quiet --data "$OK" --train-size 200 --model egnn --epochs 1 --out "$W/p" --save "$W/models" >/dev/null 2>&1
 "$E4J" rotmnist --quiet --model c4 --epochs 1 --train-size 128 --valid-size 64 --test-size 64 --angle-step 0 --out "$W/p" \
