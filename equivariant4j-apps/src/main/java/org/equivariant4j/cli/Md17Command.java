@@ -104,7 +104,7 @@ final class Md17Command implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
-        List<String> models = model.trim().equalsIgnoreCase("all") ? Md17Task.MODELS : ModelList.parse(model, Md17Task.MODELS);
+        List<String> models = ModelList.parse(model, Md17Task.MODELS);
         int nEpochs = epochs != null ? epochs : longProtocol ? LONG_EPOCHS : DEFAULT_EPOCHS;
         int interval = evalInterval != null ? evalInterval : longProtocol ? 5 : 1;
         TrainingSettings settings = Md17Task.settings(nEpochs, batchSize, run.seed, learningRate, interval, run.threads);

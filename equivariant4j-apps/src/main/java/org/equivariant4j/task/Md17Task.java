@@ -76,8 +76,6 @@ public final class Md17Task {
     public static final String NAME = "md17";
     /** The models, in the order {@code all} trains them. */
     public static final List<String> MODELS = List.of("nequip", "schnet", "egnn", "segnn");
-    /** What the default run trains: the equivariant potential and the invariant baseline. */
-    public static final List<String> DEFAULT_MODELS = List.of("nequip", "schnet");
     /** The models' one-hot species: H, C, N, O. */
     private static final int[] SPECIES = {1, 6, 7, 8};
     /** The cut-off radius of NequIP and SchNet, Å. */

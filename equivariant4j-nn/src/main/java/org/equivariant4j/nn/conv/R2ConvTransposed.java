@@ -1,7 +1,5 @@
 package org.equivariant4j.nn.conv;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.ops.Convolution;
 
@@ -25,41 +23,14 @@ public final class R2ConvTransposed extends SteerableConvolution {
         return new Builder(in, out);
     }
 
-    @Override
-    String kind() {
-        return "R2ConvTransposed";
-    }
-
-    @Override
-    NDArray toConvolutionWeight(NDArray kernel) {
-        // [C_out, C_in, k, k] → [C_in, C_out, k, k] with the kernel reflected through its centre
-        return kernel.transpose(1, 0, 2, 3).flip(2, 3);
-    }
-
-    @Override
-    Shape convolutionWeightShape() {
-        return new Shape(inType.size(), outType.size(), kernelSize, kernelSize);
-    }
-
     /** Builder for {@link R2ConvTransposed}. */
-    public static final class Builder extends SteerableConvolution.Builder<Builder> {
-        private int outputPadding;
-
+    public static final class Builder extends SteerableConvolution.TransposedBuilder<Builder> {
         private Builder(FieldType in, FieldType out) {
             super(in, out, "R2ConvTransposed", 2);
         }
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Extra rows/columns on one side of the output, in [0, max(stride, dilation)) (default 0). */
-        public Builder outputPadding(int p) {
-            if (p < 0) {
-                throw new IllegalArgumentException("output padding must be >= 0, got " + p);
-            }
-            this.outputPadding = p;
             return this;
         }
 

@@ -1,7 +1,5 @@
 package org.equivariant4j.nn.conv;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.ops.Convolution;
 
@@ -30,21 +28,6 @@ public final class R3Conv extends SteerableConvolution {
     /** Starts a builder for fields of type {@code in} → {@code out} (GSpaces on R³). */
     public static Builder builder(FieldType in, FieldType out) {
         return new Builder(in, out);
-    }
-
-    @Override
-    String kind() {
-        return "R3Conv";
-    }
-
-    @Override
-    NDArray toConvolutionWeight(NDArray kernel) {
-        return kernel;
-    }
-
-    @Override
-    Shape convolutionWeightShape() {
-        return new Shape(outType.size(), inType.size(), kernelSize, kernelSize, kernelSize);
     }
 
     /** Builder for {@link R3Conv}. */

@@ -1,7 +1,5 @@
 package org.equivariant4j.nn.conv;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.ops.Convolution;
 
@@ -22,41 +20,14 @@ public final class R3ConvTransposed extends SteerableConvolution {
         return new Builder(in, out);
     }
 
-    @Override
-    String kind() {
-        return "R3ConvTransposed";
-    }
-
-    @Override
-    NDArray toConvolutionWeight(NDArray kernel) {
-        // [C_out, C_in, k, k, k] → [C_in, C_out, k, k, k] with the kernel reflected through its centre
-        return kernel.transpose(1, 0, 2, 3, 4).flip(2, 3, 4);
-    }
-
-    @Override
-    Shape convolutionWeightShape() {
-        return new Shape(inType.size(), outType.size(), kernelSize, kernelSize, kernelSize);
-    }
-
     /** Builder for {@link R3ConvTransposed}. */
-    public static final class Builder extends SteerableConvolution.Builder<Builder> {
-        private int outputPadding;
-
+    public static final class Builder extends SteerableConvolution.TransposedBuilder<Builder> {
         private Builder(FieldType in, FieldType out) {
             super(in, out, "R3ConvTransposed", 3);
         }
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        /** Extra voxels on one side of each output axis, in [0, max(stride, dilation)) (default 0). */
-        public Builder outputPadding(int p) {
-            if (p < 0) {
-                throw new IllegalArgumentException("output padding must be >= 0, got " + p);
-            }
-            this.outputPadding = p;
             return this;
         }
 

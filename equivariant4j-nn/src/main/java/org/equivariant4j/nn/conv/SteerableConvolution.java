@@ -92,7 +92,7 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         this.expansion = BasisExpansion.withBias(inType.types(), outType.types(), bases, points, invariants);
         if (expansion.numCoefficients() == 0) {
             String grid = gspace.dimension() == 3 ? kernelSize + "x" + kernelSize + "x" + kernelSize : kernelSize + "x" + kernelSize;
-            throw new IllegalArgumentException(kind() + ": no equivariant kernel of size " + kernelSize + " exists from " + inType
+            throw new IllegalArgumentException(kindOf(spec) + ": no equivariant kernel of size " + kernelSize + " exists from " + inType
                     + " to " + outType + " (their irreps meet no harmonic the " + grid + " rings allow, up to frequency "
                     + cutoff.maxFrequency(rings) + "; try a larger kernel or other field types)");
         }
@@ -109,13 +109,37 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
                 .optShape(new Shape(expansion.numBiasCoefficients()))
                 .optInitializer(Initializer.ZEROS)
                 .build());
-        this.cache = new InferenceCache(kind() + " inference cache");
+        this.cache = new InferenceCache(kindOf(spec) + " inference cache");
     }
 
-    abstract String kind();
+    /** The layer's escnn name, from its convolution: R2Conv, R3Conv, R2ConvTransposed or R3ConvTransposed. */
+    final String kind() {
+        return kindOf(convolution.spec());
+    }
 
-    /** [C_out, C_in, k…] expanded kernel → the weight layout of the convolution op. */
-    abstract NDArray toConvolutionWeight(NDArray kernel);
+    private static String kindOf(Convolution.Spec spec) {
+        return "R" + spec.spatialDims() + "Conv" + (spec.transposed() ? "Transposed" : "");
+    }
+
+    /**
+     * [C_out, C_in, k…] expanded kernel → the weight layout of the convolution op: the kernel itself, or for a transposed
+     * convolution W[i, o](q) = κ[o, i](−q) ([C_in, C_out, k…], reflected through the kernel's centre).
+     */
+    final NDArray toConvolutionWeight(NDArray kernel) {
+        if (!convolution.spec().transposed()) {
+            return kernel;
+        }
+        int d = convolution.spec().spatialDims();
+        int[] axes = new int[d + 2];
+        int[] spatial = new int[d];
+        axes[0] = 1;
+        axes[1] = 0;
+        for (int k = 0; k < d; k++) {
+            axes[k + 2] = k + 2;
+            spatial[k] = k + 2;
+        }
+        return kernel.transpose(axes).flip(spatial);
+    }
 
     /** k. */
     public int kernelSize() {
@@ -248,7 +272,15 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         return convolution.outputShape(input, convolutionWeightShape());
     }
 
-    abstract Shape convolutionWeightShape();
+    /** The shape of {@link #toConvolutionWeight}'s result. */
+    private Shape convolutionWeightShape() {
+        long[] dims = new long[2 + convolution.spec().spatialDims()];
+        Arrays.fill(dims, kernelSize);
+        boolean t = convolution.spec().transposed();
+        dims[0] = t ? inType.size() : outType.size();
+        dims[1] = t ? outType.size() : inType.size();
+        return new Shape(dims);
+    }
 
     /** A {@link PlainConvolution} with the current expanded kernel and bias (copies). */
     @Override
@@ -338,6 +370,28 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
                 throw new IllegalArgumentException("the initialisation gain must be finite and > 0, got " + gain);
             }
             this.gain = gain;
+            return self();
+        }
+    }
+
+    /**
+     * Options of the transposed steerable convolutions: those of {@link Builder} and the output padding.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class TransposedBuilder<B extends TransposedBuilder<B>> extends Builder<B> {
+        int outputPadding;
+
+        TransposedBuilder(FieldType inType, FieldType outType, String kind, int dimension) {
+            super(inType, outType, kind, dimension);
+        }
+
+        /** Extra rows, columns (or voxels) on one side of each output axis, in [0, max(stride, dilation)) (default 0). */
+        public B outputPadding(int p) {
+            if (p < 0) {
+                throw new IllegalArgumentException("output padding must be >= 0, got " + p);
+            }
+            this.outputPadding = p;
             return self();
         }
     }
