@@ -8,7 +8,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code equivariant4j} command: one subcommand per task ({@code info}, …), {@code --help} on each.
+ * The {@code equivariant4j} command: one subcommand per task ({@code info}, …), {@code --help} on each, plus those
+ * of modules on the class path ({@link SubcommandProvider}: the Spark jobs).
  * Errors reach the user as one line on stderr with a non-zero exit code (1 for a failed task, 2 for bad usage, 130 for
  * an interrupted training, whose checkpoint {@code --resume} continues); the line names the cause (a bad option or
  * file, a full disk, a read-only folder, memory); {@code --verbose} prints the stack trace instead.
@@ -38,6 +39,12 @@ public final class Main implements Runnable {
     /** The configured command line (exception handlers included); tests set its out/err writers and call execute. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
+        for (SubcommandProvider p : java.util.ServiceLoader.load(SubcommandProvider.class)) {
+            for (Object sub : p.subcommands()) {
+                cmd.addSubcommand(sub);
+            }
+        }
+        // set after all subcommands are added: picocli passes handlers on to the subcommands it already has
         cmd.setExecutionExceptionHandler(Main::handleExecutionException);
         cmd.setParameterExceptionHandler(Main::handleParameterException);
         return cmd;

@@ -70,7 +70,7 @@ public final class ChargedParticlesSimulation {
      */
     public record Config(int numParticles, double boxSize, double locStd, double velNorm, double interactionStrength,
                          double noiseVar, double dt, double maxForce, int length, int sampleFreq,
-                         double[] chargeTypes, double[] chargeProbs, DotProduct dotProduct) {
+                         double[] chargeTypes, double[] chargeProbs, DotProduct dotProduct) implements java.io.Serializable {
 
         public Config {
             if (numParticles < 1) {

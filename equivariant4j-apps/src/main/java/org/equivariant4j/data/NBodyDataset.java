@@ -305,18 +305,29 @@ public final class NBodyDataset {
             }
             NBodyDataset ds = simulate(seed, numTrain, numValid, numTest, config, threads);
             ds.save(cacheDir, suffix);
-            for (Part part : Part.values()) {
-                for (String a : ARRAYS) {
-                    Path f = file(cacheDir, a, part, suffix);
-                    wanted.setProperty("crc32c." + f.getFileName(), checksum(f));
-                }
-            }
-            writeProperties(metaFile, wanted);
+            writeMetadata(cacheDir, seed, numTrain, numValid, numTest, config, suffix);
             return ds;
         }
     }
 
     private static final String[] ARRAYS = {"loc", "vel", "charges", "edges"};
+
+    /**
+     * Writes the metadata file {@code nbody_<suffix>.properties} that {@link #generate} writes last: the dataset's
+     * description and the CRC-32C of each of the twelve files already in {@code dir}. A folder with these files and this
+     * metadata is a cache {@link #generate} reuses (e.g. one written by a cluster job).
+     */
+    public static void writeMetadata(Path dir, long seed, int numTrain, int numValid, int numTest,
+                                     ChargedParticlesSimulation.Config config, String suffix) {
+        Properties p = metadata(seed, numTrain, numValid, numTest, config, suffix);
+        for (Part part : Part.values()) {
+            for (String a : ARRAYS) {
+                Path f = file(dir, a, part, suffix);
+                p.setProperty("crc32c." + f.getFileName(), checksum(f));
+            }
+        }
+        writeProperties(dir.resolve("nbody_" + suffix + ".properties"), p);
+    }
 
     /**
      * Why the cache cannot be used as it is: null when it holds this dataset intact, "" when it holds nothing yet,
@@ -443,9 +454,12 @@ public final class NBodyDataset {
     private static void writeProperties(Path file, Properties p) {
         AtomicFiles.write(file, tmp -> {
             StringWriter sw = new StringWriter();
-            p.store(sw, "equivariant4j charged N-body dataset");
+            p.store(sw, null);
+            // without Properties.store's date comment and in sorted order, so the same dataset gives the same bytes
+            String text = sw.toString().lines().filter(l -> !l.startsWith("#")).sorted()
+                    .collect(java.util.stream.Collectors.joining("\n", "# equivariant4j charged N-body dataset\n", "\n"));
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(sw.toString());
+                w.write(text);
             }
         });
     }

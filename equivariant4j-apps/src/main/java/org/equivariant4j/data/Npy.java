@@ -563,13 +563,114 @@ public final class Npy {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
         AtomicFiles.write(file, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(headerBytes(array.dtype(), array.shape)));
-                writeData(ch, array);
-                ch.force(true);
+            try (Sink sink = Sink.open(tmp, array.dtype(), array.shape)) {
+                sink.put(array.data, 0, array.size());
             }
         });
+    }
+
+    /**
+     * Writes an array of known shape piece by piece, in C order, for arrays produced in order and too large to hold
+     * (a dataset streamed from a cluster). The bytes equal those of {@link #write(Path, NpyArray)} for the same array.
+     * The file is written in place (wrap it in {@link AtomicFiles} for atomicity); {@link #close} checks that exactly
+     * the shape's number of elements came.
+     */
+    public static final class Sink implements AutoCloseable {
+        private final Path file;
+        private final DType dtype;
+        private final long expected;
+        private final FileChannel channel;
+        private final ByteBuffer buffer;
+        private long written;
+
+        private Sink(Path file, DType dtype, long expected, FileChannel channel) {
+            this.file = file;
+            this.dtype = dtype;
+            this.expected = expected;
+            this.channel = channel;
+            this.buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** Creates (or truncates) {@code file} and writes the header of an array of this dtype and shape. */
+        public static Sink open(Path file, DType dtype, int... shape) throws IOException {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                ch.write(ByteBuffer.wrap(headerBytes(dtype, shape)));
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            return new Sink(file, dtype, Npy.size(shape), ch);
+        }
+
+        /** Appends values of a {@code <f8} array. */
+        public void write(double[] values, int offset, int length) throws IOException {
+            require(DType.FLOAT64);
+            put(values, offset, length);
+        }
+
+        /** Appends values of a {@code <f4} array. */
+        public void write(float[] values, int offset, int length) throws IOException {
+            require(DType.FLOAT32);
+            put(values, offset, length);
+        }
+
+        private void require(DType t) {
+            if (t != dtype) {
+                throw new IllegalArgumentException(file + " holds " + dtype.descr() + " values, got " + t.descr());
+            }
+        }
+
+        private void put(Object data, int offset, int length) throws IOException {
+            if (written + length > expected) {
+                throw new IllegalArgumentException(file + ": the shape holds " + expected + " values, got "
+                        + (written + length));
+            }
+            int item = dtype.itemSize();
+            for (int off = offset; off < offset + length; ) {
+                int len = Math.min(buffer.remaining() / item, offset + length - off);
+                if (len == 0) {
+                    flush();
+                    continue;
+                }
+                int at = buffer.position();
+                switch (dtype) {
+                    case FLOAT64 -> buffer.asDoubleBuffer().put((double[]) data, off, len);
+                    case FLOAT32 -> buffer.asFloatBuffer().put((float[]) data, off, len);
+                    case INT64 -> buffer.asLongBuffer().put((long[]) data, off, len);
+                    case INT32 -> buffer.asIntBuffer().put((int[]) data, off, len);
+                }
+                buffer.position(at + len * item);
+                off += len;
+            }
+            written += length;
+        }
+
+        private void flush() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
+        /**
+         * Writes what is buffered, syncs and closes the file.
+         *
+         * @throws IllegalStateException when fewer values came than the shape holds (the file is then incomplete)
+         */
+        @Override
+        public void close() throws IOException {
+            try (channel) {
+                flush();
+                if (written != expected) {
+                    throw new IllegalStateException(file + ": the shape holds " + expected + " values but only " + written
+                            + " were written");
+                }
+                channel.force(true);
+            }
+        }
     }
 
     /** The header numpy writes for this dtype and shape (magic, version, length, padded dict). */
@@ -602,27 +703,6 @@ public final class Npy {
         }
         b.put(text);
         return b.array();
-    }
-
-    private static void writeData(FileChannel ch, NpyArray array) throws IOException {
-        int n = array.size();
-        int item = array.dtype().itemSize();
-        int perChunk = CHUNK / item;
-        ByteBuffer buf = ByteBuffer.allocate(perChunk * item).order(ByteOrder.LITTLE_ENDIAN);
-        for (int off = 0; off < n; off += perChunk) {
-            int len = Math.min(perChunk, n - off);
-            buf.clear();
-            switch (array.dtype()) {
-                case FLOAT64 -> buf.asDoubleBuffer().put((double[]) array.data(), off, len);
-                case FLOAT32 -> buf.asFloatBuffer().put((float[]) array.data(), off, len);
-                case INT64 -> buf.asLongBuffer().put((long[]) array.data(), off, len);
-                case INT32 -> buf.asIntBuffer().put((int[]) array.data(), off, len);
-            }
-            buf.limit(len * item);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        }
     }
 
     /** Python's tuple repr of a shape: {@code ()}, {@code (5,)}, {@code (3, 4)}. */

@@ -36,9 +36,12 @@ import java.util.random.RandomGenerator;
  * {@link #nextDouble()} is {@link #randomSample()} and {@link #nextGaussian()} is {@link #standardNormal()}.
  * Other {@code RandomGenerator} defaults (bounded {@code nextInt(int)} and so on) follow Java's algorithms, not numpy's.
  *
- * <p>Not thread-safe: use one instance per thread (or synchronise externally).
+ * <p>Not thread-safe: use one instance per thread (or synchronise externally). Serializable, so a stream's state can
+ * travel to another machine and continue there (a cluster job resumes the stream at each partition's first draw).
  */
-public final class NumpyRandomState implements RandomGenerator {
+public final class NumpyRandomState implements RandomGenerator, java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final int N = 624;
     private static final int M = 397;

@@ -562,6 +562,19 @@ public final class Md17Task {
         }
 
         @Override
+        public TableLayout tableLayout(Map<String, Object> cardInput) {
+            return TableLayout.perItem(
+                    List.of(TableLayout.Column.perItem("species", TableLayout.ElementType.INT, 1,
+                                    "atomic number of each atom, of " + MoleculeGraphs.symbols(SPECIES)).allowing(SPECIES),
+                            TableLayout.Column.perItem("positions", TableLayout.ElementType.DOUBLE, 3,
+                                    "x, y, z of each atom in A, atom after atom")),
+                    List.of(TableLayout.Column.scalar("energy", TableLayout.ElementType.DOUBLE, "predicted energy in kcal/mol"),
+                            TableLayout.Column.perItem("forces", TableLayout.ElementType.DOUBLE, 3,
+                                    "predicted force on each atom in kcal/mol/A")),
+                    1);
+        }
+
+        @Override
         public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
             List<ExtendedXyz.Frame> frames = ExtendedXyz.read(file);
             int n = frames.get(0).atoms();

@@ -500,6 +500,19 @@ public final class NBodyTask {
         }
 
         @Override
+        public TableLayout tableLayout(Map<String, Object> cardInput) {
+            return TableLayout.perItem(
+                    List.of(TableLayout.Column.perItem("positions", TableLayout.ElementType.FLOAT, 3,
+                                    "x, y, z of each particle, particle after particle"),
+                            TableLayout.Column.perItem("velocities", TableLayout.ElementType.FLOAT, 3,
+                                    "vx, vy, vz of each particle"),
+                            TableLayout.Column.perItem("charges", TableLayout.ElementType.FLOAT, 1, "charge of each particle")),
+                    List.of(TableLayout.Column.perItem("predicted_positions", TableLayout.ElementType.FLOAT, 3,
+                            "predicted x, y, z of each particle after the model's time span")),
+                    2);
+        }
+
+        @Override
         public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
             Npy.NpyArray a = Npy.read(file);
             int[] s = a.shape();

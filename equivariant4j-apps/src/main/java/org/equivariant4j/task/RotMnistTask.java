@@ -552,6 +552,18 @@ public final class RotMnistTask {
         }
 
         @Override
+        public TableLayout tableLayout(Map<String, Object> cardInput) {
+            int h = TableLayout.cardSize(cardInput, "height");
+            int w = TableLayout.cardSize(cardInput, "width");
+            return TableLayout.perRow(
+                    List.of(TableLayout.Column.perRow("image", TableLayout.ElementType.FLOAT, h * w,
+                            h + "×" + w + " gray levels in [0, 1] row by row, white digit on black")),
+                    List.of(TableLayout.Column.perRow("probabilities", TableLayout.ElementType.FLOAT, CLASSES,
+                            "class probabilities of the digits 0 to 9")),
+                    h, w);
+        }
+
+        @Override
         public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such input file: " + file);

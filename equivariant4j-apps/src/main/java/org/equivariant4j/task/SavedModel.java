@@ -142,6 +142,11 @@ public final class SavedModel implements AutoCloseable {
         return predict(task.readInput(inputFile, card.input()));
     }
 
+    /** The model's inputs and predictions as table columns ({@link TaskDefinition#tableLayout}). */
+    public TableLayout tableLayout() {
+        return task.tableLayout(card.input());
+    }
+
     /** Reads an input file in the task's format, checked against this model's card. */
     public Npy.NpyArray readInput(Path inputFile) {
         return task.readInput(inputFile, card.input());

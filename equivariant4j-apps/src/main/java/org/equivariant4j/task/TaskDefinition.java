@@ -44,6 +44,12 @@ public interface TaskDefinition {
     /** The file name of a saved model's example input, e.g. "example_input.npy". */
     String exampleInputName();
 
+    /**
+     * The model's inputs and predictions as table columns, for scoring tables (Parquet, Spark) row by row
+     * ({@code cardInput}: the model card's record of the training input, e.g. the image size).
+     */
+    TableLayout tableLayout(Map<String, Object> cardInput);
+
     /** The predictions of a trained model (inference mode, fixed batching: the same input gives the same bits). */
     Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input);
 }

@@ -528,6 +528,17 @@ public final class VoxelsTask {
         }
 
         @Override
+        public TableLayout tableLayout(Map<String, Object> cardInput) {
+            int d = TableLayout.cardSize(cardInput, "size");
+            return TableLayout.perRow(
+                    List.of(TableLayout.Column.perRow("voxels", TableLayout.ElementType.FLOAT, d * d * d,
+                            d + "³ occupancies in [0, 1], voxel (a, b, c) at index (a·D + b)·D + c")),
+                    List.of(TableLayout.Column.perRow("probabilities", TableLayout.ElementType.FLOAT, classes(),
+                            "class probabilities of the " + classes() + " shapes")),
+                    d, d, d);
+        }
+
+        @Override
         public Npy.NpyArray readInput(Path file, Map<String, Object> cardInput) {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such input file: " + file);
