@@ -1,23 +1,26 @@
 package org.equivariant4j.spark;
 
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.equivariant4j.data.Npy;
 import org.equivariant4j.task.SavedModel;
 import org.equivariant4j.task.TableLayout;
 
 /**
- * Scores one partition: takes its rows in batches of up to {@code batchSize} rows of equal item count, turns each batch
+ * Scores one partition: takes its rows in batches of up to {@link SparkScoring.Options#batchSize} rows of equal item count, turns each batch
  * into the task's input array ({@link TableLayout#toInput}), predicts with the executor's copy of the model
- * ({@link ExecutorModels}) and appends the output columns to each row, lazily (a partition is never held whole).
- * Time spent predicting and converting is added to two accumulators (nanoseconds).
+ * ({@link ExecutorModels}: an instance this task holds until the partition is done) and appends the output columns to each row, lazily (a partition is never held whole).
+ * Time spent predicting and converting rows is added to two accumulators (nanoseconds).
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
@@ -25,16 +28,16 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     private final ExecutorModels.Key model;
     private final TableLayout layout;
     private final int[] inputIndex;
-    private final int batchSize;
+    private final SparkScoring.Options options;
     private final LongAccumulator predictNanos;
     private final LongAccumulator convertNanos;
 
-    PartitionScorer(ExecutorModels.Key model, TableLayout layout, int[] inputIndex, int batchSize,
+    PartitionScorer(ExecutorModels.Key model, TableLayout layout, int[] inputIndex, SparkScoring.Options options,
             LongAccumulator predictNanos, LongAccumulator convertNanos) {
         this.model = model;
         this.layout = layout;
         this.inputIndex = inputIndex.clone();
-        this.batchSize = batchSize;
+        this.options = options;
         this.predictNanos = predictNanos;
         this.convertNanos = convertNanos;
     }
@@ -44,10 +47,21 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         return new Iterator<>() {
             private final ArrayDeque<Row> ready = new ArrayDeque<>();
             private Row pending;
+            private SavedModel saved;
 
             @Override
             public boolean hasNext() {
                 if (ready.isEmpty() && (pending != null || rows.hasNext())) {
+                    if (saved == null) {
+                        if (options.threadsPerTask() > 0 && JniUtils.getNumThreads() != options.threadsPerTask()) {
+                            JniUtils.setNumThreads(options.threadsPerTask());
+                        }
+                        saved = ExecutorModels.borrow(model);
+                        // back to the executor's idle instances when the task ends, however it ends
+                        SavedModel borrowed = saved;
+                        TaskContext.get().addTaskCompletionListener(
+                                (TaskCompletionListener) context -> ExecutorModels.giveBack(model, borrowed));
+                    }
                     scoreNextBatch();
                 }
                 return !ready.isEmpty();
@@ -62,12 +76,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             }
 
             private void scoreNextBatch() {
-                List<Row> batch = new ArrayList<>(batchSize);
+                List<Row> batch = new ArrayList<>(options.batchSize());
                 Row first = pending != null ? pending : rows.next();
                 pending = null;
                 int items = items(first);
                 batch.add(first);
-                while (batch.size() < batchSize && rows.hasNext()) {
+                while (batch.size() < options.batchSize() && rows.hasNext()) {
                     Row r = rows.next();
                     if (items(r) != items) {
                         pending = r;
@@ -75,7 +89,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                     }
                     batch.add(r);
                 }
-                ready.addAll(score(batch, items));
+                ready.addAll(score(saved, batch, items));
             }
         };
     }
@@ -85,7 +99,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         return layout.isPerItem() ? r.getList(inputIndex[0]).size() / layout.inputs().get(0).width() : 1;
     }
 
-    private List<Row> score(List<Row> batch, int items) {
+    private List<Row> score(SavedModel saved, List<Row> batch, int items) {
         long t0 = System.nanoTime();
         int n = batch.size();
         double[][] columns = new double[inputIndex.length][];
@@ -95,18 +109,18 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             for (int r = 0; r < n; r++) {
                 List<Object> list = batch.get(r).getList(inputIndex[c]);
                 for (int k = 0; k < len; k++) {
-                    values[r * len + k] = ((Number) list.get(k)).doubleValue();
+                    if (!(list.get(k) instanceof Number x)) {
+                        throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null"
+                                + " element (number " + k + " of " + len + " in a row); expected numbers only");
+                    }
+                    values[r * len + k] = x.doubleValue();
                 }
             }
             columns[c] = values;
         }
         Npy.NpyArray input = layout.toInput(n, items, columns);
         long t1 = System.nanoTime();
-        SavedModel saved = ExecutorModels.get(model);
-        Npy.NpyArray predictions;
-        synchronized (saved) {
-            predictions = saved.predict(input);
-        }
+        Npy.NpyArray predictions = saved.predict(input);
         long t2 = System.nanoTime();
         double[][] out = layout.fromPredictions(predictions, n, items);
         List<Row> scored = new ArrayList<>(n);

@@ -43,6 +43,29 @@ final class SparkPaths {
         }
     }
 
+    /** Deletes a path the job was writing, best effort. */
+    static void deleteQuietly(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the failure itself is what the caller reports
+        }
+    }
+
+    /**
+     * A failed job as the user should see it: the first {@link IllegalArgumentException} among the causes (our own
+     * refusal, raised in a task) as it is, anything else unchanged.
+     */
+    static RuntimeException explained(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException iae) {
+                return new IllegalArgumentException(iae.getMessage(), e);
+            }
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(firstLine(e), e);
+    }
+
     static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');

@@ -38,9 +38,13 @@ final class SparkPredictCommand implements Callable<Integer> {
             description = "Spark master (default: the one spark-submit sets, else local[*]).")
     String master;
 
-    @Option(names = "--batch-size", defaultValue = "" + SparkScoring.DEFAULT_BATCH_SIZE, paramLabel = "N",
+    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
             description = "Rows per prediction batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--threads-per-task", defaultValue = "1", paramLabel = "N",
+            description = "PyTorch threads of each Spark task (default: ${DEFAULT-VALUE}; 0 leaves the executors' setting).")
+    int threadsPerTask;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,6 +54,9 @@ final class SparkPredictCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
+        if (threadsPerTask < 0) {
+            throw new IllegalArgumentException("--threads-per-task must be >= 0, got " + threadsPerTask);
+        }
         if (!java.nio.file.Files.isDirectory(model)) {
             throw new IllegalArgumentException("--model " + model + " is not a model folder (expected a folder written by"
                     + " --save)");
@@ -57,17 +64,13 @@ final class SparkPredictCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         try (LocalSession session = LocalSession.start("equivariant4j spark-predict", master)) {
             SparkSession spark = session.spark();
-            SparkScoring.Report r = SparkScoring.scoreParquet(spark, model, input, output, batchSize);
-            double rest = r.scoreSeconds() - r.predictSeconds() - r.convertSeconds();
+            SparkScoring.Report r = SparkScoring.scoreParquet(spark, model, input, output,
+                    new SparkScoring.Options(batchSize, threadsPerTask));
             w.printf(Locale.ROOT, "scored %d rows with %s on %s in %.1f s (%.0f rows/s): checks %.1f s, scoring and writing"
-                    + " %.1f s (model %.1f s, row conversion %.1f s, the rest: Parquet and Spark)%n", r.rows(), r.model(),
-                    spark.sparkContext().master(), r.checkSeconds() + r.scoreSeconds(), r.rowsPerSecond(),
-                    r.checkSeconds(), r.scoreSeconds(), r.predictSeconds(), r.convertSeconds());
+                    + " %.1f s; summed over tasks: model %.1f s, row conversion %.1f s%n",
+                    r.rows(), r.model(), spark.sparkContext().master(), r.checkSeconds() + r.scoreSeconds(),
+                    r.rowsPerSecond(), r.checkSeconds(), r.scoreSeconds(), r.predictSeconds(), r.convertSeconds());
             w.printf("wrote %s%n", output);
-            if (rest < 0) {
-                w.printf(Locale.ROOT, "(model and conversion times are summed over %d parallel tasks)%n",
-                        spark.sparkContext().defaultParallelism());
-            }
         }
         w.flush();
         return 0;

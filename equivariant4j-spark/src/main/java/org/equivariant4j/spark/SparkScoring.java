@@ -19,7 +19,8 @@ import org.equivariant4j.task.TableLayout;
  * passes through. Each executor loads the model once; each partition is scored in batches.
  *
  * <pre>{@code
- * Dataset<Row> scored = SparkScoring.score(spark.read().parquet("states.parquet"), Path.of("models/egnn"), 256);
+ * Dataset<Row> scored = SparkScoring.score(spark.read().parquet("states.parquet"), Path.of("models/egnn"),
+ *         SparkScoring.Options.defaults());
  * scored.write().parquet("predictions.parquet");
  * }</pre>
  *
@@ -28,12 +29,34 @@ import org.equivariant4j.task.TableLayout;
  * The model folder must be readable at the same path on every executor (a shared file system).
  */
 public final class SparkScoring {
-    /** Rows per batch unless told otherwise (the tasks' own evaluation batch sizes are 100 to 256). */
-    public static final int DEFAULT_BATCH_SIZE = 256;
+    /**
+     * How partitions are scored.
+     *
+     * @param batchSize      rows per prediction batch (the tasks split it further into their own evaluation batches)
+     * @param threadsPerTask PyTorch intra-op threads an executor uses while scoring (process-wide on the executor; in
+     *                       local mode that is this JVM), or 0 to leave the executor's setting alone. One thread per
+     *                       task, with as many tasks as cores, is what the benchmark found fastest
+     */
+    public record Options(int batchSize, int threadsPerTask) implements java.io.Serializable {
+        public Options {
+            if (batchSize < 1 || threadsPerTask < 0) {
+                throw new IllegalArgumentException("batch size must be >= 1 and threads per task >= 0, got " + batchSize
+                        + " and " + threadsPerTask);
+            }
+        }
+
+        /** 256 rows per batch, one PyTorch thread per task. */
+        public static Options defaults() {
+            return new Options(256, 1);
+        }
+    }
 
     private SparkScoring() {}
 
-    /** What a scoring run did and where its time went. */
+    /**
+     * What a scoring run did and where its time went: the checks, then scoring and writing (wall-clock seconds); within
+     * the scoring, summed over the tasks, the model's predictions and converting rows to arrays and back.
+     */
     public record Report(String model, long rows, double checkSeconds, double scoreSeconds, double predictSeconds,
             double convertSeconds) {
         /** Rows per second over checks and scoring. */
@@ -52,15 +75,12 @@ public final class SparkScoring {
      * @throws IllegalArgumentException for a model folder that cannot be used, a table without the model's columns or
      *                                  with output columns already present, or contents the model cannot take
      */
-    public static Dataset<Row> score(Dataset<Row> table, Path modelDir, int batchSize) {
-        return prepare(table, modelDir, batchSize).table();
+    public static Dataset<Row> score(Dataset<Row> table, Path modelDir, Options options) {
+        return prepare(table, modelDir, options).table();
     }
 
     /** As {@link #score}, with the row count, the check's time and the accumulators of the scoring's time. */
-    public static Scoring prepare(Dataset<Row> table, Path modelDir, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
+    public static Scoring prepare(Dataset<Row> table, Path modelDir, Options options) {
         long t0 = System.nanoTime();
         Path dir = modelDir.toAbsolutePath().normalize();
         TableLayout layout;
@@ -80,23 +100,30 @@ public final class SparkScoring {
         LongAccumulator predict = spark.sparkContext().longAccumulator("equivariant4j predict ns");
         LongAccumulator convert = spark.sparkContext().longAccumulator("equivariant4j convert ns");
         PartitionScorer scorer = new PartitionScorer(new ExecutorModels.Key(dir.toString(), card.parametersCrc32c()),
-                layout, inputIndex, batchSize, predict, convert);
+                layout, inputIndex, options, predict, convert);
         JavaRDD<Row> scored = table.javaRDD().mapPartitions(scorer);
         Dataset<Row> out = spark.createDataFrame(scored, TableCheck.scoredSchema(table.schema(), layout));
         return new Scoring(out, name, rows, checkSeconds, predict, convert);
     }
 
     /**
-     * Reads Parquet, scores it and writes Parquet: the job of {@code equivariant4j spark-predict}.
+     * Reads Parquet, scores it and writes Parquet: the job of {@code equivariant4j spark-predict}. A job that fails
+     * leaves no output behind.
      *
-     * @throws IllegalArgumentException when the output exists, or as {@link #score}
+     * @throws IllegalArgumentException when the output exists, or as {@link #score}; also when a partition meets an
+     *                                  input the model cannot take (a null element inside an array)
      */
-    public static Report scoreParquet(SparkSession spark, Path modelDir, String input, String output, int batchSize) {
+    public static Report scoreParquet(SparkSession spark, Path modelDir, String input, String output, Options options) {
         SparkPaths.requireNew(spark, "--output", output);
         Dataset<Row> table = SparkPaths.readParquet(spark, "--input", input);
-        Scoring s = prepare(table, modelDir, batchSize);
+        Scoring s = prepare(table, modelDir, options);
         long t0 = System.nanoTime();
-        s.table().write().parquet(output);
+        try {
+            s.table().write().parquet(output);
+        } catch (Exception e) { // Spark's job failures are checked exceptions thrown unchecked
+            SparkPaths.deleteQuietly(spark, output); // it did not exist before: leave no partial table behind
+            throw SparkPaths.explained(e);
+        }
         double scoreSeconds = (System.nanoTime() - t0) / 1e9;
         return new Report(s.model(), s.rows(), s.checkSeconds(), scoreSeconds, s.predictNanos().value() / 1e9,
                 s.convertNanos().value() / 1e9);

@@ -87,7 +87,8 @@ class SparkScoringTest {
         Path in = dir.resolve("states.parquet");
         spark.createDataFrame(nbodyRows(states), NBODY).repartition(3).write().parquet(in.toString());
         Path out = dir.resolve("states-scored.parquet");
-        SparkScoring.Report report = SparkScoring.scoreParquet(spark, models.resolve("egnn"), in.toString(), out.toString(), 8);
+        SparkScoring.Report report = SparkScoring.scoreParquet(spark, models.resolve("egnn"), in.toString(), out.toString(),
+                new SparkScoring.Options(8, 1));
         assertEquals(37, report.rows());
         assertEquals("nbody/egnn", report.model());
         assertTrue(report.predictSeconds() > 0 && report.rowsPerSecond() > 0, report.toString());
@@ -130,7 +131,8 @@ class SparkScoringTest {
         }
         StructType images = new StructType().add("name", DataTypes.StringType)
                 .add("image", DataTypes.createArrayType(DataTypes.DoubleType));
-        Dataset<Row> scored = SparkScoring.score(spark.createDataFrame(rows, images), models.resolve("c4"), 4);
+        Dataset<Row> scored = SparkScoring.score(spark.createDataFrame(rows, images), models.resolve("c4"),
+                new SparkScoring.Options(4, 0));
         float[] expected;
         try (SavedModel m = SavedModel.load(models.resolve("c4"))) {
             expected = m.predict(Npy.NpyArray.of(pixels, count, 28, 28)).asFloats();
@@ -164,7 +166,8 @@ class SparkScoringTest {
         StructType molecules = new StructType().add("frame", DataTypes.LongType)
                 .add("species", DataTypes.createArrayType(DataTypes.IntegerType))
                 .add("positions", DataTypes.createArrayType(DataTypes.DoubleType));
-        List<Row> result = SparkScoring.score(spark.createDataFrame(mols, molecules), models.resolve("schnet"), 4)
+        List<Row> result = SparkScoring.score(spark.createDataFrame(mols, molecules), models.resolve("schnet"),
+                        new SparkScoring.Options(4, 1))
                 .orderBy("frame").collectAsList();
         double[] want;
         try (SavedModel m = SavedModel.load(models.resolve("schnet"))) {
@@ -185,7 +188,8 @@ class SparkScoringTest {
     // ------------------------------------------------------------------ refusals, before any scoring
 
     private static String refusal(Dataset<Row> table, String model) {
-        return assertThrows(IllegalArgumentException.class, () -> SparkScoring.score(table, models.resolve(model), 8))
+        return assertThrows(IllegalArgumentException.class,
+                () -> SparkScoring.score(table, models.resolve(model), SparkScoring.Options.defaults()))
                 .getMessage();
     }
 
@@ -216,6 +220,10 @@ class SparkScoringTest {
                 "IF(id < 3, transform(positions, x -> CAST('NaN' AS FLOAT)), positions)")), "egnn");
         assertTrue(nan.startsWith("3 of 37 rows") && nan.contains("positions holds NaN or an infinity"), nan);
 
+        String inf = refusal(good.withColumn("velocities", org.apache.spark.sql.functions.expr(
+                "IF(id = 9, transform(velocities, x -> double('-inf')), velocities)")), "egnn");
+        assertTrue(inf.startsWith("1 of 37 rows") && inf.contains("velocities holds NaN or an infinity"), inf);
+
         String one = refusal(good.withColumn("positions", org.apache.spark.sql.functions.expr("slice(positions, 1, 3)"))
                 .withColumn("velocities", org.apache.spark.sql.functions.expr("slice(velocities, 1, 3)"))
                 .withColumn("charges", org.apache.spark.sql.functions.expr("slice(charges, 1, 1)")), "egnn");
@@ -231,12 +239,25 @@ class SparkScoringTest {
                 0.0, 0.0))), molecules), "schnet");
         assertTrue(species.contains("species holds a value outside {1, 6, 7, 8}"), species);
 
+        // a null element inside an array is found by the scorer: the job fails with the reason and leaves nothing
+        Path withNull = dir.resolve("null-element.parquet");
+        good.withColumn("charges", org.apache.spark.sql.functions.expr("IF(id = 30, array(1, NULL, 1, -1, 1), charges)"))
+                .write().parquet(withNull.toString());
+        Path nullOut = dir.resolve("null-element-scored.parquet");
+        String nullElement = assertThrows(IllegalArgumentException.class, () -> SparkScoring.scoreParquet(spark,
+                models.resolve("egnn"), withNull.toString(), nullOut.toString(), SparkScoring.Options.defaults()))
+                .getMessage();
+        assertTrue(nullElement.contains("column charges has a null element (number 1 of 5 in a row)"), nullElement);
+        assertFalse(Files.exists(nullOut));
+
         Path exists = Files.createDirectories(dir.resolve("taken"));
         String taken = assertThrows(IllegalArgumentException.class, () -> SparkScoring.scoreParquet(spark,
-                models.resolve("egnn"), dir.resolve("nothing.parquet").toString(), exists.toString(), 8)).getMessage();
+                models.resolve("egnn"), dir.resolve("nothing.parquet").toString(), exists.toString(),
+                SparkScoring.Options.defaults())).getMessage();
         assertTrue(taken.contains("--output " + exists + " already exists"), taken);
         String absent = assertThrows(IllegalArgumentException.class, () -> SparkScoring.scoreParquet(spark,
-                models.resolve("egnn"), dir.resolve("nothing.parquet").toString(), dir.resolve("new").toString(), 8))
+                models.resolve("egnn"), dir.resolve("nothing.parquet").toString(), dir.resolve("new").toString(),
+                SparkScoring.Options.defaults()))
                 .getMessage();
         assertTrue(absent.contains("--input " + dir.resolve("nothing.parquet") + " does not exist"), absent);
         assertFalse(Files.exists(dir.resolve("new")));
