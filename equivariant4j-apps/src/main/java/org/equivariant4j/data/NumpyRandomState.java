@@ -314,7 +314,7 @@ public final class NumpyRandomState implements RandomGenerator, java.io.Serializ
 
     /**
      * numpy's {@code random_interval(max)}: a uniform integer in [0, max] by masked rejection — mask is the smallest
-     * 2ᵏ − 1 ≥ max, and words are drawn (32-bit if max < 2³², else 64-bit) until {@code word & mask <= max}.
+     * 2ᵏ − 1 ≥ max, and words are drawn (32-bit if max is below 2³², else 64-bit) until {@code word & mask <= max}.
      *
      * @param max the inclusive upper bound, {@code >= 0}
      */

@@ -82,7 +82,7 @@ public final class FieldSpecs {
                 + " irrep:<name> or quotient:<subgroup>");
     }
 
-    /** A subgroup named like a GSpace: c<M>, d<M>, flip, so2, o2, trivial. */
+    /** A subgroup named like a GSpace: {@code c<M>}, {@code d<M>}, flip, so2, o2, trivial. */
     public static Subgroup subgroup(String id) {
         String s = id.toLowerCase(Locale.ROOT);
         if (s.matches("c[0-9]+")) {
@@ -101,7 +101,7 @@ public final class FieldSpecs {
         };
     }
 
-    /** The GSpace named {@code id} (c<N>, d<N>, so2, o2, flip, trivial). */
+    /** The GSpace named {@code id} ({@code c<N>}, {@code d<N>}, so2, o2, flip, trivial). */
     public static GSpace gspace(String id) {
         return GSpaces.byId(id);
     }

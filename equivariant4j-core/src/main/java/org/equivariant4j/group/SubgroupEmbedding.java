@@ -10,7 +10,7 @@ import java.util.function.Function;
  * @param subgroup  H
  * @param group     G
  * @param inclusion ι, a homomorphism
- * @param name      description such as "C4 < SO(2)"
+ * @param name      description such as {@code "C4 < SO(2)"}
  */
 public record SubgroupEmbedding<H extends GroupElement, G extends GroupElement>(
         Group<H> subgroup, Group<G> group, Function<H, G> inclusion, String name) {

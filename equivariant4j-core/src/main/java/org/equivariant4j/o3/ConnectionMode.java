@@ -41,7 +41,7 @@ public enum ConnectionMode {
         return text;
     }
 
-    /** The mode named as in e3nn ("uvw", "uvu", "uvv", "uuw", "uuu", "uvuv", "uvu<v", "u<vw"). */
+    /** The mode named as in e3nn ({@code "uvw", "uvu", "uvv", "uuw", "uuu", "uvuv", "uvu<v", "u<vw"}). */
     public static ConnectionMode parse(String text) {
         for (ConnectionMode m : values()) {
             if (m.text.equals(text)) {

@@ -9,8 +9,6 @@ import ai.djl.nn.Blocks;
  * a subgroup H ≤ G ({@link FieldType#restrict}), so that the blocks after it only need to be H-equivariant (e.g. a
  * D8 model whose last layers are C8- or C4-equivariant). A G-equivariant map is H-equivariant, so the composition is
  * H-equivariant. No computation; {@link #export()} is the identity.
- *
- * @throws IllegalArgumentException (at construction) when G has no such subgroup
  */
 public final class RestrictionModule extends ParameterFreeBlock {
     private final Subgroup subgroup;
@@ -20,7 +18,11 @@ public final class RestrictionModule extends ParameterFreeBlock {
         this.subgroup = subgroup;
     }
 
-    /** Retypes {@code type} to the subgroup. */
+    /**
+     * Retypes {@code type} to the subgroup.
+     *
+     * @throws IllegalArgumentException when G has no such subgroup
+     */
     public static RestrictionModule of(FieldType type, Subgroup subgroup) {
         return new RestrictionModule(type, subgroup);
     }

@@ -30,7 +30,7 @@ import org.equivariant4j.o3.TensorProductSpec;
  * </pre>
  * the fully connected tensor product h ⊗ a → out (one weighted uvw path for every coupling entry pair, as
  * {@link TensorProductSpec#fullyConnected}) with component normalisation and no path normalisation, plus biases on the
- * scalar outputs. Without an attribute ({@link #of(Irreps, Irreps)}) a is the constant 1 ({@code 1x0e}) and the layer is
+ * scalar outputs. Without an attribute ({@link #of(Irreps, Irreps, long)}) a is the constant 1 ({@code 1x0e}) and the layer is
  * an equivariant linear map with biases.
  *
  * <p>Initialised as {@code torch.nn.Linear}: every weight and bias of output entry c uniform in ±1/√fan_c, with fan_c the
