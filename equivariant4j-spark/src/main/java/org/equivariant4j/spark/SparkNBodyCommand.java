@@ -4,8 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
@@ -77,21 +75,21 @@ final class SparkNBodyCommand implements Callable<Integer> {
                 SparkPaths.requireNew(spark, "--parquet", parquet);
             }
             long t0 = System.nanoTime();
-            Dataset<Row> sims = SparkNBodyData.simulate(spark, data, perPartition);
+            SparkNBodyData.Simulations sims = SparkNBodyData.simulate(spark, data, perPartition);
             if (parquet != null && out != null) {
                 sims = sims.cache(); // simulate once for both outputs
             }
             if (parquet != null) {
-                sims.write().parquet(parquet);
+                sims.table(spark).write().parquet(parquet);
                 w.printf("wrote %s%n", parquet);
             }
             if (out != null) {
-                SparkNBodyData.writeNpy(sims, data, out, NBodyDataset.DEFAULT_SUFFIX);
+                SparkNBodyData.writeNpy(sims, out, NBodyDataset.DEFAULT_SUFFIX);
                 w.printf("wrote %s%n", out);
             }
             w.printf(Locale.ROOT, "%d simulations (seed %d, %d / %d / %d) in %d partitions on %s: %.1f s%n",
                     numTrain + numValid + numTest, seed, numTrain, numValid, numTest,
-                    sims.javaRDD().getNumPartitions(), spark.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
+                    sims.blocks().getNumPartitions(), spark.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
         }
         w.flush();
         return 0;

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.equivariant4j.data.AtomicFiles;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
@@ -55,8 +59,24 @@ public final class SparkNBodyData {
             }
         }
 
-        int total() {
+        /** All simulations: train, valid and test. */
+        public int total() {
             return numTrain + numValid + numTest;
+        }
+
+        /** The split of simulation {@code global} (draw order). */
+        NBodyDataset.Part part(int global) {
+            return global < numTrain ? NBodyDataset.Part.TRAIN
+                    : global < numTrain + numValid ? NBodyDataset.Part.VALID : NBodyDataset.Part.TEST;
+        }
+
+        /** Its index within that split. */
+        int index(int global) {
+            return switch (part(global)) {
+                case TRAIN -> global;
+                case VALID -> global - numTrain;
+                case TEST -> global - numTrain - numValid;
+            };
         }
 
         int size(NBodyDataset.Part part) {
@@ -68,14 +88,46 @@ public final class SparkNBodyData {
         }
     }
 
-    /** One partition: simulations {@code [first, first + count)} in draw order, and the stream at {@code first}'s draw. */
+    /** One partition's work: simulations {@code [first, first + count)} in draw order, the stream at {@code first}'s draw. */
     record Chunk(int first, int count, NumpyRandomState stream) implements java.io.Serializable {}
 
     /**
-     * The dataset as a table of one row per simulation, in draw order, {@code perPartition} simulations a partition.
-     * Lazy: the integration runs when the table is written or collected.
+     * One partition's simulations, integrated: {@code loc} and {@code vel} (count, T, 3, N) and {@code charges} (count, N)
+     * in draw order from simulation {@code first} on (a block may cross from one split to the next).
      */
-    public static Dataset<Row> simulate(SparkSession spark, Spec spec, int perPartition) {
+    public record Block(int first, int count, double[] loc, double[] vel, double[] charges) implements java.io.Serializable {}
+
+    /** The simulated dataset: its spec and its blocks, one per partition, in draw order. Lazy until used. */
+    public record Simulations(Spec spec, JavaRDD<Block> blocks) {
+        /** The same simulations, kept once computed (for writing them twice). */
+        public Simulations cache() {
+            return new Simulations(spec, blocks.persist(StorageLevel.MEMORY_AND_DISK()));
+        }
+
+        /** The simulations as a table of one row per simulation ({@link #SCHEMA}), in draw order. */
+        public Dataset<Row> table(SparkSession spark) {
+            Spec sp = spec;
+            int frames = sp.config().savedFrames();
+            int n = sp.config().numParticles();
+            JavaRDD<Row> rows = blocks.flatMap(b -> {
+                List<Row> out = new ArrayList<>(b.count());
+                int size = frames * 3 * n;
+                for (int k = 0; k < b.count(); k++) {
+                    int global = b.first() + k;
+                    NBodyDataset.Part part = sp.part(global);
+                    out.add(RowFactory.create(part.tag(), sp.index(global),
+                            Arrays.copyOfRange(b.charges(), k * n, (k + 1) * n),
+                            Arrays.copyOfRange(b.loc(), k * size, (k + 1) * size),
+                            Arrays.copyOfRange(b.vel(), k * size, (k + 1) * size)));
+                }
+                return out.iterator();
+            });
+            return spark.createDataFrame(rows, SCHEMA);
+        }
+    }
+
+    /** The dataset in partitions of {@code perPartition} consecutive simulations. */
+    public static Simulations simulate(SparkSession spark, Spec spec, int perPartition) {
         if (perPartition < 1) {
             throw new IllegalArgumentException("simulations per partition must be >= 1, got " + perPartition);
         }
@@ -89,86 +141,99 @@ public final class SparkNBodyData {
                 sim.sampleInitial(rs);
             }
         }
-        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        JavaRDD<Block> blocks = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(chunks, Math.max(1, chunks.size()))
-                .flatMap(chunk -> simulateChunk(spec, chunk));
-        return spark.createDataFrame(rows, SCHEMA);
+                .map(chunk -> simulateChunk(spec.config(), chunk));
+        return new Simulations(spec, blocks);
     }
 
-    private static Iterator<Row> simulateChunk(Spec spec, Chunk chunk) {
-        ChargedParticlesSimulation sim = new ChargedParticlesSimulation(spec.config());
+    private static Block simulateChunk(ChargedParticlesSimulation.Config config, Chunk chunk) {
+        ChargedParticlesSimulation sim = new ChargedParticlesSimulation(config);
         NumpyRandomState rs = chunk.stream().copy();
         List<ChargedParticlesSimulation.InitialState> initial = new ArrayList<>(chunk.count());
         for (int k = 0; k < chunk.count(); k++) {
             initial.add(sim.sampleInitial(rs));
         }
-        return new Iterator<>() {
-            private int k;
+        return toBlock(chunk.first(), sim.integrateAll(initial, 1));
+    }
 
-            @Override
-            public boolean hasNext() {
-                return k < chunk.count();
-            }
-
-            @Override
-            public Row next() {
-                int global = chunk.first() + k;
-                ChargedParticlesSimulation.Trajectory t = sim.integrate(initial.get(k));
-                initial.set(k, null);
-                k++;
-                NBodyDataset.Part part = global < spec.numTrain() ? NBodyDataset.Part.TRAIN
-                        : global < spec.numTrain() + spec.numValid() ? NBodyDataset.Part.VALID : NBodyDataset.Part.TEST;
-                int index = part == NBodyDataset.Part.TRAIN ? global
-                        : part == NBodyDataset.Part.VALID ? global - spec.numTrain() : global - spec.numTrain() - spec.numValid();
-                return RowFactory.create(part.tag(), index, t.charges(), t.loc(), t.vel());
-            }
-        };
+    private static Block toBlock(int first, ChargedParticlesSimulation.Batch b) {
+        return new Block(first, b.size(), b.loc(), b.vel(), b.charges());
     }
 
     /**
-     * Writes the dataset's {@code .npy} files and metadata into a new folder {@code dir}, atomically, streaming the rows
-     * in order through the driver (nothing is held whole): the files {@code nbody --data} reads and that
+     * Writes the dataset's {@code .npy} files and metadata into a new folder {@code dir}, atomically, streaming the
+     * blocks in order through the driver (one block at a time is held): the files {@code nbody --data} reads and that
      * {@link NBodyDataset#generate} writes for the same spec, byte for byte.
      *
-     * @throws IllegalArgumentException when {@code dir} exists and is not empty, or the table is not this spec's
+     * @throws IllegalArgumentException when {@code dir} exists and is not empty
      */
-    public static void writeNpy(Dataset<Row> simulations, Spec spec, Path dir, String suffix) {
+    public static void writeNpy(Simulations simulations, Path dir, String suffix) {
         requireNewFolder(dir);
+        Spec spec = simulations.spec();
         ChargedParticlesSimulation.Config c = spec.config();
         int frames = c.savedFrames();
         int n = c.numParticles();
+        int size = frames * 3 * n;
         AtomicFiles.writeFolder(dir, tmp -> {
-            Iterator<Row> rows = simulations.toLocalIterator();
+            Map<NBodyDataset.Part, Npy.Sink[]> sinks = new EnumMap<>(NBodyDataset.Part.class);
             for (NBodyDataset.Part part : NBodyDataset.Part.values()) {
                 int s = spec.size(part);
-                Npy.Sink loc = sink(tmp, "loc", part, suffix, s, frames, 3, n);
-                Npy.Sink vel = sink(tmp, "vel", part, suffix, s, frames, 3, n);
-                Npy.Sink edges = sink(tmp, "edges", part, suffix, s, n, n);
-                Npy.Sink charges = sink(tmp, "charges", part, suffix, s, n, 1);
-                for (int k = 0; k < s; k++) {
-                    if (!rows.hasNext()) {
-                        throw new IllegalArgumentException("the table ends before " + part.tag() + " simulation " + k);
-                    }
-                    Row r = rows.next();
-                    if (!r.getString(0).equals(part.tag()) || r.getInt(1) != k) {
-                        throw new IllegalArgumentException("expected " + part.tag() + " simulation " + k + ", the table"
-                                + " has " + r.getString(0) + " " + r.getInt(1) + " there");
-                    }
-                    ChargedParticlesSimulation.Trajectory t = new ChargedParticlesSimulation.Trajectory(
-                            doubles(r.getList(3), frames * 3 * n, "loc"), doubles(r.getList(4), frames * 3 * n, "vel"),
-                            doubles(r.getList(2), n, "charges"));
-                    loc.write(t.loc(), 0, t.loc().length);
-                    vel.write(t.vel(), 0, t.vel().length);
-                    edges.write(t.edges(), 0, n * n);
-                    charges.write(t.charges(), 0, n);
-                }
-                // an incomplete file throws here; the temporary folder is then deleted whole
-                for (Npy.Sink k : List.of(loc, vel, edges, charges)) {
-                    k.close();
-                }
+                sinks.put(part, new Npy.Sink[] {sink(tmp, "loc", part, suffix, s, frames, 3, n),
+                    sink(tmp, "vel", part, suffix, s, frames, 3, n), sink(tmp, "edges", part, suffix, s, n, n),
+                    sink(tmp, "charges", part, suffix, s, n, 1)});
             }
-            if (rows.hasNext()) {
-                throw new IllegalArgumentException("the table has more simulations than " + spec.total());
+            boolean written = false;
+            JavaRDD<Block> unpersist = null;
+            try {
+                int next = 0;
+                // compute every block in parallel first (kept on the executors, spilling to disk), then stream them in
+                // order: toLocalIterator alone would compute one partition after the other
+                JavaRDD<Block> blocks = simulations.blocks();
+                if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
+                    blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+                    unpersist = blocks;
+                }
+                blocks.count();
+                Iterator<Block> it = blocks.toLocalIterator();
+                while (it.hasNext()) {
+                    Block b = it.next();
+                    if (b.first() != next) {
+                        throw new IllegalStateException("blocks out of order: simulation " + b.first() + " came after "
+                                + next);
+                    }
+                    double[] edges = new NBodyDataset.RawSplit(b.count(), frames, n, b.loc(), b.vel(), b.charges()).edges();
+                    for (int k = 0; k < b.count(); k++) {
+                        Npy.Sink[] out = sinks.get(spec.part(b.first() + k));
+                        out[0].write(b.loc(), k * size, size);
+                        out[1].write(b.vel(), k * size, size);
+                        out[2].write(edges, k * n * n, n * n);
+                        out[3].write(b.charges(), k * n, n);
+                    }
+                    next += b.count();
+                }
+                // a file that did not get all its values throws here; the temporary folder is then deleted whole
+                for (Npy.Sink[] four : sinks.values()) {
+                    for (Npy.Sink sink : four) {
+                        sink.close();
+                    }
+                }
+                written = true;
+            } finally {
+                if (unpersist != null) {
+                    unpersist.unpersist(false);
+                }
+                if (!written) {
+                    for (Npy.Sink[] four : sinks.values()) {
+                        for (Npy.Sink sink : four) {
+                            try {
+                                sink.close();
+                            } catch (IOException | IllegalStateException ignored) {
+                                // incomplete: the folder goes away with the failure being reported
+                            }
+                        }
+                    }
+                }
             }
             NBodyDataset.writeMetadata(tmp, spec.seed(), spec.numTrain(), spec.numValid(), spec.numTest(), c, suffix);
         });
@@ -177,17 +242,6 @@ public final class SparkNBodyData {
     private static Npy.Sink sink(Path dir, String array, NBodyDataset.Part part, String suffix, int... shape)
             throws IOException {
         return Npy.Sink.open(NBodyDataset.file(dir, array, part, suffix), Npy.DType.FLOAT64, shape);
-    }
-
-    private static double[] doubles(List<Object> list, int expected, String what) {
-        if (list.size() != expected) {
-            throw new IllegalArgumentException(what + " holds " + list.size() + " numbers, expected " + expected);
-        }
-        double[] d = new double[expected];
-        for (int k = 0; k < expected; k++) {
-            d[k] = ((Number) list.get(k)).doubleValue();
-        }
-        return d;
     }
 
     static void requireNewFolder(Path dir) {
