@@ -16,7 +16,8 @@ import org.equivariant4j.task.TableLayout;
  * {@link TableLayout} (N-body states: {@code positions}, {@code velocities}, {@code charges}; molecules:
  * {@code species}, {@code positions}; images: {@code image}; volumes: {@code voxels}); the predictions come back as
  * new columns ({@code predicted_positions}; {@code energy}, {@code forces}; {@code probabilities}), every other column
- * passes through. Each executor loads the model once; each partition is scored in batches.
+ * passes through. An executor loads the model once per concurrently running task and keeps it for later partitions
+ * (a DJL model serves one forward call at a time); each partition is scored in batches.
  *
  * <pre>{@code
  * Dataset<Row> scored = SparkScoring.score(spark.read().parquet("states.parquet"), Path.of("models/egnn"),
