@@ -193,5 +193,26 @@ case_ "is a folder; expected a file path" predict --model "$EG" --input "$EG/exa
 case_ "is the input file" predict --model "$EG" --input "$EG/example_input.npy" --output "$EG/example_input.npy"
 case_ "Missing required option: '--input=FILE'" predict --model "$EG" --output "$W/p.npy"
 
+# --- Spark jobs (tables written by scripts/MakeBadParquet.java and by spark-nbody-data)
+SPARK_FLAGS=$(grep -o '<spark.jvm.flags>[^<]*' equivariant4j-spark/pom.xml | sed 's/<spark.jvm.flags>//')
+java $SPARK_FLAGS -cp "equivariant4j-spark/target/equivariant4j-spark.jar:equivariant4j-spark/target/lib/*" \
+    scripts/MakeBadParquet.java "$W" >/dev/null 2>&1
+"$E4J" spark-nbody-data --parquet "$W/sims.parquet" --num-train 4 --num-valid 1 --num-test 1 --per-partition 2 \
+    --master 'local[2]' >/dev/null 2>&1
+case_ "the table has no column 'positions' that nbody/egnn reads" spark-predict --model "$EG" --input "$W/sims.parquet" --output "$W/s1"
+case_ "the table has no column 'image' that rotmnist/c4 reads" spark-predict --model "$W/models/c4" --input "$W/states-ok.parquet" --output "$W/s1"
+case_ "1 of 8 rows cannot go to nbody/egnn" spark-predict --model "$EG" --input "$W/states-short.parquet" --output "$W/s1"
+case_ "positions holds NaN or an infinity" spark-predict --model "$EG" --input "$W/states-nan.parquet" --output "$W/s1"
+case_ "column 'charges' must be an array of numbers" spark-predict --model "$EG" --input "$W/states-text.parquet" --output "$W/s1"
+case_ "--output $W/states-ok.parquet already exists" spark-predict --model "$EG" --input "$W/sims.parquet" --output "$W/states-ok.parquet"
+case_ "--input $W/none.parquet does not exist" spark-predict --model "$EG" --input "$W/none.parquet" --output "$W/s1"
+case_ "is not a model folder" spark-predict --model "$W/nomodel" --input "$W/states-ok.parquet" --output "$W/s1"
+case_ "--batch-size must be >= 1, got 0" spark-predict --model "$EG" --input "$W/states-ok.parquet" --output "$W/s1" --batch-size 0
+case_ "give --out DIR (.npy files), --parquet PATH, or both" spark-nbody-data
+case_ "--per-partition must be >= 1, got 0" spark-nbody-data --out "$W/g1" --per-partition 0
+case_ "seed must be in [0, 2^32 - 1]" spark-nbody-data --out "$W/g1" --seed -1
+case_ "is not empty; choose a new folder" spark-nbody-data --out "$W/models"
+case_ "--parquet $W/sims.parquet already exists" spark-nbody-data --parquet "$W/sims.parquet" --num-train 2
+
 echo
 echo "$n cases: $clear CLEAR, $unclear UNCLEAR, $silent SILENT"

@@ -81,15 +81,8 @@ public final class SavedModel implements AutoCloseable {
      * @throws IllegalArgumentException naming the file and what is wrong, for anything it does not understand
      */
     public static SavedModel load(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("model folder " + dir + " does not exist (expected a folder written by --save)");
-        }
+        ModelCard card = readCard(dir);
         Path cardFile = dir.resolve(CARD);
-        if (!Files.isRegularFile(cardFile)) {
-            throw new IllegalArgumentException("model folder " + dir + " has no " + CARD + " (expected a folder written by"
-                    + " --save)");
-        }
-        ModelCard card = ModelCard.read(cardFile);
         TaskDefinition task;
         ModelSpec spec;
         try {
@@ -126,6 +119,24 @@ public final class SavedModel implements AutoCloseable {
             throw new IllegalArgumentException("parameter file " + params + " does not fit " + card.task() + "/"
                     + card.model() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The card of a model folder, read and checked (format and version) without loading the model: enough to know its
+     * task and what it takes.
+     *
+     * @throws IllegalArgumentException for a missing folder or card, or a card this version does not understand
+     */
+    public static ModelCard readCard(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("model folder " + dir + " does not exist (expected a folder written by --save)");
+        }
+        Path cardFile = dir.resolve(CARD);
+        if (!Files.isRegularFile(cardFile)) {
+            throw new IllegalArgumentException("model folder " + dir + " has no " + CARD + " (expected a folder written by"
+                    + " --save)");
+        }
+        return ModelCard.read(cardFile);
     }
 
     public ModelCard card() {

@@ -10,6 +10,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.equivariant4j.task.ModelCard;
 import org.equivariant4j.task.SavedModel;
 import org.equivariant4j.task.TableLayout;
+import org.equivariant4j.task.Tasks;
 
 /**
  * Scores a saved model ({@link SavedModel}, any task) on a Spark table: one row per sample, the columns of the task's
@@ -84,14 +85,19 @@ public final class SparkScoring {
     public static Scoring prepare(Dataset<Row> table, Path modelDir, Options options) {
         long t0 = System.nanoTime();
         Path dir = modelDir.toAbsolutePath().normalize();
+        // the card alone says what the table must hold: check the schema before loading the engine and the model
+        ModelCard card = SavedModel.readCard(dir);
         TableLayout layout;
-        ModelCard card;
-        try (SavedModel saved = SavedModel.load(dir)) { // the whole folder is checked once on the driver
-            layout = saved.tableLayout();
-            card = saved.card();
+        try {
+            layout = Tasks.byName(card.task()).tableLayout(card.input());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model card " + dir.resolve(SavedModel.CARD) + ": " + e.getMessage(), e);
         }
         String name = card.task() + "/" + card.model();
         TableCheck.schema(table.schema(), layout, name);
+        try (SavedModel saved = SavedModel.load(dir)) { // the whole folder (checksum, parameters), once on the driver
+            card = saved.card();
+        }
         long rows = TableCheck.contents(table, layout, name);
         double checkSeconds = (System.nanoTime() - t0) / 1e9;
 
