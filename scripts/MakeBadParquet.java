@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class MakeBadParquet {
     public static void main(String[] args) {
-        System.setProperty("log4j2.configurationFile", "org/equivariant4j/spark/log4j2-cli.properties");
+        System.setProperty("log4j2.configurationFile", org.equivariant4j.spark.SparkCommands.QUIET_LOGGING);
         SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
         StructType schema = new StructType().add("id", DataTypes.IntegerType)
                 .add("positions", DataTypes.createArrayType(DataTypes.DoubleType))

@@ -32,9 +32,15 @@ final class PairedTiming {
         }
         double[] med = new double[ops.length];
         for (int op = 0; op < ops.length; op++) {
-            Arrays.sort(t[op]);
-            med[op] = t[op][reps / 2];
+            med[op] = median(t[op]);
         }
         return med;
+    }
+
+    /** The median of the values (the upper one of the middle two for an even count), the values left as they are. */
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 }

@@ -29,7 +29,7 @@ public final class SparkNBodyDataBenchmark {
         int test = args.length > 2 ? Integer.parseInt(args[2]) : NBodyDataset.DEFAULT_NUM_TEST;
         int repetitions = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int perPartition = args.length > 4 ? Integer.parseInt(args[4]) : 500;
-        System.setProperty("log4j2.configurationFile", "org/equivariant4j/spark/log4j2-cli.properties");
+        System.setProperty("log4j2.configurationFile", org.equivariant4j.spark.SparkCommands.QUIET_LOGGING);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("spark-nbody-bench")
                 .config("spark.ui.enabled", "false").getOrCreate();
         SparkNBodyData.Spec spec = new SparkNBodyData.Spec(NBodyDataset.DEFAULT_SEED, train, valid, test,
@@ -60,16 +60,11 @@ public final class SparkNBodyDataBenchmark {
             System.out.printf(Locale.ROOT, "%s: single JVM %.2f s, Spark local[2] %.2f s (%d files identical)%n",
                     r == 0 ? "warm-up" : "repetition " + r, single[r], spread[r], files.size());
         }
-        double s = median(Arrays.copyOfRange(single, 1, single.length));
-        double p = median(Arrays.copyOfRange(spread, 1, spread.length));
+        double s = PairedTiming.median(Arrays.copyOfRange(single, 1, single.length));
+        double p = PairedTiming.median(Arrays.copyOfRange(spread, 1, spread.length));
         System.out.printf(Locale.ROOT, "%d simulations, %d per partition: single JVM %.2f s, Spark local[2] %.2f s (medians);"
                 + " throughput Spark / single JVM %.2f%n", spec.total(), perPartition, s, p, s / p);
         spark.stop();
     }
 
-    private static double median(double[] a) {
-        double[] c = a.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
-    }
 }

@@ -44,7 +44,7 @@ public final class SparkScoringBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : SparkScoring.Options.defaults().batchSize();
-        System.setProperty("log4j2.configurationFile", "org/equivariant4j/spark/log4j2-cli.properties");
+        System.setProperty("log4j2.configurationFile", org.equivariant4j.spark.SparkCommands.QUIET_LOGGING);
         Path dir = Files.createTempDirectory("spark-scoring-bench");
         Path model = trainEgnn(dir);
 
@@ -116,12 +116,12 @@ public final class SparkScoringBenchmark {
         }
         SparkScoring.Report med = Arrays.stream(reports)
                 .sorted((a, b) -> Double.compare(a.rowsPerSecond(), b.rowsPerSecond())).toList().get(repetitions / 2);
-        double singleMedian = Math.max(median(oneCaller), median(twoCallers));
+        double singleMedian = Math.max(PairedTiming.median(oneCaller), PairedTiming.median(twoCallers));
         double total = med.checkSeconds() + med.scoreSeconds();
         System.out.printf(Locale.ROOT, "nbody/egnn, %d rows, batch %d, medians of %d%n", rows, batch, repetitions);
         System.out.printf(Locale.ROOT, "single JVM (SavedModel.predict, states in memory): %.0f rows/s with one caller and 2"
-                + " PyTorch threads, %.0f rows/s with two callers on halves and 1 thread each%n", median(oneCaller),
-                median(twoCallers));
+                + " PyTorch threads, %.0f rows/s with two callers on halves and 1 thread each%n", PairedTiming.median(oneCaller),
+                PairedTiming.median(twoCallers));
         System.out.printf(Locale.ROOT, "Spark local[2] (Parquet in, checks, scoring, Parquet out; 1 PyTorch thread per task):"
                 + " %.0f rows/s%n", med.rowsPerSecond());
         System.out.printf(Locale.ROOT, "ratio Spark / best single JVM: %.2f%n", med.rowsPerSecond() / singleMedian);
@@ -132,11 +132,6 @@ public final class SparkScoringBenchmark {
         spark.stop();
     }
 
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 
     private static Path trainEgnn(Path dir) {
         Path data = dir.resolve("nbody");

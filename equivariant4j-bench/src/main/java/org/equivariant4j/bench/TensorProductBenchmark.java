@@ -162,15 +162,10 @@ public class TensorProductBenchmark {
                 }
             }
             System.out.printf(java.util.Locale.ROOT, "%s: DENSE %.1f ms, FAST %.1f ms (medians of %d interleaved pairs);"
-                    + " FAST/DENSE per pair: median %.2f%n", product, median(td), median(tf), pairs, median(ratio));
+                    + " FAST/DENSE per pair: median %.2f%n", product, PairedTiming.median(td), PairedTiming.median(tf), pairs, PairedTiming.median(ratio));
             dense.tearDown();
             fast.tearDown();
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s[s.length / 2];
-    }
 }

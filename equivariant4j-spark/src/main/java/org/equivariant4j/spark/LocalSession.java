@@ -11,7 +11,7 @@ record LocalSession(SparkSession spark, boolean owned) implements AutoCloseable 
     /** Quiet logging (warnings only) unless the user configured Log4j 2, then a session. */
     static LocalSession start(String appName, String master) {
         if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", "org/equivariant4j/spark/log4j2-cli.properties");
+            System.setProperty("log4j2.configurationFile", SparkCommands.QUIET_LOGGING);
         }
         boolean running = SparkSession.getDefaultSession().isDefined();
         SparkSession.Builder b = SparkSession.builder().appName(appName).config("spark.ui.showConsoleProgress", "false");

@@ -2,7 +2,6 @@ package org.equivariant4j.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -13,33 +12,30 @@ final class SparkPaths {
 
     /** Refuses an output path that already exists (Spark would fail only after the work). */
     static void requireNew(SparkSession spark, String option, String path) {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        try {
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs.exists(p)) {
-                throw new IllegalArgumentException(option + " " + path + " already exists; choose a new path (Spark writes a"
-                        + " folder of part files there)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check " + option + " " + path + ": " + e.getMessage(), e);
+        if (exists(spark, option, path)) {
+            throw new IllegalArgumentException(option + " " + path + " already exists; choose a new path (Spark writes a"
+                    + " folder of part files there)");
         }
     }
 
     /** Reads a Parquet file or folder, with a clear error for a missing or unreadable one. */
     static Dataset<Row> readParquet(SparkSession spark, String option, String path) {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        try {
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(p)) {
-                throw new IllegalArgumentException(option + " " + path + " does not exist; expected a Parquet file or folder");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check " + option + " " + path + ": " + e.getMessage(), e);
+        if (!exists(spark, option, path)) {
+            throw new IllegalArgumentException(option + " " + path + " does not exist; expected a Parquet file or folder");
         }
         try {
             return spark.read().parquet(path);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(option + " " + path + " is not readable as Parquet: " + firstLine(e), e);
+        }
+    }
+
+    private static boolean exists(SparkSession spark, String option, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + option + " " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -86,7 +86,7 @@ public final class SparkScoring {
         long t0 = System.nanoTime();
         Path dir = modelDir.toAbsolutePath().normalize();
         // the card alone says what the table must hold: check the schema before loading the engine and the model
-        ModelCard card = SavedModel.readCard(dir);
+        final ModelCard card = SavedModel.readCard(dir);
         TableLayout layout;
         try {
             layout = Tasks.byName(card.task()).tableLayout(card.input());
@@ -95,9 +95,7 @@ public final class SparkScoring {
         }
         String name = card.task() + "/" + card.model();
         TableCheck.schema(table.schema(), layout, name);
-        try (SavedModel saved = SavedModel.load(dir)) { // the whole folder (checksum, parameters), once on the driver
-            card = saved.card();
-        }
+        SavedModel.load(dir).close(); // the whole folder (checksum, parameters) checked once, on the driver
         long rows = TableCheck.contents(table, layout, name);
         double checkSeconds = (System.nanoTime() - t0) / 1e9;
 
