@@ -39,4 +39,12 @@ public interface KernelBasis {
      * @return the values, row-major [K][o][i][P]
      */
     double[] sample(double[][] points);
+
+    /**
+     * The same samples in block form (see {@link BlockSamples}); bases with structure (the steerable basis) give small
+     * irrep-pair blocks and orthogonal embeddings, the default gives every element as one dense block.
+     */
+    default BlockSamples sampleBlocks(double[][] points) {
+        return BlockSamples.dense(outSize(), inSize(), points.length, sample(points));
+    }
 }

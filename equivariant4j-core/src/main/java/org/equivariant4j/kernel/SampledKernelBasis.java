@@ -1,6 +1,7 @@
 package org.equivariant4j.kernel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,49 +17,36 @@ public final class SampledKernelBasis {
     /** Elements whose squared norm per output component is below this are dropped. */
     public static final double VANISHING = 1e-12;
 
-    private final int outSize;
-    private final int inSize;
-    private final int points;
-    private final double[] values;
+    private final BlockSamples samples;
     private final List<BasisAttributes> attributes;
 
-    private SampledKernelBasis(int outSize, int inSize, int points, double[] values, List<BasisAttributes> attributes) {
-        this.outSize = outSize;
-        this.inSize = inSize;
-        this.points = points;
-        this.values = values;
+    private SampledKernelBasis(BlockSamples samples, List<BasisAttributes> attributes) {
+        this.samples = samples;
         this.attributes = List.copyOf(attributes);
     }
 
-    /** Samples, normalises and prunes {@code basis} at the given points. */
+    /**
+     * Samples, normalises and prunes {@code basis} at the given points. Norms come from the block form
+     * ({@link KernelBasis#sampleBlocks}), so a steerable basis between large representations is normalised at the cost of
+     * its irrep-pair blocks; the embedded values are computed only by {@link #values()}.
+     */
     public static SampledKernelBasis of(KernelBasis basis, double[][] points) {
-        double[] raw = basis.sample(points);
-        int o = basis.outSize();
-        int i = basis.inSize();
-        int p = points.length;
-        int block = o * i * p;
+        BlockSamples raw = basis.sampleBlocks(points);
+        int[] keep = new int[raw.size()];
+        double[] scale = new double[raw.size()];
         List<BasisAttributes> kept = new ArrayList<>();
-        double[] values = new double[raw.length];
-        int n = 0;
-        for (int k = 0; k < basis.size(); k++) {
+        for (int k = 0; k < raw.size(); k++) {
             BasisAttributes a = basis.attributes().get(k);
-            double s = 0;
-            for (int j = 0; j < block; j++) {
-                double v = raw[k * block + j];
-                s += v * v;
-            }
-            double perComponent = s / a.outIrrepDimension();
+            double perComponent = raw.squaredNorm(k) / a.outIrrepDimension();
             if (perComponent < VANISHING) {
                 continue;
             }
-            double scale = 1 / Math.sqrt(perComponent);
-            for (int j = 0; j < block; j++) {
-                values[n * block + j] = raw[k * block + j] * scale;
-            }
+            keep[kept.size()] = k;
+            scale[kept.size()] = 1 / Math.sqrt(perComponent);
             kept.add(a);
-            n++;
         }
-        return new SampledKernelBasis(o, i, p, java.util.Arrays.copyOf(values, n * block), kept);
+        int n = kept.size();
+        return new SampledKernelBasis(raw.select(Arrays.copyOf(keep, n), Arrays.copyOf(scale, n)), kept);
     }
 
     /**
@@ -68,17 +56,12 @@ public final class SampledKernelBasis {
      * @param values row-major [K][o][i][P]
      */
     public static SampledKernelBasis ofValues(int outSize, int inSize, int points, double[] values) {
-        int block = outSize * inSize * points;
-        if (outSize < 1 || inSize < 1 || points < 1 || values.length % block != 0) {
-            throw new IllegalArgumentException("sampled basis values of length " + values.length + " do not split into blocks of"
-                    + " o·i·P = " + outSize + "·" + inSize + "·" + points);
-        }
-        int k = values.length / block;
-        List<BasisAttributes> attributes = new ArrayList<>(k);
-        for (int j = 0; j < k; j++) {
+        BlockSamples samples = BlockSamples.dense(outSize, inSize, points, values);
+        List<BasisAttributes> attributes = new ArrayList<>(samples.size());
+        for (int j = 0; j < samples.size(); j++) {
             attributes.add(BasisAttributes.plain(j, outSize));
         }
-        return new SampledKernelBasis(outSize, inSize, points, values.clone(), attributes);
+        return new SampledKernelBasis(samples, attributes);
     }
 
     /** K, the number of kept elements. */
@@ -88,17 +71,17 @@ public final class SampledKernelBasis {
 
     /** o. */
     public int outSize() {
-        return outSize;
+        return samples.outSize();
     }
 
     /** i. */
     public int inSize() {
-        return inSize;
+        return samples.inSize();
     }
 
     /** P, the number of sample points. */
     public int points() {
-        return points;
+        return samples.points();
     }
 
     /** The kept elements' attributes, in order. */
@@ -106,23 +89,28 @@ public final class SampledKernelBasis {
         return attributes;
     }
 
-    /** The values, row-major [K][o][i][P] (a fresh copy). */
+    /** The values, row-major [K][o][i][P] (a fresh array, embedded from the block form on every call). */
     public double[] values() {
-        return values.clone();
+        return samples.dense();
+    }
+
+    /** Writes the values [K][o][i][P] into a float buffer from index 0, rounded from double (see {@link BlockSamples#denseInto(FloatBuffer)}). */
+    public void writeValues(java.nio.FloatBuffer target) {
+        samples.denseInto(target);
+    }
+
+    /** Writes the values [K][o][i][P] into a double buffer from index 0. */
+    public void writeValues(java.nio.DoubleBuffer target) {
+        samples.denseInto(target);
     }
 
     /** One value B_k[o][i][p]. */
     public double value(int k, int o, int i, int p) {
-        return values[((k * outSize + o) * inSize + i) * points + p];
+        return samples.value(k, o, i, p);
     }
 
-    /** Σ_{i,p} B_k[o][i][p]², the energy element k sends to output component o. */
-    public double outputEnergy(int k, int o) {
-        double s = 0;
-        int at = (k * outSize + o) * inSize * points;
-        for (int j = 0; j < inSize * points; j++) {
-            s += values[at + j] * values[at + j];
-        }
-        return s;
+    /** ‖B_k‖² = Σ_{o,i,p} B_k[o][i][p]² (after normalisation: the dimension of its output irrep). */
+    public double squaredNorm(int k) {
+        return samples.squaredNorm(k);
     }
 }

@@ -21,6 +21,8 @@ import org.equivariant4j.repr.Representation;
  *       gives the irrep-pair kernel κ_T(x) = b_r(‖x‖) Σ_M T[:, i·dim J_f + M] Y_{f,M}(x).</li>
  *   <li>Embed it: κ(x) = Q_out[:, copy b] κ_T(x) Q_in[:, copy a]ᵀ.</li>
  * </ol>
+ * κ_T depends on the irreps, not on which copies they are, so {@link #sampleBlocks} samples each distinct κ_T once and
+ * leaves the embedding to {@link BlockSamples}.
  * An optional filter on {@link BasisAttributes} removes elements after the cut-off (escnn's {@code basis_filter}).
  * The number of elements per irrep pair, ring and frequency is the multiplicity of ψ_b in ψ_a ⊗ Res J_f times
  * dim End(ψ_b), which the tests compare with the character formula for C_N, D_N, SO(2) and O(2).
@@ -32,7 +34,10 @@ import org.equivariant4j.repr.Representation;
 public final class SteerableKernelBasis<E extends GroupElement> implements KernelBasis {
     /** One element: the irrep-pair kernel's factors and where it sits. */
     private record Element(int outOffset, int outDim, int inOffset, int inDim, int ring, int frequency, double[][] t,
-            int harmonicDim, BasisAttributes attributes) {}
+            int harmonicDim, BasisAttributes attributes, int distinct, int outCopy, int inCopy) {}
+
+    /** What makes two elements' irrep-pair kernels equal: the irreps, the ring, the frequency and the solution. */
+    private record KernelKey(String in, String out, int ring, int frequency, int solution) {}
 
     private final HarmonicIntertwiners<E, ?> solver;
     private final Representation<E> in;
@@ -40,7 +45,14 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
     private final GaussianRadialProfile rings;
     private final double[][] qIn;
     private final double[][] qOut;
+    /** The irrep copies of each side as types (by irrep name) and type sizes, for {@link BlockSamples}. */
+    private final int[] inCopyTypes;
+    private final int[] inTypeSizes;
+    private final int[] outCopyTypes;
+    private final int[] outTypeSizes;
     private final List<Element> elements;
+    /** One element per distinct irrep-pair kernel (the first that uses it), indexed by {@link Element#distinct()}. */
+    private final List<Element> distinct;
     private final List<BasisAttributes> attributes;
 
     private SteerableKernelBasis(HarmonicIntertwiners<E, ?> solver, Representation<E> in, Representation<E> out,
@@ -51,12 +63,42 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
         this.rings = rings;
         this.qIn = in.changeOfBasis();
         this.qOut = out.changeOfBasis();
+        java.util.Map<String, Integer> inTypes = new java.util.LinkedHashMap<>();
+        this.inCopyTypes = copyTypes(in, inTypes);
+        this.inTypeSizes = typeSizes(in, inTypes);
+        java.util.Map<String, Integer> outTypes = new java.util.LinkedHashMap<>();
+        this.outCopyTypes = copyTypes(out, outTypes);
+        this.outTypeSizes = typeSizes(out, outTypes);
         this.elements = List.copyOf(elements);
+        List<Element> first = new ArrayList<>();
+        for (Element e : elements) {
+            if (e.distinct() == first.size()) {
+                first.add(e);
+            }
+        }
+        this.distinct = List.copyOf(first);
         List<BasisAttributes> a = new ArrayList<>(elements.size());
         for (Element e : elements) {
             a.add(e.attributes());
         }
         this.attributes = List.copyOf(a);
+    }
+
+    private static <E extends GroupElement> int[] copyTypes(Representation<E> rho, java.util.Map<String, Integer> types) {
+        List<Irrep<E>> irreps = rho.irreps();
+        int[] t = new int[irreps.size()];
+        for (int j = 0; j < t.length; j++) {
+            t[j] = types.computeIfAbsent(irreps.get(j).name(), name -> types.size());
+        }
+        return t;
+    }
+
+    private static <E extends GroupElement> int[] typeSizes(Representation<E> rho, java.util.Map<String, Integer> types) {
+        int[] sizes = new int[types.size()];
+        for (Irrep<E> psi : rho.irreps()) {
+            sizes[types.get(psi.name())] = psi.dimension();
+        }
+        return sizes;
     }
 
     /**
@@ -82,6 +124,7 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
         List<Irrep<E>> inIrreps = in.irreps();
         List<Irrep<E>> outIrreps = out.irreps();
         List<Element> elements = new ArrayList<>();
+        java.util.Map<KernelKey, Integer> distinct = new java.util.HashMap<>();
         int outOffset = 0;
         for (int b = 0; b < outIrreps.size(); b++) {
             Irrep<E> psiOut = outIrreps.get(b);
@@ -98,8 +141,10 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
                             BasisAttributes attr = new BasisAttributes(r, radius, f, psiIn.name(), a, psiOut.name(), b,
                                     psiOut.dimension(), s);
                             if (filter == null || filter.test(attr)) {
+                                int id = distinct.computeIfAbsent(new KernelKey(psiIn.name(), psiOut.name(), r, f, s),
+                                        key -> distinct.size());
                                 elements.add(new Element(outOffset, psiOut.dimension(), inOffset, psiIn.dimension(), r, f,
-                                        homs.get(s), dJ, attr));
+                                        homs.get(s), dJ, attr, id, b, a));
                             }
                         }
                     }
@@ -153,10 +198,17 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
 
     @Override
     public double[] sample(double[][] points) {
+        return sampleBlocks(points).dense();
+    }
+
+    /**
+     * The basis sampled in block form: one block b_r(‖x‖) Σ_M T[:, i·dim J_f + M] Y_{f,M}(x) per distinct (ψ_in, ψ_out,
+     * ring, frequency, solution), placed at every pair of irrep copies it serves and embedded by Q_out and Q_in.
+     */
+    @Override
+    public BlockSamples sampleBlocks(double[][] points) {
         int d = spatialDimension();
         int p = points.length;
-        int o = out.dimension();
-        int i = in.dimension();
         double[] norms = new double[p];
         for (int q = 0; q < p; q++) {
             if (points[q].length != d) {
@@ -169,10 +221,11 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
             }
             norms[q] = Math.sqrt(s);
         }
-        double[] values = new double[elements.size() * o * i * p];
-        for (int k = 0; k < elements.size(); k++) {
-            Element e = elements.get(k);
-            double[][] block = new double[e.outDim() * e.inDim()][p];
+        BlockSamples.Builder builder = BlockSamples.builder(p, qOut, outCopyTypes, outTypeSizes, qIn, inCopyTypes, inTypeSizes);
+        int[] blockOf = new int[distinct.size()];
+        for (int j = 0; j < distinct.size(); j++) {
+            Element e = distinct.get(j);
+            double[] block = new double[e.outDim() * e.inDim() * p];
             for (int q = 0; q < p; q++) {
                 double radial = rings.evaluate(e.ring(), norms[q]);
                 if (radial == 0) {
@@ -185,35 +238,16 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
                         for (int m = 0; m < e.harmonicDim(); m++) {
                             s += e.t()[bo][bi * e.harmonicDim() + m] * y[m];
                         }
-                        block[bo * e.inDim() + bi][q] = radial * s;
+                        block[(bo * e.inDim() + bi) * p + q] = radial * s;
                     }
                 }
             }
-            // κ = Q_out[:, b] · block · Q_in[:, a]ᵀ, per point
-            int base = k * o * i * p;
-            for (int oo = 0; oo < o; oo++) {
-                for (int bo = 0; bo < e.outDim(); bo++) {
-                    double qo = qOut[oo][e.outOffset() + bo];
-                    if (qo == 0) {
-                        continue;
-                    }
-                    for (int bi = 0; bi < e.inDim(); bi++) {
-                        double[] row = block[bo * e.inDim() + bi];
-                        for (int ii = 0; ii < i; ii++) {
-                            double w = qo * qIn[ii][e.inOffset() + bi];
-                            if (w == 0) {
-                                continue;
-                            }
-                            int at = base + (oo * i + ii) * p;
-                            for (int q = 0; q < p; q++) {
-                                values[at + q] += w * row[q];
-                            }
-                        }
-                    }
-                }
-            }
+            blockOf[j] = builder.addBlock(e.outDim(), e.inDim(), block);
         }
-        return values;
+        for (Element e : elements) {
+            builder.addElement(blockOf[e.distinct()], e.outCopy(), e.inCopy());
+        }
+        return builder.build();
     }
 
     @Override
