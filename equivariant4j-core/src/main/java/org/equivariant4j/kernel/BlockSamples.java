@@ -294,14 +294,18 @@ public final class BlockSamples {
     public void denseInto(FloatBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
-        IntStream.range(0, elements.size()).parallel().forEach(k -> {
+        int workers = Math.min(elements.size(), Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, workers).parallel().forEach(w -> {
             double[] v = new double[block];
-            embed(k, v, 0);
             float[] f = new float[block];
-            for (int j = 0; j < block; j++) {
-                f[j] = (float) v[j];
+            for (int k = w; k < elements.size(); k += workers) {
+                java.util.Arrays.fill(v, 0);
+                embed(k, v, 0);
+                for (int j = 0; j < block; j++) {
+                    f[j] = (float) v[j];
+                }
+                target.put(k * block, f, 0, block);
             }
-            target.put(k * block, f, 0, block);
         });
     }
 
@@ -309,10 +313,14 @@ public final class BlockSamples {
     public void denseInto(DoubleBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
-        IntStream.range(0, elements.size()).parallel().forEach(k -> {
+        int workers = Math.min(elements.size(), Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, workers).parallel().forEach(w -> {
             double[] v = new double[block];
-            embed(k, v, 0);
-            target.put(k * block, v, 0, block);
+            for (int k = w; k < elements.size(); k += workers) {
+                java.util.Arrays.fill(v, 0);
+                embed(k, v, 0);
+                target.put(k * block, v, 0, block);
+            }
         });
     }
 

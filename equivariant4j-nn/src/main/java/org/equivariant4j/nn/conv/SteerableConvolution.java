@@ -26,6 +26,7 @@ import org.equivariant4j.nn.field.AbstractEquivariantBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.ops.BasisExpansion;
+import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.ops.BlockInputs;
 import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.ops.InferenceCache;
@@ -83,7 +84,17 @@ public abstract sealed class SteerableConvolution extends AbstractEquivariantBlo
         this.kernelSpec = new GSpace.KernelSpec(b.kernelSize, b.dilation, rings, cutoff, b.filter);
         List<Representation<?>> ins = inType.distinctRepresentations();
         List<Representation<?>> outs = outType.distinctRepresentations();
-        BasisExpansion.BlockBases bases = (o, i) -> gspace.kernelBasis(ins.get(i), outs.get(o), kernelSpec);
+        BasisExpansion.BlockBases bases = new BasisExpansion.BlockBases() {
+            @Override
+            public SampledKernelBasis basis(int o, int i) {
+                return gspace.kernelBasis(ins.get(i), outs.get(o), kernelSpec);
+            }
+
+            @Override
+            public DeviceConstants sharedConstants(int o, int i) {
+                return gspace.engineBasis(ins.get(i), outs.get(o), kernelSpec);
+            }
+        };
         List<double[][]> invariants = new ArrayList<>();
         for (Representation<?> r : outs) {
             invariants.add(b.bias ? gspace.invariantVectors(r) : new double[0][]);

@@ -103,9 +103,19 @@ public final class BasisExpansion {
     public interface BlockBases {
         /** B_ba, or null. */
         SampledKernelBasis basis(int outType, int inType);
+
+        /**
+         * Engine copies of B_ba (one array [K, o·i·P], built by {@link #engineBasis}) shared with other expansions of the
+         * same basis, e.g. by the GSpace that memoises it; null (the default) gives this expansion copies of its own.
+         */
+        default DeviceConstants sharedConstants(int outType, int inType) {
+            return null;
+        }
     }
 
-    private record Block(int outType, int inType, int nOut, int nIn, SampledKernelBasis basis, int offset) {}
+    /** A block; {@code shared} holds its basis on the engine when other expansions share it, else null. */
+    private record Block(int outType, int inType, int nOut, int nIn, SampledKernelBasis basis, int offset,
+            DeviceConstants shared) {}
 
     private final Fields in;
     private final Fields out;
@@ -148,7 +158,7 @@ public final class BasisExpansion {
                             + basis.outSize() + ", " + basis.inSize() + ", " + basis.points() + "), expected ("
                             + out.typeSizes()[b] + ", " + in.typeSizes()[a] + ", " + points + ")");
                 }
-                list.add(new Block(b, a, nOut, nIn, basis, offset));
+                list.add(new Block(b, a, nOut, nIn, basis, offset, bases.sharedConstants(b, a)));
                 offset += nOut * nIn * basis.size();
             }
         }
@@ -304,7 +314,9 @@ public final class BasisExpansion {
     private NDList buildConstants(NDManager manager, DataType dataType) {
         NDList list = new NDList();
         for (Block bl : blocks) {
-            list.add(basisConstant(manager, bl.basis(), dataType));
+            if (bl.shared() == null) {
+                list.add(engineBasis(manager, bl.basis(), dataType));
+            }
         }
         if (numBiasCoefficients > 0) {
             list.add(Tensors.fromFlat(manager, biasVectors, new Shape(numBiasCoefficients, out.channels()), dataType));
@@ -322,8 +334,8 @@ public final class BasisExpansion {
      * B [K, o·i·P] on the engine, written by the basis straight into a native buffer of the engine's dtype (no double
      * array in between: the SO(3) fields of 35 channels have 393 × 35 × 35 × 125 values).
      */
-    private NDArray basisConstant(NDManager manager, SampledKernelBasis b, DataType dataType) {
-        Shape shape = new Shape(b.size(), (long) b.outSize() * b.inSize() * points);
+    public static NDArray engineBasis(NDManager manager, SampledKernelBasis b, DataType dataType) {
+        Shape shape = new Shape(b.size(), (long) b.outSize() * b.inSize() * b.points());
         int bytes = switch (dataType) {
             case FLOAT32 -> 4;
             case FLOAT64 -> 8;
@@ -361,14 +373,16 @@ public final class BasisExpansion {
         }
         // expanded blocks, keyed by (out type, in type)
         NDArray[][] expanded = new NDArray[out.typeSizes().length][in.typeSizes().length];
-        for (int j = 0; j < blocks.size(); j++) {
-            Block bl = blocks.get(j);
+        int at = 0;
+        for (Block bl : blocks) {
+            NDArray basis = bl.shared() == null ? k.get(at++)
+                    : bl.shared().get(coefficients.getDevice(), coefficients.getDataType(), coefficients.getManager()).get(0);
             int kk = bl.basis().size();
             int dOut = bl.basis().outSize();
             int dIn = bl.basis().inSize();
             NDArray cb = c.get(new NDIndex(bl.offset() + ":" + (bl.offset() + (long) bl.nOut() * bl.nIn() * kk)))
                     .reshape((long) bl.nOut() * bl.nIn(), kk);
-            expanded[bl.outType()][bl.inType()] = cb.matMul(k.get(j))
+            expanded[bl.outType()][bl.inType()] = cb.matMul(basis)
                     .reshape(bl.nOut(), bl.nIn(), dOut, dIn, points)
                     .transpose(0, 2, 1, 3, 4)
                     .reshape((long) bl.nOut() * dOut, (long) bl.nIn() * dIn, points);
@@ -397,7 +411,7 @@ public final class BasisExpansion {
             }
             w = rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows, 0);
         }
-        int at = blocks.size() + (numBiasCoefficients > 0 ? 1 : 0);
+        at += numBiasCoefficients > 0 ? 1 : 0;
         if (outPermutation != null) {
             w = w.get(new NDIndex("{}", k.get(at++)));
         }
@@ -420,11 +434,29 @@ public final class BasisExpansion {
                 biasCoefficients.getManager());
         NDArray beta = biasCoefficients.reshape(1, numBiasCoefficients);
         beta.attach(target);
-        return beta.matMul(k.get(blocks.size())).reshape(out.channels());
+        return beta.matMul(k.get(ownBases())).reshape(out.channels());
     }
 
-    /** Drops the engine copies of the constants built under {@code manager}'s device and rebuilds them there. */
+    /** How many blocks keep their basis among this expansion's own constants (the others share theirs). */
+    private int ownBases() {
+        return (int) blocks.stream().filter(bl -> bl.shared() == null).count();
+    }
+
+    /** How many blocks use engine copies of their basis shared with other expansions. */
+    public int sharedBlocks() {
+        return blocks.size() - ownBases();
+    }
+
+    /**
+     * Drops the engine copies of this expansion's own constants built under {@code manager}'s device and rebuilds them
+     * there; shared bases are only built if missing or unusable (another expansion may be using them).
+     */
     public void rebuildConstants(NDManager manager, DataType dataType) {
         constants.rebuild(manager, dataType);
+        for (Block bl : blocks) {
+            if (bl.shared() != null) {
+                bl.shared().get(manager.getDevice(), dataType, manager);
+            }
+        }
     }
 }

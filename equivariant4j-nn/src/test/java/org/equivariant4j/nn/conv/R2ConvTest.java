@@ -19,6 +19,7 @@ import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.field.GSpaces;
 import org.equivariant4j.nn.field.GeometricTensor;
 import org.equivariant4j.nn.field.Subgroup;
+import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -237,6 +238,35 @@ class R2ConvTest {
             assertEquals(0.0, y.sub(z).abs().max().getDouble(), 1e-12);
             NDArray yTrain = conv.forward(ps, new NDList(x), true).singletonOrThrow();
             assertEquals(0.0, y.sub(yTrain).abs().max().getDouble(), 1e-12, "training and inference paths agree");
+        }
+    }
+
+    @Test
+    void layersOfTheSameTypesShareOneEngineCopyOfTheirBasis() {
+        GSpace g = GSpaces.rot2dOnR2(8);
+        FieldType t = FieldType.of(g, 2, g.regularRepr());
+        R2Conv a = R2Conv.builder(t, t).kernelSize(5).padding(2).optSeed(1).build();
+        R2Conv b = R2Conv.builder(t, t).kernelSize(5).padding(2).optSeed(2).build();
+        DeviceConstants shared = g.engineBasis(g.regularRepr(), g.regularRepr(), g.defaultKernelSpec(5, 1));
+        assertTrue(shared == g.engineBasis(g.regularRepr(), g.regularRepr(), g.defaultKernelSpec(5, 1)));
+        assertEquals(null, g.engineBasis(g.regularRepr(), g.regularRepr(), new GSpace.KernelSpec(5, 1,
+                g.defaultKernelSpec(5, 1).rings(), g.defaultKernelSpec(5, 1).cutoff(), attr -> true)), "filtered bases are not memoised");
+        Shape shape = new Shape(1, 16, 9, 9);
+        try (NDManager mb = manager.newSubManager()) {
+            NDArray x = TestSupport.gaussian(mb, shape, DataType.FLOAT32, 5);
+            ParameterStore ps = new ParameterStore(mb, false);
+            NDArray before;
+            try (NDManager ma = manager.newSubManager()) {
+                a.initialize(ma, DataType.FLOAT32, shape);
+                b.initialize(mb, DataType.FLOAT32, shape);
+                NDArray basisA = shared.get(ma.getDevice(), DataType.FLOAT32, ma).get(0);
+                assertTrue(basisA == shared.get(mb.getDevice(), DataType.FLOAT32, mb).get(0), "one engine copy for both layers");
+                a.forward(new ParameterStore(ma, false), new NDList(x), false);
+                before = b.forward(ps, new NDList(x), true).singletonOrThrow();
+            }
+            // the manager the shared copy was built under is closed: the other layer rebuilds it under its own
+            NDArray after = b.forward(ps, new NDList(x), true).singletonOrThrow();
+            assertEquals(0.0, before.sub(after).abs().max().getFloat(), 0.0f);
         }
     }
 
