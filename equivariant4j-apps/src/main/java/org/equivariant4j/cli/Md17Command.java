@@ -61,7 +61,7 @@ final class Md17Command implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--lr", defaultValue = "5e-3", paramLabel = "RATE",
-            description = "Adam's learning rate, decayed to 1% by a cosine schedule (default: ${DEFAULT-VALUE}).")
+            description = "Adam's learning rate, decayed to 1%% by a cosine schedule (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--energy-weight", defaultValue = "1", paramLabel = "W",
