@@ -294,18 +294,12 @@ public final class BlockSamples {
     public void denseInto(FloatBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
-        int workers = Math.min(elements.size(), Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, workers).parallel().forEach(w -> {
-            double[] v = new double[block];
+        embedAll((v, k) -> {
             float[] f = new float[block];
-            for (int k = w; k < elements.size(); k += workers) {
-                java.util.Arrays.fill(v, 0);
-                embed(k, v, 0);
-                for (int j = 0; j < block; j++) {
-                    f[j] = (float) v[j];
-                }
-                target.put(k * block, f, 0, block);
+            for (int j = 0; j < block; j++) {
+                f[j] = (float) v[j];
             }
+            target.put(k * block, f, 0, block);
         });
     }
 
@@ -313,13 +307,19 @@ public final class BlockSamples {
     public void denseInto(DoubleBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
+        embedAll((v, k) -> target.put(k * block, v, 0, block));
+    }
+
+    /** Embeds every element k into a scratch array of o·i·P values (one per worker) and hands it to {@code sink} with k. */
+    private void embedAll(java.util.function.ObjIntConsumer<double[]> sink) {
+        int block = outSize() * inSize() * points;
         int workers = Math.min(elements.size(), Runtime.getRuntime().availableProcessors());
         IntStream.range(0, workers).parallel().forEach(w -> {
             double[] v = new double[block];
             for (int k = w; k < elements.size(); k += workers) {
                 java.util.Arrays.fill(v, 0);
                 embed(k, v, 0);
-                target.put(k * block, v, 0, block);
+                sink.accept(v, k);
             }
         });
     }

@@ -22,7 +22,7 @@ class BlockSamplesTest {
     private static final O3 O3 = Groups.o3();
     private static final SO3 SO3 = Groups.so3();
 
-    /** ψ_0 ⊕ 3ψ_1 in a random orthonormal basis: 10 dimensions, three copies of ψ_1. */
+    /** ψ_0 ⊕ 3ψ_1 in another orthonormal basis: 10 dimensions, three copies of ψ_1. */
     private static Representation<SO3Element> rotatedBand(long seed) {
         List<Representation<SO3Element>> parts = new ArrayList<>();
         List<Irrep<SO3Element>> irreps = SO3.irreps(1);
@@ -31,31 +31,21 @@ class BlockSamplesTest {
             parts.add(irreps.get(1));
         }
         Representation<SO3Element> sum = Representation.directSum("band", parts);
-        return sum.changeBasis("rotated band", randomOrthogonal(sum.dimension(), new SplittableRandom(seed)));
+        return sum.changeBasis("rotated band", reflection(sum.dimension(), seed));
     }
 
-    private static double[][] randomOrthogonal(int n, SplittableRandom rng) {
+    /** The Householder reflection I − 2vvᵀ/‖v‖² for v_i = cos(seed + i): orthogonal and dense. */
+    private static double[][] reflection(int n, long seed) {
+        double[] v = new double[n];
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.cos(seed + i);
+            norm += v[i] * v[i];
+        }
         double[][] q = new double[n][n];
-        for (int c = 0; c < n; c++) {
-            double[] v = new double[n];
-            for (int r = 0; r < n; r++) {
-                v[r] = rng.nextGaussian();
-            }
-            for (int p = 0; p < c; p++) {
-                double dot = 0;
-                for (int r = 0; r < n; r++) {
-                    dot += v[r] * q[r][p];
-                }
-                for (int r = 0; r < n; r++) {
-                    v[r] -= dot * q[r][p];
-                }
-            }
-            double norm = 0;
-            for (double x : v) {
-                norm += x * x;
-            }
-            for (int r = 0; r < n; r++) {
-                q[r][c] = v[r] / Math.sqrt(norm);
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                q[r][c] = (r == c ? 1 : 0) - 2 * v[r] * v[c] / norm;
             }
         }
         return q;
