@@ -42,7 +42,7 @@ final class Md17Command implements Callable<Integer> {
     static final int LONG_EPOCHS = 300;
 
     @Option(names = "--model", defaultValue = "nequip,schnet", paramLabel = "NAME",
-            description = "nequip, schnet, egnn, segnn, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
+            description = "nequip, schnet, egnn, segnn, ponita, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--data", paramLabel = "FILE",

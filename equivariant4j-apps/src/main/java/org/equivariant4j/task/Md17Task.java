@@ -22,13 +22,16 @@ import org.equivariant4j.data.Conformations;
 import org.equivariant4j.data.Elements;
 import org.equivariant4j.data.ExtendedXyz;
 import org.equivariant4j.data.Npy;
+import org.equivariant4j.harmonics.SphereGrid;
 import org.equivariant4j.model.MoleculeGraphs;
 import org.equivariant4j.nn.graph.GraphBatch;
+import org.equivariant4j.nn.lifted.SphereFiber;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.potential.EgnnPotential;
 import org.equivariant4j.nn.potential.ForceField;
 import org.equivariant4j.nn.potential.NequipPotential;
+import org.equivariant4j.nn.potential.PonitaPotential;
 import org.equivariant4j.nn.potential.PotentialModel;
 import org.equivariant4j.nn.potential.SchNetPotential;
 import org.equivariant4j.nn.potential.SegnnPotential;
@@ -50,7 +53,9 @@ import org.equivariant4j.o3.Irreps;
  *   <li>{@code nequip}: {@link NequipPotential}, features up to l = 2 of both parities, spherical harmonics l ≤ 2 of the
  *       edges, cut-off 5 Å with e3nn's smooth envelope, 3 interactions;</li>
  *   <li>{@code schnet}: the invariant baseline, {@link SchNetPotential}, distances only, of similar size;</li>
- *   <li>{@code egnn}, {@code segnn}: energy heads on EGNN and SEGNN, for comparison (all atom pairs).</li>
+ *   <li>{@code egnn}, {@code segnn}: energy heads on EGNN and SEGNN, for comparison (all atom pairs);</li>
+ *   <li>{@code ponita}: the lifted potential on R³ × S² ({@link PonitaPotential}: 12 orientations, radius graph with
+ *       the smooth cut-off).</li>
  * </ul>
  * Each predicts E = Σ_i (σ ε_i + μ_{s_i}) with σ the training forces' RMS and μ the mean energy per atom (NequIP's
  * defaults), and forces F = −∂E/∂x by automatic differentiation.
@@ -75,7 +80,7 @@ public final class Md17Task {
     /** The task's name. */
     public static final String NAME = "md17";
     /** The models, in the order {@code all} trains them. */
-    public static final List<String> MODELS = List.of("nequip", "schnet", "egnn", "segnn");
+    public static final List<String> MODELS = List.of("nequip", "schnet", "egnn", "segnn", "ponita");
     /** The models' one-hot species: H, C, N, O. */
     private static final int[] SPECIES = {1, 6, 7, 8};
     /** The cut-off radius of NequIP and SchNet, Å. */
@@ -88,6 +93,10 @@ public final class Md17Task {
     static final Irreps NEQUIP_HIDDEN = Irreps.parse("16x0e+8x1o+8x1e+4x2e+4x2o");
     static final int NEQUIP_LAYERS = 3;
     static final int SCHNET_FEATURES = 64;
+    /** The lifted potential: orientations (icosahedron vertices), channels per orientation, layers. */
+    static final int PONITA_GRID = 12;
+    static final int PONITA_HIDDEN = 32;
+    static final int PONITA_LAYERS = 3;
     static final int SCHNET_INTERACTIONS = 3;
     /** The task's models, input and predictions. */
     public static final TaskDefinition DEFINITION = new Definition();
@@ -423,6 +432,8 @@ public final class Md17Task {
             case "schnet" -> new SchNetPotential(SPECIES.length, SCHNET_FEATURES, SCHNET_INTERACTIONS, 25, CUTOFF);
             case "egnn" -> new EgnnPotential(SPECIES.length, 64, 4, ALL_PAIRS);
             case "segnn" -> new SegnnPotential(SPECIES.length, 64, 1, 4, ALL_PAIRS, seed);
+            case "ponita" -> new PonitaPotential(SPECIES.length, new SphereFiber(SphereGrid.icosahedral(PONITA_GRID)), PONITA_HIDDEN,
+                    PONITA_LAYERS, 2, CUTOFF);
             default -> throw new IllegalArgumentException("unknown " + NAME + " model '" + name + "'; expected one of " + MODELS);
         };
     }
@@ -526,7 +537,11 @@ public final class Md17Task {
                         ModelSpec.ordered("hidden", 64, "layers", 4, "pairs", "all"), "64x0e per atom, positions updated"),
                 spec("segnn", "energy head on SEGNN (all atom pairs)",
                         ModelSpec.ordered("hidden_features", 64, "lmax", 1, "layers", 4, "pairs", "all"),
-                        "32x0e+32x1o per atom"));
+                        "32x0e+32x1o per atom"),
+                spec("ponita", "lifted potential on position-orientation space R3 x S2 (PONITA; no Clebsch-Gordan products)",
+                        ModelSpec.ordered("fiber", PONITA_GRID + " icosahedron vertices on S2", "hidden", PONITA_HIDDEN, "layers",
+                                PONITA_LAYERS, "widening", 2, "cutoff", CUTOFF, "envelope", "smooth"),
+                        PONITA_HIDDEN + " channels on each of " + PONITA_GRID + " orientations per atom"));
 
         private static ModelSpec spec(String name, String description, Map<String, Object> config, String hidden) {
             Map<String, Object> c = new LinkedHashMap<>(config);

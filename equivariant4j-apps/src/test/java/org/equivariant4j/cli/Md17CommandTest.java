@@ -75,6 +75,28 @@ class Md17CommandTest {
     }
 
     @Test
+    void trainsTheLiftedPotentialAndReportsItsGridError(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path models = dir.resolve("models");
+        MainTest.Result r = MainTest.run("md17", "--model", "ponita", "--data", data.toString(), "--epochs", "1", "--train", "20",
+                "--valid", "10", "--test", "10", "--md-steps", "10", "--quiet", "--out", out.toString(), "--save",
+                models.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Results.ModelResult m = Results.read(out.resolve("results.json")).models().get(0);
+        assertEquals("ponita", m.name());
+        assertTrue(m.params() > 1000 && Double.isFinite(m.metrics().get("force_mae")), m.toString());
+        // 12 orientations: exact only for the icosahedral symmetries, so random rotations leave a measured error
+        double e = m.metrics().get("force_equivariance_error");
+        assertTrue(e > 1e-9 && e < 1, m.toString());
+        Path predictions = dir.resolve("ponita.npy");
+        MainTest.Result p = MainTest.run("predict", "--model", models.resolve("ponita").toString(), "--input",
+                models.resolve("ponita").resolve("example_input.xyz").toString(), "--output", predictions.toString());
+        assertEquals(0, p.exitCode(), p.err());
+        assertArrayEquals(Files.readAllBytes(models.resolve("ponita").resolve("example_predictions.npy")),
+                Files.readAllBytes(predictions));
+    }
+
+    @Test
     void refusesBadInputBeforeTraining(@TempDir Path dir) throws Exception {
         String o = dir.resolve("out").toString();
         MainTest.Result missing = MainTest.run("md17", "--data", dir.resolve("none.xyz").toString(), "--out", o);

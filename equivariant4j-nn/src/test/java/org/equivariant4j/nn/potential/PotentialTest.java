@@ -22,8 +22,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.equivariant4j.group.Groups;
+import org.equivariant4j.group.O3Element;
+import org.equivariant4j.group.SO3Element;
+import org.equivariant4j.harmonics.SphereGrid;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.graph.GraphTopology;
+import org.equivariant4j.nn.lifted.SphereFiber;
 import org.equivariant4j.nn.ops.Gradients;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.nn.testing.Equivariance;
@@ -72,6 +77,19 @@ class PotentialTest {
                     return new EgnnPotential(SPECIES, 8, 2, 100);
                 },
                 seed -> new SegnnPotential(SPECIES, 8, 1, 2, 100, seed));
+    }
+
+    /** The lifted potential on the 12 icosahedron vertices: exact only for the 120 elements of I_h that permute them. */
+    private static PotentialModel ponita(long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        return new PonitaPotential(SPECIES, new SphereFiber(SphereGrid.icosahedral(12)), 8, 2, 2, 2.4);
+    }
+
+    /** The continuous-group potentials and the lifted one. */
+    private static List<LongFunction<PotentialModel>> allModels() {
+        List<LongFunction<PotentialModel>> all = new java.util.ArrayList<>(models());
+        all.add(PotentialTest::ponita);
+        return all;
     }
 
     private static NDArray positions(NDManager m, long seed) {
@@ -138,9 +156,42 @@ class PotentialTest {
     }
 
     @Test
+    void liftedPotentialIsExactForTheSymmetriesOfItsGrid() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PotentialModel model = initialised(PotentialTest::ponita, 3, m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray species = oneHot(m, null);
+            Function<NDList, NDArray> energy = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
+                    species), false, false).energies();
+            Function<NDList, NDArray> forces = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
+                    species), false, false).forces();
+            NDList in = new NDList(positions(m, 5));
+            // the icosahedral rotations and their compositions with the inversion (every fifth of the 120), translated
+            SplittableRandom r = new SplittableRandom(8);
+            List<EuclideanMotion> ih = new java.util.ArrayList<>();
+            List<SO3Element> rotations = Groups.icosahedral().elements();
+            for (int k = 0; k < rotations.size(); k += 5) {
+                ih.add(new EuclideanMotion(new O3Element(rotations.get(k).rotation(), k % 2), r.nextDouble(-2, 2),
+                        r.nextDouble(-2, 2), r.nextDouble(-2, 2)));
+            }
+            Equivariance.Report re = Equivariance.check(energy, List.of(EuclideanMotion.onPositions()), Equivariance.invariant(),
+                    ih, in);
+            Equivariance.Report rf = Equivariance.check(forces, List.of(EuclideanMotion.onPositions()),
+                    EuclideanMotion.onVectors(), ih, in);
+            Equivariance.Report random = Equivariance.check(forces, List.of(EuclideanMotion.onPositions()),
+                    EuclideanMotion.onVectors(), EuclideanMotion.randomElements(4, 3.0, new SplittableRandom(7)), in);
+            System.out.printf("[potential] %s: on I_h energy %.2e, forces %.2e; forces %.2e for random O(3) elements%n", model,
+                    re.maxRelativeError(), rf.maxRelativeError(), random.maxRelativeError());
+            assertTrue(re.passes(1e-9), model + " energies: " + re);
+            assertTrue(rf.passes(1e-9), model + " forces: " + rf);
+            assertTrue(random.maxRelativeError() > 1e-6, "a 12-point grid is not exact for every rotation: " + random);
+        }
+    }
+
+    @Test
     void permutingAtomsPermutesForcesAndKeepsEnergies() {
         long[] perm = {3, 0, 5, 1, 2, 4, 10, 7, 6, 11, 9, 8};
-        for (LongFunction<PotentialModel> f : models()) {
+        for (LongFunction<PotentialModel> f : allModels()) {
             try (NDManager m = NDManager.newBaseManager()) {
                 PotentialModel model = initialised(f, 4, m);
                 ParameterStore ps = new ParameterStore(m, false);
@@ -217,7 +268,7 @@ class PotentialTest {
 
     @Test
     void saveLoadRoundTripsAndEnergiesAreContinuousAtTheCutoff() throws Exception {
-        for (LongFunction<PotentialModel> f : models()) {
+        for (LongFunction<PotentialModel> f : allModels()) {
             try (NDManager m = NDManager.newBaseManager()) {
                 PotentialModel model = initialised(f, 6, m);
                 PotentialModel other = initialised(f, 60, m);
@@ -244,7 +295,10 @@ class PotentialTest {
                             false).getDouble(0);
                     double eo = model.energies(ps, batch(model, Tensors.fromFlat(m, outside, x.getShape(), F64), species),
                             false).getDouble(0);
-                    assertEquals(ei, eo, 1e-9, model + ": energy jumps at the cut-off");
+                    // moving atom 1 by δ = 2e-7 along x changes E by −F_1x·δ through its other pairs; any more is a jump
+                    double fx = ForceField.predict(model, ps, batch(model, Tensors.fromFlat(m, inside, x.getShape(), F64),
+                            species), false, false).forces().getDouble(1, 0);
+                    assertEquals(ei - fx * 2e-7, eo, 1e-10, model + ": energy jumps at the cut-off");
                 }
             }
         }
