@@ -34,6 +34,7 @@ import org.equivariant4j.nn.field.GSpaces;
 import org.equivariant4j.nn.norm.GroupBatchNorm;
 import org.equivariant4j.nn.norm.IIDBatchNorm;
 import org.equivariant4j.nn.norm.InnerBatchNorm;
+import org.equivariant4j.nn.pool.AntialiasedPool2d;
 import org.equivariant4j.nn.pool.GlobalInvariantPooling;
 import org.equivariant4j.nn.pool.GlobalSpatialPooling;
 import org.equivariant4j.nn.pool.GroupSpatialPool2d;
@@ -70,12 +71,26 @@ import org.equivariant4j.repr.Representation;
  * representation band-limited to frequency 3 for SO(2) and O(2) (IID batch norm, ELU applied on 16 (O(2): 2×16)
  * samples of the group by {@link FourierPointwise}). The last convolution maps to invariant (trivial) fields, so the
  * logits are invariant under every rotation the network is equivariant to. Bases are escnn's defaults for k = 5 and 3.
+ *
+ * <h2>Input blur (optional, every model)</h2>
+ * With σ &gt; 0 the model starts with a fixed (not learned) isotropic Gaussian blur of its input image: the normalised
+ * G_σ on a (2·round(3σ)+1)² grid, zero padded to keep the size ({@link AntialiasedPool2d} at stride 1). The sampled
+ * filter is symmetric under the rotations by 90° and the flips, so the models keep their exact invariances; being part
+ * of the model, the blur acts on training, test and {@code predict} inputs alike. It removes the high frequencies that
+ * the pixel grid cannot rotate faithfully, where a model trained on sharp upright digits learns most of what fails
+ * between the grid angles.
  */
 public final class DigitModels {
     /** Number of classes. */
     public static final int CLASSES = 10;
     /** Every model, in the order {@code all} trains them. */
     public static final List<String> NAMES = List.of("cnn", "c4", "c8", "d4", "c8-steerable", "c16", "so2", "o2");
+
+    /** The largest input blur, in pixels: its 25×25 filter still fits the 28×28 digits. */
+    public static final double MAX_INPUT_BLUR = 4;
+
+    /** The key of the input blur's σ in {@link #architecture(String, double)}, absent without blur. */
+    public static final String INPUT_BLUR_KEY = "input_blur_sigma";
 
     /** Channel widths of the regular models. */
     private static final Map<String, Integer> WIDTHS = Map.of("cnn", 32, "c4", 16, "c8", 11, "d4", 11);
@@ -98,21 +113,52 @@ public final class DigitModels {
 
     private DigitModels() {}
 
-    /** The model's block, its weights drawn from {@code seed} where the layer takes a seed. */
+    /** The model's block, its weights drawn from {@code seed} where the layer takes a seed; no input blur. */
     public static Block build(String name, long seed) {
+        return build(name, seed, 0);
+    }
+
+    /**
+     * The model's block with an input blur of {@code inputBlur} pixels (σ of the Gaussian; 0 for none), its weights drawn
+     * from {@code seed} where the layer takes a seed.
+     */
+    public static Block build(String name, long seed, double inputBlur) {
         requireKnown(name);
+        requireInputBlur("the input blur", inputBlur);
         Steerable s = STEERABLE.get(name);
         if (s != null) {
-            return steerable(s, seed);
+            return steerable(s, seed, inputBlur);
         }
         int width = WIDTHS.get(name);
+        SequentialBlock net = new SequentialBlock();
+        if (inputBlur > 0) {
+            GSpace plane = GSpaces.trivialOnR2();
+            net.add(inputBlur(FieldType.of(plane, 1, plane.trivialRepr()), inputBlur));
+        }
         return switch (name) {
-            case "cnn" -> cnn(width);
-            case "c4" -> gcnn(Groups.cyclic(4), width, seed);
-            case "c8" -> gcnn(Groups.cyclic(8), width, seed);
-            case "d4" -> gcnn(Groups.dihedral(4), width, seed);
+            case "cnn" -> cnn(net, width);
+            case "c4" -> gcnn(net, Groups.cyclic(4), width, seed);
+            case "c8" -> gcnn(net, Groups.cyclic(8), width, seed);
+            case "d4" -> gcnn(net, Groups.dihedral(4), width, seed);
             default -> throw new IllegalStateException(name);
         };
+    }
+
+    /**
+     * Checks an input blur σ: finite, in [0, {@value #MAX_INPUT_BLUR}] pixels (0: no blur).
+     *
+     * @param what how the message names the value, e.g. "--input-blur"
+     * @throws IllegalArgumentException naming the value
+     */
+    public static void requireInputBlur(String what, double sigma) {
+        if (!(sigma >= 0 && sigma <= MAX_INPUT_BLUR)) {
+            throw new IllegalArgumentException(what + " must be a Gaussian sigma between 0 (no blur) and "
+                    + MAX_INPUT_BLUR + " pixels, got " + sigma);
+        }
+    }
+
+    private static AntialiasedPool2d inputBlur(FieldType image, double sigma) {
+        return AntialiasedPool2d.average(image, sigma, 1);
     }
 
     private static void requireKnown(String name) {
@@ -137,8 +183,22 @@ public final class DigitModels {
                 + " fields)" : groupName(name) + " group-equivariant CNN (regular G-CNN)";
     }
 
-    /** What a model card records of the architecture. */
+    /** What a model card records of the architecture (without input blur). */
     public static Map<String, Object> architecture(String name) {
+        return architecture(name, 0);
+    }
+
+    /** What a model card records of the architecture: as {@link #architecture(String)}, plus the input blur if any. */
+    public static Map<String, Object> architecture(String name, double inputBlur) {
+        requireInputBlur("the input blur", inputBlur);
+        Map<String, Object> c = baseArchitecture(name);
+        if (inputBlur > 0) {
+            c.put(INPUT_BLUR_KEY, inputBlur);
+        }
+        return c;
+    }
+
+    private static Map<String, Object> baseArchitecture(String name) {
         requireKnown(name);
         Map<String, Object> c = new LinkedHashMap<>();
         Steerable s = STEERABLE.get(name);
@@ -209,8 +269,7 @@ public final class DigitModels {
         return Optional.empty();
     }
 
-    private static SequentialBlock cnn(int c) {
-        SequentialBlock net = new SequentialBlock();
+    private static SequentialBlock cnn(SequentialBlock net, int c) {
         net.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(c).optBias(false).build())
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
@@ -223,9 +282,8 @@ public final class DigitModels {
         return net.add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(CLASSES).build());
     }
 
-    private static SequentialBlock gcnn(FiniteGroup<?> group, int c, long seed) {
+    private static SequentialBlock gcnn(SequentialBlock net, FiniteGroup<?> group, int c, long seed) {
         int order = group.order();
-        SequentialBlock net = new SequentialBlock();
         net.add(LiftingConv2d.builder(group, 1, c).kernelSize(5).interpolation(INTERPOLATION).optBias(false).optSeed(seed).build())
                 .add(GroupBatchNorm.builder(c, order).build())
                 .add(Activation.reluBlock())
@@ -239,7 +297,7 @@ public final class DigitModels {
         return net.add(GlobalInvariantPooling.maxThenMean(order)).add(Linear.builder().setUnits(CLASSES).build());
     }
 
-    private static EquivariantSequential steerable(Steerable s, long seed) {
+    private static EquivariantSequential steerable(Steerable s, long seed, double inputBlur) {
         GSpace g = GSpaces.byId(s.gspace());
         boolean finite = g.fibreGroup().isFinite();
         Representation<?> hidden = finite ? g.regularRepr() : g.bandLimitedRegularRepr(s.band());
@@ -247,6 +305,9 @@ public final class DigitModels {
         int[] pads = {2, 2, 2, 1};
         List<EquivariantBlock> blocks = new ArrayList<>();
         FieldType in = FieldType.of(g, 1, g.trivialRepr());
+        if (inputBlur > 0) {
+            blocks.add(inputBlur(in, inputBlur));
+        }
         for (int l = 0; l < s.fields().length; l++) {
             FieldType out = FieldType.of(g, s.fields()[l], hidden);
             blocks.add(R2Conv.builder(in, out).kernelSize(kernels[l]).padding(pads[l]).optBias(false).optSeed(seed + l).build());

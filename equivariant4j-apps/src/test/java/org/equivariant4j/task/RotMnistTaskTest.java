@@ -26,7 +26,12 @@ class RotMnistTaskTest {
 
     /** An initialised model on {@code m}, with non-trivial running statistics (one training-mode forward). */
     private static Block model(NDManager m, String name, NDArray x) {
-        Block b = RotMnistTask.newModel(name, 7);
+        return model(m, name, x, 0);
+    }
+
+    /** As {@link #model(NDManager, String, NDArray)}, starting with an input blur of σ pixels. */
+    private static Block model(NDManager m, String name, NDArray x, double inputBlur) {
+        Block b = org.equivariant4j.model.DigitModels.build(name, 7, inputBlur);
         b.initialize(m, DataType.FLOAT32, x.getShape());
         ParameterStore ps = new ParameterStore(m, false);
         b.forward(ps, new NDList(x), true);
@@ -42,10 +47,14 @@ class RotMnistTaskTest {
     }
 
     private static void assertInvariant(String name, List<UnaryOperator<NDArray>> actions) {
+        assertInvariant(name, 0, actions);
+    }
+
+    private static void assertInvariant(String name, double inputBlur, List<UnaryOperator<NDArray>> actions) {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
-            Block b = model(m, name, x);
+            Block b = model(m, name, x, inputBlur);
             for (boolean training : new boolean[] {false, true}) {
                 NDArray y = logits(m, b, x, training);
                 assertTrue(y.abs().max().getFloat() > 1e-3, "non-trivial logits");
@@ -81,6 +90,41 @@ class RotMnistTaskTest {
         assertInvariant("c16", quarterTurns);
         assertInvariant("so2", quarterTurns);
         assertInvariant("o2", List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX));
+    }
+
+    /**
+     * The input blur (an isotropic Gaussian, symmetric on the grid) keeps the exact invariances: so2 and c4 to rot90, o2
+     * and d4 to rot90 and flips; and it is really applied (the logits change against the same weights without it).
+     */
+    @Test
+    void inputBlurKeepsTheExactInvariances() {
+        List<UnaryOperator<NDArray>> quarterTurns = List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 3));
+        assertInvariant("so2", 1.0, quarterTurns);
+        assertInvariant("c4", 1.0, quarterTurns);
+        List<UnaryOperator<NDArray>> square = List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX,
+                x -> ImageActions.rot90(ImageActions.flipX(x), 1));
+        assertInvariant("o2", 0.7, square);
+        assertInvariant("d4", 0.7, square);
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
+            m.getEngine().setRandomSeed(5);
+            Block plain = model(m, "so2", x, 0);
+            m.getEngine().setRandomSeed(5);
+            Block blurred = model(m, "so2", x, 1.0);
+            double err = relativeError(logits(m, blurred, x, false), logits(m, plain, x, false));
+            assertTrue(err > 1e-2, "the blur changes the logits of the same weights, got " + err);
+        }
+    }
+
+    @Test
+    void inputBlurOutsideZeroToFourIsRefused() {
+        for (double bad : new double[] {-0.5, Double.NaN, Double.POSITIVE_INFINITY, 4.5}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new RotMnistTask.Config(2, 1, 16, 3e-3, 90, bad));
+            assertTrue(e.getMessage().contains("--input-blur must be a Gaussian sigma between 0 (no blur) and 4.0 pixels, got "
+                    + bad), e.getMessage());
+        }
     }
 
     @Test
@@ -244,5 +288,31 @@ class RotMnistTaskTest {
             }
             assertEquals(1.0, sum, 1e-5, "probabilities");
         }
+    }
+
+    /** A model trained with an input blur records it in its card, and the loaded model blurs as the trained one did. */
+    @Test
+    void savedModelKeepsItsInputBlur(@TempDir Path dir) throws Exception {
+        MnistIdx.Digits d = SyntheticDigits.digits(64 + 16 + 16, 3);
+        RotMnistTask.Data data = RotMnistTask.prepare(d, 64, 16, 16, 1);
+        RotMnistTask.Run run = RotMnistTask.train("cnn", data, new RotMnistTask.Config(1, 1, 16, 3e-3, 0, 1.5),
+                new TrainingRecipe.Listener() {}, null, dir.resolve("cnn"), "synthetic");
+        try (SavedModel model = SavedModel.load(dir.resolve("cnn"))) {
+            ModelCard card = model.card();
+            assertEquals(1.5, ((Number) card.config().get("input_blur_sigma")).doubleValue(), 0);
+            assertEquals(run.params(), card.parameters());
+            org.equivariant4j.data.Npy.NpyArray expected = org.equivariant4j.data.Npy.read(dir.resolve("cnn")
+                    .resolve(card.examplePredictions()));
+            org.equivariant4j.data.Npy.NpyArray again = model.predict(dir.resolve("cnn").resolve(card.exampleInput()));
+            assertTrue(java.util.Arrays.equals(expected.asFloats(), again.asFloats()), "bit for bit");
+        }
+        // the plain model records no blur; a configuration with one selects the blurred model; a bad one is refused
+        ModelSpec plain = RotMnistTask.DEFINITION.model("cnn");
+        assertTrue(!plain.config().containsKey("input_blur_sigma"), plain.config().toString());
+        assertEquals(1.5, ((Number) RotMnistTask.DEFINITION.model("cnn", Map.of("input_blur_sigma", 1.5)).config()
+                .get("input_blur_sigma")).doubleValue(), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RotMnistTask.DEFINITION.model("cnn", Map.of("input_blur_sigma", -1.0)));
+        assertTrue(e.getMessage().contains("got -1.0"), e.getMessage());
     }
 }
