@@ -83,8 +83,8 @@ final class RotMnistCommand implements Callable<Integer> {
 
     @Option(names = "--pool-blur", defaultValue = "0", paramLabel = "SIGMA",
             description = "Anti-aliased pooling for the steerable models: a fixed isotropic Gaussian blur (sigma in pixels,"
-                    + " 0 to 2) of every channel before each 2x2 pooling; keeps the exact 90-degree invariance and flattens"
-                    + " the accuracy-against-angle curve (default: ${DEFAULT-VALUE}, plain pooling; escnn's value is 0.66).")
+                    + " 0 to 2) of every channel before each 2x2 pooling; keeps the exact 90-degree invariance (default:"
+                    + " ${DEFAULT-VALUE}, plain pooling; escnn's value is 0.66).")
     double poolBlur;
 
     @CommandLine.Mixin
