@@ -147,6 +147,10 @@ case_ "is smaller than one batch" rotmnist --quiet --train-size 10 --out "$W/r1"
 case_ "must be >= 1, got 7000, 0, 2000" rotmnist --quiet --valid-size 0 --out "$W/r1"
 case_ "the splits need 7000 + 1000 + 20000" rotmnist --quiet --test-size 20000 --out "$W/r1"
 case_ "--redraw-rotations needs --train-rotated" rotmnist --quiet --redraw-rotations --out "$W/r1"
+case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got -1.0" "${RM[@]}" --pool-blur -1
+case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got NaN" "${RM[@]}" --pool-blur NaN
+case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got 9.0" "${RM[@]}" --pool-blur 9
+case_ "--pool-blur applies to the steerable models [c8-steerable, c16, so2, o2], not to [c4]" "${RM[@]}" --model c4 --pool-blur 0.66
 case_ "exceeds the" "${RM[@]}" --threads 99
 case_ "not found" "${RM[@]}" --data "$W/missing"
 case_ "has no t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte" "${RM[@]}" --data "$W/empty"

@@ -34,6 +34,7 @@ import org.equivariant4j.nn.field.GSpaces;
 import org.equivariant4j.nn.norm.GroupBatchNorm;
 import org.equivariant4j.nn.norm.IIDBatchNorm;
 import org.equivariant4j.nn.norm.InnerBatchNorm;
+import org.equivariant4j.nn.pool.AntialiasedPool2d;
 import org.equivariant4j.nn.pool.GlobalInvariantPooling;
 import org.equivariant4j.nn.pool.GlobalSpatialPooling;
 import org.equivariant4j.nn.pool.GroupSpatialPool2d;
@@ -70,12 +71,26 @@ import org.equivariant4j.repr.Representation;
  * representation band-limited to frequency 3 for SO(2) and O(2) (IID batch norm, ELU applied on 16 (O(2): 2×16)
  * samples of the group by {@link FourierPointwise}). The last convolution maps to invariant (trivial) fields, so the
  * logits are invariant under every rotation the network is equivariant to. Bases are escnn's defaults for k = 5 and 3.
+ *
+ * <h2>Anti-aliased pooling (optional, steerable models)</h2>
+ * With a pooling blur σ &gt; 0 each of the two 2×2 average poolings is preceded by a fixed (not learned) isotropic Gaussian blur of each
+ * channel: the normalised G_σ on a (2·round(3σ)+1)² grid, zero padded to keep the size ({@link AntialiasedPool2d} at
+ * stride 1), as escnn's anti-aliased pooling. The sampled filter is symmetric under the rotations by 90° and the
+ * flips, and the 2×2 windows stay centre-symmetric, so the models keep their exact invariances. Subsampling a feature
+ * map aliases its high frequencies, which rotate differently from the map itself; the blur removes them (for so2 with
+ * seed 1 the accuracy-against-angle curve narrows from 3.55 to 2.50 points; other seeds vary more, see the README).
  */
 public final class DigitModels {
     /** Number of classes. */
     public static final int CLASSES = 10;
     /** Every model, in the order {@code all} trains them. */
     public static final List<String> NAMES = List.of("cnn", "c4", "c8", "d4", "c8-steerable", "c16", "so2", "o2");
+
+    /** The largest pooling blur, in pixels: its 13×13 filter still fits the 14×14 maps of the second pooling. */
+    public static final double MAX_POOL_BLUR = 2;
+
+    /** The key of the pooling blur's σ in {@link #architecture(String, double)}, absent without blur. */
+    public static final String POOL_BLUR_KEY = "pool_blur_sigma";
 
     /** Channel widths of the regular models. */
     private static final Map<String, Integer> WIDTHS = Map.of("cnn", 32, "c4", 16, "c8", 11, "d4", 11);
@@ -98,13 +113,23 @@ public final class DigitModels {
 
     private DigitModels() {}
 
-    /** The model's block, its weights drawn from {@code seed} where the layer takes a seed. */
+    /** The model's block, its weights drawn from {@code seed} where the layer takes a seed; plain pooling. */
     public static Block build(String name, long seed) {
+        return build(name, seed, 0);
+    }
+
+    /**
+     * The model's block with a Gaussian blur of {@code poolBlur} pixels (σ; 0 for none) before each pooling, its weights
+     * drawn from {@code seed} where the layer takes a seed.
+     */
+    public static Block build(String name, long seed, double poolBlur) {
         requireKnown(name);
+        requirePoolBlur("the pooling blur", poolBlur);
         Steerable s = STEERABLE.get(name);
         if (s != null) {
-            return steerable(s, seed);
+            return steerable(s, seed, poolBlur);
         }
+        requirePlainPooling(name, poolBlur);
         int width = WIDTHS.get(name);
         return switch (name) {
             case "cnn" -> cnn(width);
@@ -113,6 +138,35 @@ public final class DigitModels {
             case "d4" -> gcnn(Groups.dihedral(4), width, seed);
             default -> throw new IllegalStateException(name);
         };
+    }
+
+    /** The models that take a pooling blur: the steerable ones. */
+    public static List<String> blurredPoolingModels() {
+        return NAMES.stream().filter(DigitModels::isSteerable).toList();
+    }
+
+    private static void requirePlainPooling(String name, double poolBlur) {
+        if (poolBlur > 0) {
+            throw new IllegalArgumentException("a pooling blur applies to the steerable models " + blurredPoolingModels()
+                    + ", not to '" + name + "'");
+        }
+    }
+
+    /**
+     * Checks a pooling blur σ: finite, in [0, {@value #MAX_POOL_BLUR}] pixels (0: no blur).
+     *
+     * @param what how the message names the value, e.g. "--pool-blur"
+     * @throws IllegalArgumentException naming the value
+     */
+    public static void requirePoolBlur(String what, double sigma) {
+        if (!(sigma >= 0 && sigma <= MAX_POOL_BLUR)) {
+            throw new IllegalArgumentException(what + " must be a Gaussian sigma between 0 (no blur) and "
+                    + MAX_POOL_BLUR + " pixels, got " + sigma);
+        }
+    }
+
+    private static AntialiasedPool2d blur(FieldType type, double sigma) {
+        return AntialiasedPool2d.average(type, sigma, 1);
     }
 
     private static void requireKnown(String name) {
@@ -137,8 +191,26 @@ public final class DigitModels {
                 + " fields)" : groupName(name) + " group-equivariant CNN (regular G-CNN)";
     }
 
-    /** What a model card records of the architecture. */
+    /** What a model card records of the architecture (plain pooling). */
     public static Map<String, Object> architecture(String name) {
+        return architecture(name, 0);
+    }
+
+    /** What a model card records of the architecture: as {@link #architecture(String)}, plus the pooling blur if any. */
+    public static Map<String, Object> architecture(String name, double poolBlur) {
+        requirePoolBlur("the pooling blur", poolBlur);
+        requireKnown(name);
+        if (!isSteerable(name)) {
+            requirePlainPooling(name, poolBlur);
+        }
+        Map<String, Object> c = baseArchitecture(name);
+        if (poolBlur > 0) {
+            c.put(POOL_BLUR_KEY, poolBlur);
+        }
+        return c;
+    }
+
+    private static Map<String, Object> baseArchitecture(String name) {
         requireKnown(name);
         Map<String, Object> c = new LinkedHashMap<>();
         Steerable s = STEERABLE.get(name);
@@ -239,7 +311,7 @@ public final class DigitModels {
         return net.add(GlobalInvariantPooling.maxThenMean(order)).add(Linear.builder().setUnits(CLASSES).build());
     }
 
-    private static EquivariantSequential steerable(Steerable s, long seed) {
+    private static EquivariantSequential steerable(Steerable s, long seed, double poolBlur) {
         GSpace g = GSpaces.byId(s.gspace());
         boolean finite = g.fibreGroup().isFinite();
         Representation<?> hidden = finite ? g.regularRepr() : g.bandLimitedRegularRepr(s.band());
@@ -253,6 +325,9 @@ public final class DigitModels {
             blocks.add(finite ? InnerBatchNorm.of(out) : IIDBatchNorm.of(out));
             blocks.add(finite ? PointwiseNonlinearity.elu(out, 1.0) : FourierPointwise.of(out, ScalarActivation.elu(1.0)));
             if (l < 2) {
+                if (poolBlur > 0) {
+                    blocks.add(blur(out, poolBlur));
+                }
                 blocks.add(PointwisePool2d.avg(out, PoolingWindow.of(2)));
             }
             in = out;

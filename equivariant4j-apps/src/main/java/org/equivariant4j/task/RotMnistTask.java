@@ -43,7 +43,9 @@ import org.equivariant4j.nn.ops.ParameterCounts;
  * <h2>Models</h2>
  * A plain CNN, the regular G-CNNs C4, C8 and D4 and the steerable CNNs C8, C16, SO(2) and O(2), all in
  * {@link DigitModels}, all on 28×28 inputs with every feature map centre-symmetric, so that the equivariant models are
- * exactly invariant to the rotations by 90° (D4 and O(2) also to flips) end to end.
+ * exactly invariant to the rotations by 90° (D4 and O(2) also to flips) end to end. With {@link Config#poolBlur()}
+ * the poolings of the steerable models are preceded by a fixed Gaussian blur (anti-aliased pooling), part of the saved
+ * model.
  *
  * <h2>Training</h2>
  * Adam, cross-entropy, batch 64 (shuffled each epoch, the last partial batch dropped), learning rate 3e-3 decayed by a
@@ -82,8 +84,10 @@ public final class RotMnistTask {
      * @param batchSize    images per training batch
      * @param learningRate Adam learning rate at the start of the cosine schedule
      * @param angleStep    step in degrees of the accuracy-against-angle sweep over [0°, 360°]; 0 for no sweep
+     * @param poolBlur     σ in pixels of the fixed Gaussian blur before each pooling of the model (0: none; see
+     *                     {@link DigitModels})
      */
-    public record Config(int epochs, long seed, int batchSize, double learningRate, double angleStep) {
+    public record Config(int epochs, long seed, int batchSize, double learningRate, double angleStep, double poolBlur) {
         public Config {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
@@ -98,6 +102,12 @@ public final class RotMnistTask {
                 throw new IllegalArgumentException("--angle-step must be 0 (no sweep) or between " + MIN_ANGLE_STEP
                         + " and 360 degrees (at most " + (int) (360 / MIN_ANGLE_STEP + 1) + " test passes), got " + angleStep);
             }
+            DigitModels.requirePoolBlur("--pool-blur", poolBlur);
+        }
+
+        /** With plain pooling. */
+        public Config(int epochs, long seed, int batchSize, double learningRate, double angleStep) {
+            this(epochs, seed, batchSize, learningRate, angleStep, 0);
         }
 
         /** The shared recipe's settings: Adam with cosine decay to 1 %, validation after every epoch, one worker. */
@@ -314,6 +324,17 @@ public final class RotMnistTask {
             double accuracyUpright, double accuracyRotated, double[] trainLoss, double[] validCurve, double[] sweepAngles,
             double[] sweepAccuracy, boolean resumed, List<KernelPicture.Panel> filters) {}
 
+    /** A model with a pooling blur of {@code poolBlur} pixels (0: none), as its card records it and its factory builds it. */
+    static ModelSpec modelSpec(String name, double poolBlur) {
+        return new ModelSpec(NAME, name, DigitModels.description(name), DigitModels.architecture(name, poolBlur),
+                DigitModels.symmetry(name), (seed, m) -> {
+                    Engine.getInstance().setRandomSeed((int) seed);
+                    Block b = DigitModels.build(name, seed, poolBlur);
+                    b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
+                    return b;
+                });
+    }
+
     /** The block of a model ({@link DigitModels}); {@code seed} fixes the weights of the layers that take one. */
     public static Block newModel(String name, long seed) {
         return DigitModels.build(name, seed);
@@ -340,7 +361,7 @@ public final class RotMnistTask {
      */
     public static Run train(String name, Data data, Config cfg, TrainingRecipe.Listener listener,
             TrainingRecipe.Checkpointing checkpointing, Path saveDir, String source) {
-        ModelSpec spec = DEFINITION.model(name);
+        ModelSpec spec = modelSpec(name, cfg.poolBlur());
         TrainingSettings settings = cfg.settings();
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = spec.create(cfg.seed(), m);
@@ -533,14 +554,18 @@ public final class RotMnistTask {
 
         @Override
         public List<ModelSpec> models() {
-            return MODELS.stream().map(name -> new ModelSpec(NAME, name, DigitModels.description(name),
-                    DigitModels.architecture(name), DigitModels.symmetry(name),
-                    (seed, m) -> {
-                        Engine.getInstance().setRandomSeed((int) seed);
-                        Block b = newModel(name, seed);
-                        b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
-                        return b;
-                    })).toList();
+            return MODELS.stream().map(name -> modelSpec(name, 0)).toList();
+        }
+
+        /** The model of that name with the pooling blur its configuration records ({@link DigitModels#POOL_BLUR_KEY}). */
+        @Override
+        public ModelSpec model(String name, Map<String, Object> config) {
+            Object blur = config.getOrDefault(DigitModels.POOL_BLUR_KEY, 0);
+            if (!(blur instanceof Number sigma)) {
+                throw new IllegalArgumentException(DigitModels.POOL_BLUR_KEY + " must be a number, got " + blur);
+            }
+            model(name);
+            return modelSpec(name, sigma.doubleValue());
         }
 
         @Override

@@ -87,7 +87,7 @@ public final class SavedModel implements AutoCloseable {
         ModelSpec spec;
         try {
             task = Tasks.byName(card.task());
-            spec = task.model(card.model());
+            spec = task.model(card.model(), card.config());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model card " + cardFile + ": " + e.getMessage(), e);
         }

@@ -29,6 +29,14 @@ public interface TaskDefinition {
                 + models().stream().map(ModelSpec::name).toList());
     }
 
+    /**
+     * The model of that name as a model card's configuration describes it. Tasks whose models take options (recorded in
+     * the configuration) build the matching model here; by default the configuration selects nothing beyond the name.
+     */
+    default ModelSpec model(String name, Map<String, Object> config) {
+        return model(name);
+    }
+
     /** What {@code predict --input} takes and writes, for help texts and model cards. */
     Map<String, Object> inputOutput(Map<String, Object> cardInput);
 

@@ -43,6 +43,19 @@ class RotMnistCommandTest {
         MainTest.Result epochs = MainTest.run("rotmnist", "--epochs", "0", "--data", dir.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, epochs.exitCode());
         assertTrue(epochs.err().contains("--epochs must be >= 1, got 0"), epochs.err());
+        // a pooling blur: a finite sigma in [0, 2], for the steerable models only (refused before the data is read)
+        for (String bad : new String[] {"-1", "NaN", "2.5"}) {
+            MainTest.Result blur = MainTest.run("rotmnist", "--model", "so2", "--pool-blur", bad, "--data", missing.toString(),
+                    "--out", dir.resolve("out").toString());
+            assertEquals(1, blur.exitCode());
+            assertTrue(blur.err().contains("--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got "
+                    + Double.parseDouble(bad)), blur.err());
+        }
+        MainTest.Result regular = MainTest.run("rotmnist", "--pool-blur", "0.66", "--data", missing.toString(),
+                "--out", dir.resolve("out").toString());
+        assertEquals(1, regular.exitCode());
+        assertTrue(regular.err().contains("--pool-blur applies to the steerable models [c8-steerable, c16, so2, o2], not to"
+                + " [cnn, c4, c8, d4]; choose them with --model"), regular.err());
     }
 
     @Test

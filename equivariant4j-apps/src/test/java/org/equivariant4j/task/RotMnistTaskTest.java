@@ -26,7 +26,12 @@ class RotMnistTaskTest {
 
     /** An initialised model on {@code m}, with non-trivial running statistics (one training-mode forward). */
     private static Block model(NDManager m, String name, NDArray x) {
-        Block b = RotMnistTask.newModel(name, 7);
+        return model(m, name, x, 0);
+    }
+
+    /** As {@link #model(NDManager, String, NDArray)}, with a blur of σ pixels before each pooling. */
+    private static Block model(NDManager m, String name, NDArray x, double poolBlur) {
+        Block b = org.equivariant4j.model.DigitModels.build(name, 7, poolBlur);
         b.initialize(m, DataType.FLOAT32, x.getShape());
         ParameterStore ps = new ParameterStore(m, false);
         b.forward(ps, new NDList(x), true);
@@ -42,10 +47,14 @@ class RotMnistTaskTest {
     }
 
     private static void assertInvariant(String name, List<UnaryOperator<NDArray>> actions) {
+        assertInvariant(name, 0, actions);
+    }
+
+    private static void assertInvariant(String name, double poolBlur, List<UnaryOperator<NDArray>> actions) {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
-            Block b = model(m, name, x);
+            Block b = model(m, name, x, poolBlur);
             for (boolean training : new boolean[] {false, true}) {
                 NDArray y = logits(m, b, x, training);
                 assertTrue(y.abs().max().getFloat() > 1e-3, "non-trivial logits");
@@ -81,6 +90,44 @@ class RotMnistTaskTest {
         assertInvariant("c16", quarterTurns);
         assertInvariant("so2", quarterTurns);
         assertInvariant("o2", List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX));
+    }
+
+    /**
+     * The blur before each pooling (an isotropic Gaussian, symmetric on the grid) keeps the exact invariances: so2 and
+     * c8-steerable to rot90, o2 to rot90 and flips; and it is really applied (the logits change against the same
+     * weights without it). The regular models refuse it.
+     */
+    @Test
+    void poolBlurKeepsTheExactInvariances() {
+        List<UnaryOperator<NDArray>> quarterTurns = List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 3));
+        assertInvariant("so2", 1.0, quarterTurns);
+        assertInvariant("c8-steerable", 0.66, quarterTurns);
+        assertInvariant("o2", 0.7, List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX,
+                x -> ImageActions.rot90(ImageActions.flipX(x), 1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> org.equivariant4j.model.DigitModels.build("c4", 1, 0.66));
+        assertTrue(e.getMessage().contains("applies to the steerable models [c8-steerable, c16, so2, o2], not to 'c4'"),
+                e.getMessage());
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
+            m.getEngine().setRandomSeed(5);
+            Block plain = model(m, "so2", x, 0);
+            m.getEngine().setRandomSeed(5);
+            Block blurred = model(m, "so2", x, 1.0);
+            double err = relativeError(logits(m, blurred, x, false), logits(m, plain, x, false));
+            assertTrue(err > 1e-2, "the blur changes the logits of the same weights, got " + err);
+        }
+    }
+
+    @Test
+    void poolBlurOutsideZeroToTwoIsRefused() {
+        for (double bad : new double[] {-0.5, Double.NaN, Double.POSITIVE_INFINITY, 2.5}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new RotMnistTask.Config(2, 1, 16, 3e-3, 90, bad));
+            assertTrue(e.getMessage().contains("--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got "
+                    + bad), e.getMessage());
+        }
     }
 
     @Test
@@ -244,5 +291,32 @@ class RotMnistTaskTest {
             }
             assertEquals(1.0, sum, 1e-5, "probabilities");
         }
+    }
+
+    /** A model trained with a pooling blur records it in its card, and the loaded model blurs as the trained one did. */
+    @Test
+    void savedModelKeepsItsPoolBlur(@TempDir Path dir) throws Exception {
+        MnistIdx.Digits d = SyntheticDigits.digits(64 + 16 + 16, 3);
+        RotMnistTask.Data data = RotMnistTask.prepare(d, 64, 16, 16, 1);
+        RotMnistTask.Run run = RotMnistTask.train("c16", data, new RotMnistTask.Config(1, 1, 16, 3e-3, 0, 1.5),
+                new TrainingRecipe.Listener() {}, null, dir.resolve("c16"), "synthetic");
+        try (SavedModel model = SavedModel.load(dir.resolve("c16"))) {
+            ModelCard card = model.card();
+            assertEquals(1.5, ((Number) card.config().get("pool_blur_sigma")).doubleValue(), 0);
+            assertEquals(27_946, run.params(), "the blur has no parameters");
+            assertEquals(run.params(), card.parameters());
+            org.equivariant4j.data.Npy.NpyArray expected = org.equivariant4j.data.Npy.read(dir.resolve("c16")
+                    .resolve(card.examplePredictions()));
+            org.equivariant4j.data.Npy.NpyArray again = model.predict(dir.resolve("c16").resolve(card.exampleInput()));
+            assertTrue(java.util.Arrays.equals(expected.asFloats(), again.asFloats()), "bit for bit");
+        }
+        // the plain model records no blur; a configuration with one selects the blurred model; a bad one is refused
+        ModelSpec plain = RotMnistTask.DEFINITION.model("c16");
+        assertTrue(!plain.config().containsKey("pool_blur_sigma"), plain.config().toString());
+        assertEquals(1.5, ((Number) RotMnistTask.DEFINITION.model("c16", Map.of("pool_blur_sigma", 1.5)).config()
+                .get("pool_blur_sigma")).doubleValue(), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RotMnistTask.DEFINITION.model("c16", Map.of("pool_blur_sigma", -1.0)));
+        assertTrue(e.getMessage().contains("got -1.0"), e.getMessage());
     }
 }
