@@ -30,7 +30,7 @@ import org.equivariant4j.group.PointGroup;
  *   v(x) = min(1, Σ_i Π_{k=1..3} [Φ((u_k + s/2)/σ) − Φ((u_k − s/2)/σ)]),   u = Rᵀ(x − c_i)
  * </pre>
  * (Φ the standard normal CDF): every cube is a solid box of side s in its own frame, so a rotated shape is rendered
- * from its continuous geometry rather than by resampling a grid. Defaults: D = 17, s = 2.6, σ = 0.6.
+ * from its continuous geometry rather than by resampling a grid. Defaults: D = 17, s = 2.4, σ = 1.
  */
 public final class VoxelShapes {
     /**
@@ -110,9 +110,9 @@ public final class VoxelShapes {
             }
         }
 
-        /** The defaults without noise: 17³ voxels, cubes of 2.6 voxels, σ = 0.6. */
+        /** The defaults without noise: 17³ voxels, cubes of 2.4 voxels, σ = 1. */
         public static Rendering defaults() {
-            return new Rendering(17, 2.6, 0.6, 0, 0);
+            return new Rendering(17, 2.4, 1.0, 0, 0);
         }
 
         /** The same with training noise. */

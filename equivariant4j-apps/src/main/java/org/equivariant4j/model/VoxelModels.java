@@ -6,8 +6,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.equivariant4j.nn.activation.FourierPointwise;
+import org.equivariant4j.nn.activation.GatedNonlinearity;
 import org.equivariant4j.nn.activation.PointwiseNonlinearity;
 import org.equivariant4j.nn.activation.ScalarActivation;
 import org.equivariant4j.nn.conv.PlainConvolution;
@@ -22,29 +24,33 @@ import org.equivariant4j.nn.norm.InnerBatchNorm;
 import org.equivariant4j.nn.ops.Convolution;
 import org.equivariant4j.nn.pool.AntialiasedPool3d;
 import org.equivariant4j.nn.pool.GlobalSpatialPooling;
+import org.equivariant4j.repr.Representation;
 
 /**
  * The classifiers of rotated voxel shapes: one layout, four symmetry groups. On an odd D×D×D occupancy volume (one
  * scalar field):
  * <pre>
- *   conv k5 stride 2 → hidden fields → BN → ELU                (D → (D+1)/2)
- *   conv k3          → hidden fields → BN → ELU → blur-pool /2
- *   conv k3          → {@code width} scalar fields → BN → ELU → mean over space → linear → class logits
+ *   conv k5 → hidden fields → BN → nonlinearity → blur-pool /2          (D → (D+1)/2)
+ *   conv k3 → hidden fields → BN → nonlinearity → blur-pool /2
+ *   conv k3 → {@code width} scalar fields → BN → ELU → mean over space → linear → class logits
  * </pre>
- * with zero padding k/2 everywhere (for odd D every size stays odd, so the layout keeps the volume's centre and the
- * equivariant models are exact for the cube symmetries they contain) and anti-aliased average pooling
- * (σ = {@link AntialiasedPool3d#DEFAULT_SIGMA}, {@link AntialiasedPool3d}).
+ * with stride 1 and zero padding k/2 in every convolution (for odd D every size stays odd, so the layout keeps the
+ * volume's centre and the equivariant models are exact for the cube symmetries they contain) and anti-aliased average
+ * pooling ({@link AntialiasedPool3d}, σ = {@link #POOL_SIGMA}) as the only subsampling: a strided convolution or a
+ * narrow blur aliases, which the voxel grid's symmetries do not see but every other rotation does.
  * The last convolution maps to scalar (trivial) fields, so the equivariant models are invariant:
  * <ul>
  *   <li>{@code cnn}: plain 3-D convolutions ({@link PlainConvolution}, full k³ kernels) with {@code width} channels in
  *       every layer, DJL batch norm and ELU: translation-equivariant only;</li>
  *   <li>{@code octa}: {@link R3Conv} on the octahedral group (the 24 cube rotations), regular fields (24 channels each),
  *       {@link InnerBatchNorm}, pointwise ELU;</li>
- *   <li>{@code so3}: {@link R3Conv} on SO(3), fields of the band-limited regular representation ⊕_{l≤1} (2l+1)ψ_l
- *       (10 channels), {@link IIDBatchNorm}, ELU sampled on the 24 cube rotations ({@link FourierPointwise}, an exact
- *       quadrature for L = 1);</li>
- *   <li>{@code o3}: the same on O(3) (20 channels per field, both parities). Its scalar fields are invariant under
- *       reflections too, so it cannot tell mirror images apart.</li>
+ *   <li>{@code so3}: {@link R3Conv} on SO(3), band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l, {@link IIDBatchNorm},
+ *       ELU sampled on the 24 cube rotations ({@link FourierPointwise}). A gated SO(3) model of this depth (fields of
+ *       l ≤ 2) came out exactly invariant to the inversion (6e-7 in float32 at initialisation), unable to tell mirror
+ *       images apart; the Fourier nonlinearity is not;</li>
+ *   <li>{@code o3}: {@link R3Conv} on O(3), fields of l ≤ 2 with both parities ({@link #hiddenType}), gated
+ *       nonlinearities ({@link GatedNonlinearity}: each field times the sigmoid of its own scalar gate, exact for every
+ *       rotation and reflection). Its last scalar fields are even, so it cannot tell mirror images apart.</li>
  * </ul>
  */
 public final class VoxelModels {
@@ -52,10 +58,14 @@ public final class VoxelModels {
     public static final List<String> NAMES = List.of("cnn", "octa", "so3", "o3");
     /** The kernel size of each of the three convolutions. */
     static final int[] KERNELS = {5, 3, 3};
-    /** The stride of each convolution. */
-    static final int[] STRIDES = {2, 1, 1};
-    /** Whether a blur-pool follows each convolution. */
-    static final boolean[] POOL = {false, true, false};
+    /** Whether a blur-pool (stride 2) follows each convolution; every convolution has stride 1. */
+    static final boolean[] POOL = {true, true, false};
+    /**
+     * The blur of the pools, in voxels of their input. Measured on random-init SO(3) models (invariant features of 24
+     * shapes rendered canonically and rotated, change relative to their spread): 17-28 % with escnn's σ = 0.6, 1.1-2.3 %
+     * with σ = 1.2: stride 2 after a narrow blur aliases, and aliasing breaks the symmetry off the voxel grid.
+     */
+    static final double POOL_SIGMA = 1.2;
 
     private VoxelModels() {}
 
@@ -64,16 +74,42 @@ public final class VoxelModels {
         return switch (name) {
             case "cnn" -> null;
             case "octa" -> GSpaces.octaOnR3();
-            case "so3" -> GSpaces.rot3dOnR3(1);
-            case "o3" -> GSpaces.flipRot3dOnR3(1);
+            case "so3" -> GSpaces.rot3dOnR3(2);
+            case "o3" -> GSpaces.flipRot3dOnR3(2);
             default -> throw new IllegalArgumentException("unknown voxels model '" + name + "'; expected one of " + NAMES);
         };
     }
 
-    /** The hidden field type of an equivariant model with {@code fields} fields. */
+    /**
+     * The hidden field type between the layers of an equivariant model with multiplicity {@code fields}: {@code fields}
+     * regular fields for {@code octa}; for {@code so3} m band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l (10m channels);
+     * for {@code o3} 2m 0e, 2m 0o, m 1o, m 1e and m 2e (15m channels), m = {@code fields}.
+     */
     public static FieldType hiddenType(String name, int fields) {
         GSpace g = gspace(name);
-        return "octa".equals(name) ? FieldType.of(g, fields, g.regularRepr()) : FieldType.of(g, fields, g.bandLimitedRegularRepr(1));
+        if ("octa".equals(name)) {
+            return FieldType.of(g, fields, g.regularRepr());
+        }
+        if ("so3".equals(name)) {
+            return FieldType.of(g, fields, g.bandLimitedRegularRepr(1));
+        }
+        String[][] irreps = {{"0e", "2"}, {"0o", "2"}, {"1o", "1"}, {"1e", "1"}, {"2e", "1"}};
+        List<Representation<?>> reps = new ArrayList<>();
+        for (String[] irrep : irreps) {
+            for (int i = 0; i < Integer.parseInt(irrep[1]) * fields; i++) {
+                reps.add(g.irrep(irrep[0]));
+            }
+        }
+        return FieldType.of(g, reps);
+    }
+
+    /**
+     * What the hidden convolutions of the O(3) model produce: one trivial gate per hidden field, then the hidden
+     * fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
+     */
+    static FieldType gatedType(FieldType hidden) {
+        GSpace g = hidden.gspace();
+        return FieldType.of(g, hidden.fields(), g.trivialRepr()).plus(hidden);
     }
 
     /**
@@ -91,17 +127,27 @@ public final class VoxelModels {
         FieldType scalars = FieldType.of(g, width, g.trivialRepr());
         boolean octa = "octa".equals(name);
         List<EquivariantBlock> blocks = new ArrayList<>();
-        for (int layer = 0; layer < 3; layer++) {
+        for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
+            boolean last = layer == KERNELS.length - 1;
             FieldType from = layer == 0 ? in : hidden;
-            FieldType to = layer == 2 ? scalars : hidden;
+            boolean so3 = "so3".equals(name);
+        FieldType to = last ? scalars : octa || so3 ? hidden : gatedType(hidden);
             // no bias: the batch norm that follows would remove it
-            blocks.add(R3Conv.builder(from, to).kernelSize(k).padding(k / 2).stride(STRIDES[layer]).optBias(false).initGain(2)
-                    .optSeed(seed + layer).build());
-            blocks.add(octa && layer < 2 ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
-            blocks.add(octa || layer == 2 ? PointwiseNonlinearity.elu(to, 1) : FourierPointwise.of(to, ScalarActivation.elu(1)));
+            blocks.add(R3Conv.builder(from, to).kernelSize(k).padding(k / 2).optBias(false).initGain(2).optSeed(seed + layer)
+                    .build());
+            blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
+            if (last || octa) {
+                blocks.add(PointwiseNonlinearity.elu(to, 1));
+            } else if (so3) {
+                blocks.add(FourierPointwise.of(to, ScalarActivation.elu(1)));
+            } else {
+                int[] gates = new int[hidden.fields()];
+                Arrays.setAll(gates, i -> i);
+                blocks.add(GatedNonlinearity.of(to, gates, true));
+            }
             if (POOL[layer]) {
-                blocks.add(AntialiasedPool3d.average(to, AntialiasedPool3d.DEFAULT_SIGMA, 2));
+                blocks.add(AntialiasedPool3d.average(last ? scalars : hidden, POOL_SIGMA, 2));
             }
         }
         blocks.add(GlobalSpatialPooling.mean(scalars));
@@ -113,13 +159,13 @@ public final class VoxelModels {
         FieldType type = FieldType.of(trivial, width, trivial.trivialRepr());
         SequentialBlock net = new SequentialBlock();
         int channels = 1;
-        for (int layer = 0; layer < 3; layer++) {
+        for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
-            net.add(new PlainConvolution(Convolution.Spec.conv3d(STRIDES[layer], k / 2, 1, 1), channels, width, k, false))
+            net.add(new PlainConvolution(Convolution.Spec.conv3d(1, k / 2, 1, 1), channels, width, k, false))
                     .add(BatchNorm.builder().build())
                     .add(Activation.eluBlock(1f));
             if (POOL[layer]) {
-                net.add(AntialiasedPool3d.average(type, AntialiasedPool3d.DEFAULT_SIGMA, 2));
+                net.add(AntialiasedPool3d.average(type, POOL_SIGMA, 2));
             }
             channels = width;
         }

@@ -29,7 +29,7 @@ import org.equivariant4j.nn.ops.ParameterCounts;
  * Rotated voxel shapes: train on polycubes in their canonical orientation (with a little noise), test on randomly
  * rotated copies. Only a rotation-equivariant model can generalise from one orientation to all.
  *
- * <h2>Data</h2> ({@link VoxelShapes}, 17³ occupancy volumes, twelve classes with two mirror-image pairs)
+ * <h2>Data</h2> ({@link VoxelShapes}, 17³ Gaussian-blurred occupancy volumes, twelve classes with two mirror-image pairs)
  * <ul>
  *   <li>training: {@code trainPerClass} shapes per class in the canonical orientation, each cube centre jittered by
  *       N(0, 0.06²) cube sides and the whole shape shifted by N(0, 0.3²) voxels per axis;</li>
@@ -45,7 +45,7 @@ import org.equivariant4j.nn.ops.ParameterCounts;
  * All drawn from the seed (the data, the weights and the shuffling).
  *
  * <h2>Models</h2> ({@link VoxelModels}) {@code cnn} (plain 3-D CNN), {@code octa} (octahedral regular fields),
- * {@code so3} (SO(3), band-limited regular fields with Fourier ELU), {@code o3} (O(3), the same with parity).
+ * {@code so3} (SO(3), band-limited regular fields with Fourier ELU), {@code o3} (O(3), fields of l ≤ 2 with both parities, gated).
  *
  * <h2>Training</h2> The shared {@link TrainingRecipe}: Adam, cross-entropy, batch 16, learning rate 5e-3 decayed by a
  * cosine to 1 %, the epoch of the best validation accuracy kept.
@@ -73,7 +73,7 @@ public final class VoxelsTask {
     /** Channels of the plain CNN and scalar fields of the last equivariant layer. */
     public static final int WIDTH = 32;
     /** Hidden fields per equivariant model. */
-    public static final Map<String, Integer> FIELDS = Map.of("cnn", 0, "octa", 2, "so3", 4, "o3", 2);
+    public static final Map<String, Integer> FIELDS = Map.of("cnn", 0, "octa", 2, "so3", 4, "o3", 3);
     /** Training noise: cube-centre jitter in cube sides. */
     public static final double JITTER = 0.06;
     /** Training noise: shape shift in voxels. */
@@ -491,7 +491,12 @@ public final class VoxelsTask {
 
     static Map<String, Object> architecture(String name) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("layout", "conv k5 stride 2, BN, ELU; conv k3, BN, ELU, blur-pool 2; conv k3 to " + WIDTH
+        String act = switch (name) {
+            case "so3" -> "Fourier ELU";
+            case "o3" -> "gated nonlinearity";
+            default -> "ELU";
+        };
+        c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; conv k3 to " + WIDTH
                 + " scalars, BN, ELU; mean over space; linear");
         c.put("width", WIDTH);
         c.put("fields", FIELDS.get(name));

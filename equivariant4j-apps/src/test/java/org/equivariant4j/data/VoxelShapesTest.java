@@ -107,7 +107,8 @@ class VoxelShapesTest {
                     }
                 }
                 assertEquals(expected, mass, 0.03 * expected, VoxelShapes.CLASSES.get(label).name() + " volume");
-                assertTrue(border < 1e-3, "nothing on the border: " + border);
+                // the grid keeps every shape 2σ inside (Rendering): on the border at most Φ(−2) ≈ 0.023 of blur
+                assertTrue(border < 0.023, "nothing but blur on the border: " + border);
             }
         }
         VoxelShapes.Rendering noisy = r.withNoise(0.06, 0.3);

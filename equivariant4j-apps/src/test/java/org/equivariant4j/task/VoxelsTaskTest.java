@@ -13,6 +13,8 @@ import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.equivariant4j.data.Npy;
 import org.equivariant4j.data.VoxelShapes;
 import org.equivariant4j.group.GroupElement;
@@ -71,6 +73,18 @@ class VoxelsTaskTest {
                 }
             }
         }
+    }
+
+    /** The hidden fields: O(3) 15 channels per multiplicity, degrees up to 2 with both parities; SO(3) 10 (l ≤ 1). */
+    @Test
+    void hiddenTypesHoldTheIrrepsTheDocsName() {
+        FieldType o3 = org.equivariant4j.model.VoxelModels.hiddenType("o3", 3);
+        assertEquals(45, o3.size());
+        Map<String, Long> o3Counts = o3.representations().stream()
+                .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("0e", 6L, "0o", 6L, "1o", 3L, "1e", 3L, "2e", 3L), o3Counts);
+        assertEquals(10 * 4, org.equivariant4j.model.VoxelModels.hiddenType("so3", 4).size());
+        assertEquals(24 * 2, org.equivariant4j.model.VoxelModels.hiddenType("octa", 2).size());
     }
 
     @Test
