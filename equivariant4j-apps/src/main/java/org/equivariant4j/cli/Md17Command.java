@@ -98,16 +98,22 @@ final class Md17Command implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    /** Data-parallel workers when --threads is not given. */
+    static final int DEFAULT_WORKERS = 1;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
+        // one data-parallel worker unless --threads is given: on these 9-atom graphs a second worker was no faster for
+        // NequIP and half as fast for SchNet, even on the quiet 2-core machine (README)
+        int workers = spec.commandLine().getParseResult().hasMatchedOption("--threads") ? run.threads : DEFAULT_WORKERS;
         List<String> models = ModelList.parse(model, Md17Task.MODELS);
         int nEpochs = epochs != null ? epochs : longProtocol ? LONG_EPOCHS : DEFAULT_EPOCHS;
         int interval = evalInterval != null ? evalInterval : longProtocol ? 5 : 1;
-        TrainingSettings settings = Md17Task.settings(nEpochs, batchSize, run.seed, learningRate, interval, run.threads);
+        TrainingSettings settings = Md17Task.settings(nEpochs, batchSize, run.seed, learningRate, interval, workers);
         Md17Task.LossWeights weights = new Md17Task.LossWeights(energyWeight, forceWeight);
         Md17Task.DynamicsSettings dynamics = new Md17Task.DynamicsSettings(mdSteps, mdTimeStep, mdTemperature, 10);
         if (trainSize < settings.batchSize()) {
@@ -168,7 +174,7 @@ final class Md17Command implements Callable<Integer> {
             config.put("test", testSize);
             config.put("seed", run.seed);
             config.put("eval_interval", interval);
-            config.put("threads", run.threads);
+            config.put("threads", workers);
             config.put("data", splits.source());
             config.put("md_steps", mdSteps);
             config.put("md_time_step_fs", mdTimeStep);

@@ -19,9 +19,9 @@ final class RunOptions {
     Path json;
 
     @Option(names = "--threads", defaultValue = "2",
-            description = "Threads (default: ${DEFAULT-VALUE}), at most the machine's cores. nbody: data-parallel workers that"
-                    + " share each batch, one PyTorch thread each; rotmnist, voxels: PyTorch intra-op threads. While another process"
-                    + " holds a core, 1 is faster.")
+            description = "Threads (default: ${DEFAULT-VALUE}; md17: 1), at most the machine's cores. nbody, md17: data-parallel"
+                    + " workers that share each batch, one PyTorch thread each; rotmnist, voxels: PyTorch intra-op threads. While"
+                    + " another process holds a core, 1 is faster.")
     int threads;
 
     @Option(names = "--force-threads", description = "Allow --threads above the number of cores.")

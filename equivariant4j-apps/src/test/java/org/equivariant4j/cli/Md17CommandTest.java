@@ -82,7 +82,9 @@ class Md17CommandTest {
                 "--valid", "10", "--test", "10", "--md-steps", "10", "--quiet", "--out", out.toString(), "--save",
                 models.toString());
         assertEquals(0, r.exitCode(), r.err());
-        Results.ModelResult m = Results.read(out.resolve("results.json")).models().get(0);
+        Results results = Results.read(out.resolve("results.json"));
+        assertEquals(1, ((Number) results.config().get("threads")).intValue(), "one worker unless --threads is given");
+        Results.ModelResult m = results.models().get(0);
         assertEquals("ponita", m.name());
         assertTrue(m.params() > 1000 && Double.isFinite(m.metrics().get("force_mae")), m.toString());
         // 12 orientations: exact only for the icosahedral symmetries, so random rotations leave a measured error
