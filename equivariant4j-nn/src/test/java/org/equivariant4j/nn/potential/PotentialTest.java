@@ -122,6 +122,11 @@ class PotentialTest {
         return GraphBatch.radiusGraph(x, model.cutoff(), graphIndex()).nodeFeatures(species).build();
     }
 
+    /** Energies and forces of the positions in.get(0) (a copy, so the caller's array keeps no gradient). */
+    private static ForceField.Prediction predict(PotentialModel model, ParameterStore ps, NDList in, NDArray species) {
+        return ForceField.predict(model, ps, batch(model, in.get(0).duplicate(), species), false, false);
+    }
+
     private static PotentialModel initialised(LongFunction<PotentialModel> f, long seed, NDManager m) {
         PotentialModel model = f.apply(seed);
         model.initialize(m, F64, new Shape(1, SPECIES));
@@ -136,10 +141,8 @@ class PotentialTest {
                 PotentialModel model = initialised(f, 3, m);
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray species = oneHot(m, null);
-                Function<NDList, NDArray> energy = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
-                        species), false, false).energies();
-                Function<NDList, NDArray> forces = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
-                        species), false, false).forces();
+                Function<NDList, NDArray> energy = in -> predict(model, ps, in, species).energies();
+                Function<NDList, NDArray> forces = in -> predict(model, ps, in, species).forces();
                 NDList in = new NDList(positions(m, 5));
                 List<EuclideanMotion> g = EuclideanMotion.randomElements(4, 3.0, new SplittableRandom(7));
                 Equivariance.Report re = Equivariance.check(energy, List.of(EuclideanMotion.onPositions()),
@@ -161,10 +164,8 @@ class PotentialTest {
             PotentialModel model = initialised(PotentialTest::ponita, 3, m);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray species = oneHot(m, null);
-            Function<NDList, NDArray> energy = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
-                    species), false, false).energies();
-            Function<NDList, NDArray> forces = in -> ForceField.predict(model, ps, batch(model, in.get(0).duplicate(),
-                    species), false, false).forces();
+            Function<NDList, NDArray> energy = in -> predict(model, ps, in, species).energies();
+            Function<NDList, NDArray> forces = in -> predict(model, ps, in, species).forces();
             NDList in = new NDList(positions(m, 5));
             // the icosahedral rotations and their compositions with the inversion (every fifth of the 120), translated
             SplittableRandom r = new SplittableRandom(8);
