@@ -191,12 +191,7 @@ public final class DigitModels {
                 + " fields)" : groupName(name) + " group-equivariant CNN (regular G-CNN)";
     }
 
-    /** What a model card records of the architecture (plain pooling). */
-    public static Map<String, Object> architecture(String name) {
-        return architecture(name, 0);
-    }
-
-    /** What a model card records of the architecture: as {@link #architecture(String)}, plus the pooling blur if any. */
+    /** What a model card records of the architecture, with the pooling blur σ when it is above 0. */
     public static Map<String, Object> architecture(String name, double poolBlur) {
         requirePoolBlur("the pooling blur", poolBlur);
         requireKnown(name);
@@ -211,7 +206,6 @@ public final class DigitModels {
     }
 
     private static Map<String, Object> baseArchitecture(String name) {
-        requireKnown(name);
         Map<String, Object> c = new LinkedHashMap<>();
         Steerable s = STEERABLE.get(name);
         if (s != null) {

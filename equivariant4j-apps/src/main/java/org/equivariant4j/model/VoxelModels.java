@@ -126,13 +126,13 @@ public final class VoxelModels {
         FieldType hidden = hiddenType(name, fields);
         FieldType scalars = FieldType.of(g, width, g.trivialRepr());
         boolean octa = "octa".equals(name);
+        boolean so3 = "so3".equals(name);
         List<EquivariantBlock> blocks = new ArrayList<>();
         for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
             boolean last = layer == KERNELS.length - 1;
             FieldType from = layer == 0 ? in : hidden;
-            boolean so3 = "so3".equals(name);
-        FieldType to = last ? scalars : octa || so3 ? hidden : gatedType(hidden);
+            FieldType to = last ? scalars : octa || so3 ? hidden : gatedType(hidden);
             // no bias: the batch norm that follows would remove it
             blocks.add(R3Conv.builder(from, to).kernelSize(k).padding(k / 2).optBias(false).initGain(2).optSeed(seed + layer)
                     .build());

@@ -105,11 +105,6 @@ public final class RotMnistTask {
             DigitModels.requirePoolBlur("--pool-blur", poolBlur);
         }
 
-        /** With plain pooling. */
-        public Config(int epochs, long seed, int batchSize, double learningRate, double angleStep) {
-            this(epochs, seed, batchSize, learningRate, angleStep, 0);
-        }
-
         /** The shared recipe's settings: Adam with cosine decay to 1 %, validation after every epoch, one worker. */
         public TrainingSettings settings() {
             return new TrainingSettings(epochs, batchSize, seed, learningRate, TrainingSettings.Schedule.COSINE, 0, 1, true, 1);

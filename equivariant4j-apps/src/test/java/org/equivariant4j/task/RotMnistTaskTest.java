@@ -237,7 +237,7 @@ class RotMnistTaskTest {
     void tinyTrainingRunLowersTheLossAndWritesResults(@TempDir Path dir) throws Exception {
         MnistIdx.Digits d = SyntheticDigits.digits(128 + 32 + 32, 5);
         RotMnistTask.Data data = RotMnistTask.prepare(d, 128, 32, 32, 1);
-        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90);
+        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90, 0);
         int[] batches = {0};
         RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new TrainingRecipe.Listener() {
             @Override

@@ -37,38 +37,33 @@ public final class BlockSamples {
         }
     }
 
-    /** Where element k sits: its block, its output copy and its input copy, and the copies' first columns in Q. */
-    private record Placement(int block, int outCopy, int inCopy, int outOffset, int inOffset) {}
+    /** Where element k sits: its block and the first columns of Q_out and Q_in its copies take. */
+    private record Placement(int block, int outOffset, int inOffset) {}
 
     /**
      * One side's irrep copies.
      *
-     * @param typeOfCopy the type of every copy, in the order of Q's columns
-     * @param typeSizes  the size of every type
-     * @param offsets    the first column of every copy
+     * @param sizes     the size of every copy, in the order of Q's columns
+     * @param offsets   the first column of every copy
+     * @param dimension the sum of the sizes
      */
-    private record Copies(int[] typeOfCopy, int[] typeSizes, int[] offsets, int dimension) {
-        static Copies of(int[] typeOfCopy, int[] typeSizes, String side) {
-            int[] offsets = new int[typeOfCopy.length];
+    private record Copies(int[] sizes, int[] offsets, int dimension) {
+        static Copies of(int[] sizes, String side) {
+            int[] offsets = new int[sizes.length];
             int d = 0;
-            for (int j = 0; j < typeOfCopy.length; j++) {
-                if (typeOfCopy[j] < 0 || typeOfCopy[j] >= typeSizes.length || typeSizes[typeOfCopy[j]] < 1) {
-                    throw new IllegalArgumentException(side + " copy " + j + " has type " + typeOfCopy[j] + ", expected one of "
-                            + typeSizes.length + " types of size >= 1");
+            for (int j = 0; j < sizes.length; j++) {
+                if (sizes[j] < 1) {
+                    throw new IllegalArgumentException(side + " copy " + j + " has size " + sizes[j] + ", expected >= 1");
                 }
                 offsets[j] = d;
-                d += typeSizes[typeOfCopy[j]];
+                d += sizes[j];
             }
-            return new Copies(typeOfCopy.clone(), typeSizes.clone(), offsets, d);
-        }
-
-        int size(int copy) {
-            return typeSizes[typeOfCopy[copy]];
+            return new Copies(sizes.clone(), offsets, d);
         }
     }
 
     private final int points;
-    /** Q_out and Q_in, row-major; null for the identity. */
+    /** Q_out and Q_in, row-major; both null for the identity (a basis without structure). */
     private final double[][] qOut;
     private final double[][] qIn;
     private final Copies outCopies;
@@ -92,16 +87,12 @@ public final class BlockSamples {
      *
      * @param points       P
      * @param qOut         Q_out, o × o orthogonal (copied)
-     * @param outCopyTypes the type of every output irrep copy, in the order of Q_out's columns
-     * @param outTypeSizes the size of every output type (the sizes of the copies add up to o)
+     * @param outCopySizes the size of every output irrep copy, in the order of Q_out's columns (they add up to o)
      * @param qIn          Q_in, i × i orthogonal (copied)
-     * @param inCopyTypes  the type of every input irrep copy
-     * @param inTypeSizes  the size of every input type
+     * @param inCopySizes  the size of every input irrep copy
      */
-    public static Builder builder(int points, double[][] qOut, int[] outCopyTypes, int[] outTypeSizes, double[][] qIn,
-            int[] inCopyTypes, int[] inTypeSizes) {
-        return new Builder(points, qOut, Copies.of(outCopyTypes, outTypeSizes, "output"), qIn,
-                Copies.of(inCopyTypes, inTypeSizes, "input"));
+    public static Builder builder(int points, double[][] qOut, int[] outCopySizes, double[][] qIn, int[] inCopySizes) {
+        return new Builder(points, qOut, Copies.of(outCopySizes, "output"), qIn, Copies.of(inCopySizes, "input"));
     }
 
     /** Collects distinct blocks and the elements placed from them. Not thread-safe; use once. */
@@ -156,13 +147,14 @@ public final class BlockSamples {
         /** Adds the element Q_out[:, output copy] · S_block · Q_in[:, input copy]ᵀ. */
         public Builder addElement(int block, int outCopy, int inCopy) {
             Block b = blocks.get(block);
-            if (outCopy < 0 || outCopy >= outCopies.typeOfCopy().length || inCopy < 0 || inCopy >= inCopies.typeOfCopy().length
-                    || b.rows() != outCopies.size(outCopy) || b.cols() != inCopies.size(inCopy)) {
+            int nOut = outCopies.sizes().length;
+            int nIn = inCopies.sizes().length;
+            if (outCopy < 0 || outCopy >= nOut || inCopy < 0 || inCopy >= nIn || b.rows() != outCopies.sizes()[outCopy]
+                    || b.cols() != inCopies.sizes()[inCopy]) {
                 throw new IllegalArgumentException("block " + block + " (" + b.rows() + " × " + b.cols() + ") does not fit the"
-                        + " copies (" + outCopy + ", " + inCopy + ") of " + outCopies.typeOfCopy().length + " output and "
-                        + inCopies.typeOfCopy().length + " input copies");
+                        + " copies (" + outCopy + ", " + inCopy + ") of " + nOut + " output and " + nIn + " input copies");
             }
-            elements.add(new Placement(block, outCopy, inCopy, outCopies.offsets()[outCopy], inCopies.offsets()[inCopy]));
+            elements.add(new Placement(block, outCopies.offsets()[outCopy], inCopies.offsets()[inCopy]));
             return this;
         }
 
@@ -190,10 +182,10 @@ public final class BlockSamples {
             double[] v = new double[block];
             System.arraycopy(values, j * block, v, 0, block);
             blocks.add(new Block(outSize, inSize, v));
-            elements.add(new Placement(j, 0, 0, 0, 0));
+            elements.add(new Placement(j, 0, 0));
         }
-        return new BlockSamples(points, null, null, Copies.of(new int[] {0}, new int[] {outSize}, "output"),
-                Copies.of(new int[] {0}, new int[] {inSize}, "input"), blocks, elements);
+        return new BlockSamples(points, null, null, Copies.of(new int[] {outSize}, "output"), Copies.of(new int[] {inSize},
+                "input"), blocks, elements);
     }
 
     /** K, the number of elements. */
@@ -250,7 +242,7 @@ public final class BlockSamples {
                 kept.add(new Block(b.rows(), b.cols(), v));
                 return kept.size() - 1;
             });
-            placed.add(new Placement(at, e.outCopy(), e.inCopy(), e.outOffset(), e.inOffset()));
+            placed.add(new Placement(at, e.outOffset(), e.inOffset()));
         }
         return new BlockSamples(points, qOut, qIn, outCopies, inCopies, kept, placed);
     }
@@ -339,7 +331,7 @@ public final class BlockSamples {
         int m = b.rows();
         int n = b.cols();
         double[] s = b.values();
-        if (qOut == null && qIn == null) {
+        if (qOut == null) { // dense: Q = I on both sides, one full block per element
             for (int r = 0; r < m; r++) {
                 for (int c = 0; c < n; c++) {
                     System.arraycopy(s, (r * n + c) * points, values, base + ((e.outOffset() + r) * inSize + e.inOffset() + c) * points,
@@ -354,7 +346,7 @@ public final class BlockSamples {
             for (int ii = 0; ii < inSize; ii++) {
                 int at = (r * inSize + ii) * points;
                 for (int c = 0; c < n; c++) {
-                    double w = qIn == null ? (ii == e.inOffset() + c ? 1 : 0) : qIn[ii][e.inOffset() + c];
+                    double w = qIn[ii][e.inOffset() + c];
                     if (w == 0) {
                         continue;
                     }
@@ -369,7 +361,7 @@ public final class BlockSamples {
         for (int oo = 0; oo < outSize; oo++) {
             int row = base + oo * inSize * points;
             for (int r = 0; r < m; r++) {
-                double w = qOut == null ? (oo == e.outOffset() + r ? 1 : 0) : qOut[oo][e.outOffset() + r];
+                double w = qOut[oo][e.outOffset() + r];
                 if (w == 0) {
                     continue;
                 }

@@ -45,11 +45,9 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
     private final GaussianRadialProfile rings;
     private final double[][] qIn;
     private final double[][] qOut;
-    /** The irrep copies of each side as types (by irrep name) and type sizes, for {@link BlockSamples}. */
-    private final int[] inCopyTypes;
-    private final int[] inTypeSizes;
-    private final int[] outCopyTypes;
-    private final int[] outTypeSizes;
+    /** The sizes of each side's irrep copies, in decomposition order, for {@link BlockSamples}. */
+    private final int[] inCopySizes;
+    private final int[] outCopySizes;
     private final List<Element> elements;
     /** One element per distinct irrep-pair kernel (the first that uses it), indexed by {@link Element#distinct()}. */
     private final List<Element> distinct;
@@ -63,12 +61,8 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
         this.rings = rings;
         this.qIn = in.changeOfBasis();
         this.qOut = out.changeOfBasis();
-        java.util.Map<String, Integer> inTypes = new java.util.LinkedHashMap<>();
-        this.inCopyTypes = copyTypes(in, inTypes);
-        this.inTypeSizes = typeSizes(in, inTypes);
-        java.util.Map<String, Integer> outTypes = new java.util.LinkedHashMap<>();
-        this.outCopyTypes = copyTypes(out, outTypes);
-        this.outTypeSizes = typeSizes(out, outTypes);
+        this.inCopySizes = in.irreps().stream().mapToInt(Irrep::dimension).toArray();
+        this.outCopySizes = out.irreps().stream().mapToInt(Irrep::dimension).toArray();
         this.elements = List.copyOf(elements);
         List<Element> first = new ArrayList<>();
         for (Element e : elements) {
@@ -82,23 +76,6 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
             a.add(e.attributes());
         }
         this.attributes = List.copyOf(a);
-    }
-
-    private static <E extends GroupElement> int[] copyTypes(Representation<E> rho, java.util.Map<String, Integer> types) {
-        List<Irrep<E>> irreps = rho.irreps();
-        int[] t = new int[irreps.size()];
-        for (int j = 0; j < t.length; j++) {
-            t[j] = types.computeIfAbsent(irreps.get(j).name(), name -> types.size());
-        }
-        return t;
-    }
-
-    private static <E extends GroupElement> int[] typeSizes(Representation<E> rho, java.util.Map<String, Integer> types) {
-        int[] sizes = new int[types.size()];
-        for (Irrep<E> psi : rho.irreps()) {
-            sizes[types.get(psi.name())] = psi.dimension();
-        }
-        return sizes;
     }
 
     /**
@@ -221,7 +198,7 @@ public final class SteerableKernelBasis<E extends GroupElement> implements Kerne
             }
             norms[q] = Math.sqrt(s);
         }
-        BlockSamples.Builder builder = BlockSamples.builder(p, qOut, outCopyTypes, outTypeSizes, qIn, inCopyTypes, inTypeSizes);
+        BlockSamples.Builder builder = BlockSamples.builder(p, qOut, outCopySizes, qIn, inCopySizes);
         int[] blockOf = new int[distinct.size()];
         for (int j = 0; j < distinct.size(); j++) {
             Element e = distinct.get(j);

@@ -125,12 +125,12 @@ class BlockSamplesTest {
     @Test
     void builderRefusesMisplacedBlocks() {
         double[][] id2 = {{1, 0}, {0, 1}};
-        BlockSamples.Builder b = BlockSamples.builder(1, id2, new int[] {0, 0}, new int[] {1}, id2, new int[] {0}, new int[] {2});
+        BlockSamples.Builder b = BlockSamples.builder(1, id2, new int[] {1, 1}, id2, new int[] {2});
         int block = b.addBlock(1, 2, new double[] {1, 2});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.addElement(block, 2, 0));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> b.addBlock(2, 2, new double[] {1, 2}));
-        assertThrows(IllegalArgumentException.class, () -> BlockSamples.builder(1, id2, new int[] {0}, new int[] {1}, id2,
-                new int[] {0}, new int[] {2}));
+        assertThrows(IllegalArgumentException.class, () -> BlockSamples.builder(1, id2, new int[] {1}, id2,
+                new int[] {2}));
     }
 }

@@ -387,8 +387,7 @@ public final class GSpace {
         requireOwn(in, "input");
         requireOwn(out, "output");
         requireBaseSpace("convolution kernels");
-        boolean memo = spec.filter() == null && (spec.cutoff() instanceof Record);
-        if (!memo) {
+        if (!memoised(spec)) {
             return sampleKernel(in, out, spec);
         }
         return bases.computeIfAbsent(new BasisKey(new IdentityKey(in), new IdentityKey(out), spec),
@@ -401,14 +400,18 @@ public final class GSpace {
      * when the basis is not memoised (a filter, or a cut-off that is not a value) or is empty.
      */
     public DeviceConstants engineBasis(Representation<?> in, Representation<?> out, KernelSpec spec) {
-        boolean memo = spec.filter() == null && (spec.cutoff() instanceof Record);
         SampledKernelBasis basis = kernelBasis(in, out, spec);
-        if (!memo || basis == null) {
+        if (!memoised(spec) || basis == null) {
             return null;
         }
         return engineBases.computeIfAbsent(new BasisKey(new IdentityKey(in), new IdentityKey(out), spec),
                 k -> new DeviceConstants(id + " kernel basis " + in.name() + " -> " + out.name(),
                         (manager, dataType) -> new NDList(BasisExpansion.engineBasis(manager, basis, dataType))));
+    }
+
+    /** Whether bases of this spec are memoised: no filter, and a cut-off that is a value (a record). */
+    private static boolean memoised(KernelSpec spec) {
+        return spec.filter() == null && spec.cutoff() instanceof Record;
     }
 
     @SuppressWarnings("unchecked")

@@ -442,11 +442,6 @@ public final class BasisExpansion {
         return (int) blocks.stream().filter(bl -> bl.shared() == null).count();
     }
 
-    /** How many blocks use engine copies of their basis shared with other expansions. */
-    public int sharedBlocks() {
-        return blocks.size() - ownBases();
-    }
-
     /**
      * Drops the engine copies of this expansion's own constants built under {@code manager}'s device and rebuilds them
      * there; shared bases are only built if missing or unusable (another expansion may be using them).
