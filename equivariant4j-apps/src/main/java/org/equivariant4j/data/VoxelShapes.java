@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.special.Erf;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.group.O3Element;
@@ -156,6 +157,14 @@ public final class VoxelShapes {
         }
     }
 
+    /**
+     * A shape placed in the volume.
+     *
+     * @param centres  its cube centres in voxel units from the volume's centre (x, y, z)
+     * @param rotation the rotation R applied to it (row-major 3×3); the cubes are aligned with R's columns
+     */
+    public record Placement(double[][] centres, double[][] rotation) {}
+
     private VoxelShapes() {}
 
     /** The class with that name. */
@@ -171,9 +180,18 @@ public final class VoxelShapes {
 
     /**
      * One volume: class {@code label} rotated by the orthogonal matrix R (row-major 3×3), with the rendering's noise drawn
-     * from {@code rng}.
+     * from {@code rng}: {@link #place} then {@link #rasterize}.
      */
     public static float[] render(int label, double[][] rotation, Rendering r, SplittableRandom rng) {
+        return rasterize(place(label, rotation, r, rng), r);
+    }
+
+    /**
+     * Where one shape's cubes go: class {@code label}'s cube centres, jittered, rotated by R and shifted, with the noise
+     * drawn from {@code rng} (the only random part of a rendering, so placements drawn in order and rasterised in any
+     * order give the same volumes).
+     */
+    public static Placement place(int label, double[][] rotation, Rendering r, SplittableRandom rng) {
         ShapeClass shape = CLASSES.get(Objects.checkIndex(label, CLASSES.size()));
         double[][] p = shape.centred();
         double[] t = {r.shift() * rng.nextGaussian(), r.shift() * rng.nextGaussian(), r.shift() * rng.nextGaussian()};
@@ -187,6 +205,15 @@ public final class VoxelShapes {
                 centres[i][k] = rotation[k][0] * q[0] + rotation[k][1] * q[1] + rotation[k][2] * q[2] + t[k];
             }
         }
+        return new Placement(centres, rotation);
+    }
+
+    /**
+     * The occupancy of a placed shape: at each voxel centre x, min(1, Σ_i Π_k [Φ((u_k + s/2)/σ) − Φ((u_k − s/2)/σ)]) with
+     * u = Rᵀ(x − c_i), the blurred indicator of each cube of side s.
+     */
+    public static float[] rasterize(Placement placement, Rendering r) {
+        double[][] rotation = placement.rotation();
         int d = r.size();
         double c = (d - 1) / 2.0;
         double half = r.scale() / 2;
@@ -200,7 +227,7 @@ public final class VoxelShapes {
                 for (int e = 0; e < d; e++) {
                     x[0] = e - c;
                     double sum = 0;
-                    for (double[] ci : centres) {
+                    for (double[] ci : placement.centres()) {
                         double prod = 1;
                         for (int k = 0; k < 3 && prod > 1e-12; k++) {
                             // u = Rᵀ (x − c_i)
@@ -217,6 +244,18 @@ public final class VoxelShapes {
     }
 
     /**
+     * The placements rasterised one after another into one array (volume i at offset i·D³), in parallel: the
+     * rasterisation is deterministic, so the result does not depend on the number of threads.
+     */
+    public static float[] rasterizeAll(List<Placement> placements, Rendering r) {
+        int vol = r.size() * r.size() * r.size();
+        float[] out = new float[placements.size() * vol];
+        IntStream.range(0, placements.size()).parallel()
+                .forEach(i -> System.arraycopy(rasterize(placements.get(i), r), 0, out, i * vol, vol));
+        return out;
+    }
+
+    /**
      * {@code perClass} volumes of every class, in class order: in the canonical orientation when {@code rotate} is false,
      * else each rotated by its own Haar-random rotation; noise as the rendering says; all drawn from {@code seed}.
      */
@@ -226,19 +265,17 @@ public final class VoxelShapes {
         }
         SplittableRandom rng = new SplittableRandom(seed);
         int n = perClass * CLASSES.size();
-        int vol = r.size() * r.size() * r.size();
-        float[] voxels = new float[n * vol];
+        List<Placement> placements = new ArrayList<>(n);
         int[] labels = new int[n];
         double[][] identity = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
         for (int k = 0; k < CLASSES.size(); k++) {
             for (int i = 0; i < perClass; i++) {
-                int at = k * perClass + i;
                 double[][] rot = rotate ? Groups.so3().random(rng).matrix() : identity;
-                System.arraycopy(render(k, rot, r, rng), 0, voxels, at * vol, vol);
-                labels[at] = k;
+                placements.add(place(k, rot, r, rng));
+                labels[k * perClass + i] = k;
             }
         }
-        return new Volumes(n, r.size(), voxels, labels);
+        return new Volumes(n, r.size(), rasterizeAll(placements, r), labels);
     }
 
     /** The rotation by {@code angle} radians about the unit axis (Rodrigues). */

@@ -8,6 +8,7 @@ import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.equivariant4j.harmonics.fourier.RotationQuadrature;
 import org.equivariant4j.nn.activation.FourierPointwise;
 import org.equivariant4j.nn.activation.GatedNonlinearity;
 import org.equivariant4j.nn.activation.PointwiseNonlinearity;
@@ -34,6 +35,7 @@ import org.equivariant4j.repr.Representation;
  *   conv k3 → hidden fields → BN → nonlinearity → blur-pool /2
  *   conv k3 → {@code width} scalar fields → BN → ELU → mean over space → linear → class logits
  * </pre>
+ * ({@code so3} puts a band-limited head before its last scalars, see below),
  * with stride 1 and zero padding k/2 in every convolution (for odd D every size stays odd, so the layout keeps the
  * volume's centre and the equivariant models are exact for the cube symmetries they contain) and anti-aliased average
  * pooling ({@link AntialiasedPool3d}, σ = {@link #POOL_SIGMA}) as the only subsampling: a strided convolution or a
@@ -44,10 +46,13 @@ import org.equivariant4j.repr.Representation;
  *       every layer, DJL batch norm and ELU: translation-equivariant only;</li>
  *   <li>{@code octa}: {@link R3Conv} on the octahedral group (the 24 cube rotations), regular fields (24 channels each),
  *       {@link InnerBatchNorm}, pointwise ELU;</li>
- *   <li>{@code so3}: {@link R3Conv} on SO(3), band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l, {@link IIDBatchNorm},
- *       ELU sampled on the 24 cube rotations ({@link FourierPointwise}). A gated SO(3) model of this depth (fields of
- *       l ≤ 2) came out exactly invariant to the inversion (6e-7 in float32 at initialisation), unable to tell mirror
- *       images apart; the Fourier nonlinearity is not;</li>
+ *   <li>{@code so3}: {@link R3Conv} on SO(3). The first two layers carry gated fields of l ≤ 2 ({@link #hiddenType}),
+ *       {@link IIDBatchNorm}, {@link GatedNonlinearity}; the last convolution is replaced by a band-limited head:
+ *       conv k3 → {@link #SO3_HEAD_FIELDS} band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l → BN → ELU sampled on the
+ *       120 cube-symmetric rotations of {@link RotationQuadrature#cubeSymmetric(int)} ({@link FourierPointwise}) →
+ *       conv k1 → {@code width} scalar fields → BN → ELU. Sampling the nonlinearity on the 5³ grid of the last layer,
+ *       on 120 rotations, keeps its cost small and its aliasing low: the Fourier ELU at full resolution on the 24 cube
+ *       rotations made the trained logits change by 26-46 % under random rotations, this layout by about 4 %;</li>
  *   <li>{@code o3}: {@link R3Conv} on O(3), fields of l ≤ 2 with both parities ({@link #hiddenType}), gated
  *       nonlinearities ({@link GatedNonlinearity}: each field times the sigmoid of its own scalar gate, exact for every
  *       rotation and reflection). Its last scalar fields are even, so it cannot tell mirror images apart.</li>
@@ -66,6 +71,10 @@ public final class VoxelModels {
      * with σ = 1.2: stride 2 after a narrow blur aliases, and aliasing breaks the symmetry off the voxel grid.
      */
     static final double POOL_SIGMA = 1.2;
+    /** The band-limited fields of the {@code so3} head. */
+    public static final int SO3_HEAD_FIELDS = 16;
+    /** The rotations the {@code so3} head samples its ELU on: 1 block of 120 ({@link RotationQuadrature#cubeSymmetric}). */
+    static final int SO3_HEAD_GRID_BLOCKS = 1;
 
     private VoxelModels() {}
 
@@ -82,18 +91,16 @@ public final class VoxelModels {
 
     /**
      * The hidden field type between the layers of an equivariant model with multiplicity {@code fields}: {@code fields}
-     * regular fields for {@code octa}; for {@code so3} m band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l (10m channels);
-     * for {@code o3} 2m 0e, 2m 0o, m 1o, m 1e and m 2e (15m channels), m = {@code fields}.
+     * regular fields for {@code octa}; for {@code so3} 4m ψ0, 2m ψ1 and m ψ2 (15m channels); for {@code o3} 2m 0e, 2m 0o,
+     * m 1o, m 1e and m 2e (15m channels), m = {@code fields}.
      */
     public static FieldType hiddenType(String name, int fields) {
         GSpace g = gspace(name);
         if ("octa".equals(name)) {
             return FieldType.of(g, fields, g.regularRepr());
         }
-        if ("so3".equals(name)) {
-            return FieldType.of(g, fields, g.bandLimitedRegularRepr(1));
-        }
-        String[][] irreps = {{"0e", "2"}, {"0o", "2"}, {"1o", "1"}, {"1e", "1"}, {"2e", "1"}};
+        String[][] irreps = "so3".equals(name) ? new String[][] {{"psi[0]", "4"}, {"psi[1]", "2"}, {"psi[2]", "1"}}
+                : new String[][] {{"0e", "2"}, {"0o", "2"}, {"1o", "1"}, {"1e", "1"}, {"2e", "1"}};
         List<Representation<?>> reps = new ArrayList<>();
         for (String[] irrep : irreps) {
             for (int i = 0; i < Integer.parseInt(irrep[1]) * fields; i++) {
@@ -103,9 +110,15 @@ public final class VoxelModels {
         return FieldType.of(g, reps);
     }
 
+    /** The band-limited fields of the {@code so3} head: {@link #SO3_HEAD_FIELDS} copies of ⊕_{l≤1} (2l+1)ψ_l. */
+    public static FieldType so3HeadType() {
+        GSpace g = gspace("so3");
+        return FieldType.of(g, SO3_HEAD_FIELDS, g.bandLimitedRegularRepr(1));
+    }
+
     /**
-     * What the hidden convolutions of the O(3) model produce: one trivial gate per hidden field, then the hidden
-     * fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
+     * What the hidden convolutions of the gated models ({@code so3}, {@code o3}) produce: one trivial gate per hidden
+     * field, then the hidden fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
      */
     static FieldType gatedType(FieldType hidden) {
         GSpace g = hidden.gspace();
@@ -132,15 +145,20 @@ public final class VoxelModels {
             int k = KERNELS[layer];
             boolean last = layer == KERNELS.length - 1;
             FieldType from = layer == 0 ? in : hidden;
-            FieldType to = last ? scalars : octa || so3 ? hidden : gatedType(hidden);
-            // no bias: the batch norm that follows would remove it
-            blocks.add(R3Conv.builder(from, to).kernelSize(k).padding(k / 2).optBias(false).initGain(2).optSeed(seed + layer)
-                    .build());
+            if (last && so3) {
+                FieldType head = so3HeadType();
+                blocks.add(conv(from, head, k, seed + layer));
+                blocks.add(IIDBatchNorm.of(head));
+                blocks.add(FourierPointwise.of(head, ScalarActivation.elu(1),
+                        RotationQuadrature.cubeSymmetric(SO3_HEAD_GRID_BLOCKS)));
+                from = head;
+                k = 1;
+            }
+            FieldType to = last ? scalars : octa ? hidden : gatedType(hidden);
+            blocks.add(conv(from, to, k, seed + layer + (last && so3 ? 1 : 0)));
             blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
             if (last || octa) {
                 blocks.add(PointwiseNonlinearity.elu(to, 1));
-            } else if (so3) {
-                blocks.add(FourierPointwise.of(to, ScalarActivation.elu(1)));
             } else {
                 int[] gates = new int[hidden.fields()];
                 Arrays.setAll(gates, i -> i);
@@ -152,6 +170,11 @@ public final class VoxelModels {
         }
         blocks.add(GlobalSpatialPooling.mean(scalars));
         return new SequentialBlock().add(EquivariantSequential.of(blocks)).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** Stride 1, zero padding k/2, no bias (the batch norm that follows would remove it). */
+    private static R3Conv conv(FieldType from, FieldType to, int k, long seed) {
+        return R3Conv.builder(from, to).kernelSize(k).padding(k / 2).optBias(false).initGain(2).optSeed(seed).build();
     }
 
     private static SequentialBlock cnn(int width, int classes) {

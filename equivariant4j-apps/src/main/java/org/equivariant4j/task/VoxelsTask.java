@@ -45,7 +45,8 @@ import org.equivariant4j.nn.ops.ParameterCounts;
  * All drawn from the seed (the data, the weights and the shuffling).
  *
  * <h2>Models</h2> ({@link VoxelModels}) {@code cnn} (plain 3-D CNN), {@code octa} (octahedral regular fields),
- * {@code so3} (SO(3), band-limited regular fields with Fourier ELU), {@code o3} (O(3), fields of l ≤ 2 with both parities, gated).
+ * {@code so3} (SO(3), gated fields of l ≤ 2 and a head of band-limited fields with Fourier ELU), {@code o3} (O(3), fields of
+ * l ≤ 2 with both parities, gated).
  *
  * <h2>Training</h2> The shared {@link TrainingRecipe}: Adam, cross-entropy, batch 16, learning rate 5e-3 decayed by a
  * cosine to 1 %, the epoch of the best validation accuracy kept.
@@ -73,7 +74,7 @@ public final class VoxelsTask {
     /** Channels of the plain CNN and scalar fields of the last equivariant layer. */
     public static final int WIDTH = 32;
     /** Hidden fields per equivariant model. */
-    public static final Map<String, Integer> FIELDS = Map.of("cnn", 0, "octa", 2, "so3", 4, "o3", 3);
+    public static final Map<String, Integer> FIELDS = Map.of("cnn", 0, "octa", 2, "so3", 3, "o3", 3);
     /** Training noise: cube-centre jitter in cube sides. */
     public static final double JITTER = 0.06;
     /** Training noise: shape shift in voxels. */
@@ -178,10 +179,10 @@ public final class VoxelsTask {
         int k = VoxelShapes.CLASSES.size();
         int n = cfg.testPerClass() * k;
         int d = clean.size();
-        int vol = d * d * d;
         SplittableRandom rng = new SplittableRandom(cfg.seed() ^ 0x7E57L);
-        float[] rotated = new float[n * vol];
-        float[] canonical = new float[n * vol];
+        // the noise and rotations are drawn in order, the volumes rasterised afterwards in parallel
+        List<VoxelShapes.Placement> rotated = new ArrayList<>(n);
+        List<VoxelShapes.Placement> canonical = new ArrayList<>(n);
         int[] labels = new int[n];
         List<double[][]> rotations = new ArrayList<>();
         double[][] identity = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
@@ -193,8 +194,8 @@ public final class VoxelsTask {
                 double[][] r = Groups.so3().random(rng).matrix();
                 rotations.add(r);
                 labels[at] = c;
-                System.arraycopy(VoxelShapes.render(c, r, clean, rng), 0, rotated, at * vol, vol);
-                System.arraycopy(VoxelShapes.render(c, identity, clean, rng), 0, canonical, at * vol, vol);
+                rotated.add(VoxelShapes.place(c, r, clean, rng));
+                canonical.add(VoxelShapes.place(c, identity, clean, rng));
             }
         }
         int steps = (int) Math.floor(180 / cfg.angleStep() + 1e-9);
@@ -207,19 +208,20 @@ public final class VoxelsTask {
         }
         List<VoxelShapes.Volumes> sweep = new ArrayList<>();
         for (double angle : angles) {
-            float[] v = new float[sweepCount * vol];
+            List<VoxelShapes.Placement> placed = new ArrayList<>(sweepCount);
             int[] l = new int[sweepCount];
             for (int c = 0, j = 0; c < k; c++) {
                 for (int i = 0; i < cfg.sweepPerClass(); i++, j++) {
                     double[][] r = VoxelShapes.rotation(axes.get(j), Math.toRadians(angle));
-                    System.arraycopy(VoxelShapes.render(c, r, clean, rng), 0, v, j * vol, vol);
+                    placed.add(VoxelShapes.place(c, r, clean, rng));
                     l[j] = c;
                 }
             }
-            sweep.add(new VoxelShapes.Volumes(sweepCount, d, v, l));
+            sweep.add(new VoxelShapes.Volumes(sweepCount, d, VoxelShapes.rasterizeAll(placed, clean), l));
         }
-        return new Data(train, valid, new VoxelShapes.Volumes(n, d, rotated, labels),
-                new VoxelShapes.Volumes(n, d, canonical, labels.clone()), rotations, angles, sweep);
+        return new Data(train, valid, new VoxelShapes.Volumes(n, d, VoxelShapes.rasterizeAll(rotated, clean), labels),
+                new VoxelShapes.Volumes(n, d, VoxelShapes.rasterizeAll(canonical, clean), labels.clone()), rotations, angles,
+                sweep);
     }
 
     /**
@@ -492,11 +494,12 @@ public final class VoxelsTask {
     static Map<String, Object> architecture(String name) {
         Map<String, Object> c = new LinkedHashMap<>();
         String act = switch (name) {
-            case "so3" -> "Fourier ELU";
-            case "o3" -> "gated nonlinearity";
+            case "so3", "o3" -> "gated nonlinearity";
             default -> "ELU";
         };
-        c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; conv k3 to " + WIDTH
+        String last = "so3".equals(name) ? "conv k3 to " + VoxelModels.SO3_HEAD_FIELDS + " band-limited fields (l <= 1), BN,"
+                + " Fourier ELU on 120 rotations; conv k1 to " : "conv k3 to ";
+        c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; " + last + WIDTH
                 + " scalars, BN, ELU; mean over space; linear");
         c.put("width", WIDTH);
         c.put("fields", FIELDS.get(name));

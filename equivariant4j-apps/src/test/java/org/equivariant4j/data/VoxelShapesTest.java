@@ -117,6 +117,14 @@ class VoxelShapesTest {
         assertArrayEquals(one.voxels(), two.voxels());
         assertArrayEquals(new int[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11}, one.labels());
         assertFalse(java.util.Arrays.equals(one.voxels(), VoxelShapes.generate(2, noisy, true, 6).voxels()));
+        // generate draws every placement in order and rasterises them in parallel: the same volumes as rendering one
+        // after another from the same stream
+        SplittableRandom stream = new SplittableRandom(5);
+        for (int i = 0; i < one.count(); i++) {
+            double[][] rot = org.equivariant4j.group.Groups.so3().random(stream).matrix();
+            float[] sequential = VoxelShapes.render(one.labels()[i], rot, noisy, stream);
+            assertArrayEquals(sequential, java.util.Arrays.copyOfRange(one.voxels(), i * 4913, (i + 1) * 4913), "volume " + i);
+        }
     }
 
     @Test

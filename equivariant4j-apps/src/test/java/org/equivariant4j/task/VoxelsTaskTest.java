@@ -68,6 +68,8 @@ class VoxelsTaskTest {
                 switch (name) {
                     case "cnn" -> assertTrue(err[0] > 1e-2, "the plain CNN is not invariant: " + err[0]);
                     case "o3" -> assertTrue(err[0] < 1e-5 && err[1] < 1e-5, name + ": " + Arrays.toString(err));
+                    case "so3" -> assertTrue(err[0] < 1e-5 && err[1] > 10 * err[0], name + " (rotations exact, mirror images not forced"
+                            + " together; at initialisation the odd part is small, 1.6e-5 for seed 5): " + Arrays.toString(err));
                     default -> assertTrue(err[0] < 1e-5 && err[1] > 100 * err[0], name + " (rotations exact, mirror images told apart): "
                             + Arrays.toString(err));
                 }
@@ -75,7 +77,7 @@ class VoxelsTaskTest {
         }
     }
 
-    /** The hidden fields: O(3) 15 channels per multiplicity, degrees up to 2 with both parities; SO(3) 10 (l ≤ 1). */
+    /** The hidden fields: 15 channels per multiplicity, degrees up to 2 (O(3) with both parities); so3's head 10 per field. */
     @Test
     void hiddenTypesHoldTheIrrepsTheDocsName() {
         FieldType o3 = org.equivariant4j.model.VoxelModels.hiddenType("o3", 3);
@@ -83,7 +85,13 @@ class VoxelsTaskTest {
         Map<String, Long> o3Counts = o3.representations().stream()
                 .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
         assertEquals(Map.of("0e", 6L, "0o", 6L, "1o", 3L, "1e", 3L, "2e", 3L), o3Counts);
-        assertEquals(10 * 4, org.equivariant4j.model.VoxelModels.hiddenType("so3", 4).size());
+        FieldType so3 = org.equivariant4j.model.VoxelModels.hiddenType("so3", 3);
+        assertEquals(45, so3.size());
+        Map<String, Long> so3Counts = so3.representations().stream()
+                .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("psi[0]", 12L, "psi[1]", 6L, "psi[2]", 3L), so3Counts);
+        assertEquals(10 * org.equivariant4j.model.VoxelModels.SO3_HEAD_FIELDS,
+                org.equivariant4j.model.VoxelModels.so3HeadType().size());
         assertEquals(24 * 2, org.equivariant4j.model.VoxelModels.hiddenType("octa", 2).size());
     }
 

@@ -163,6 +163,24 @@ class VolumetricBlocksTest {
                 }
             }
         }
+        for (GSpace g : List.of(GSpaces.rot3dOnR3(), GSpaces.flipRot3dOnR3())) {
+            // a denser cube-symmetric grid: still exact for the cube symmetries and the identity without f
+            FieldType type = FieldType.of(g, 2, g.bandLimitedRegularRepr(1));
+            RotationQuadrature grid = RotationQuadrature.cubeSymmetric(2);
+            FieldBlockChecks.assertEquivariant(() -> FourierPointwise.of(type, ScalarActivation.elu(1), grid), manager, 3, false,
+                    30);
+            FourierPointwise block = FourierPointwise.of(type, ScalarActivation.relu(), grid);
+            assertEquals(240 * (g.fibreGroup().name().equals("O(3)") ? 2 : 1), block.samples());
+            try (NDManager m = manager.newSubManager()) {
+                NDArray x = FieldBlockChecks.input(type, m, DataType.FLOAT64, 3, 5);
+                var f = FieldBlockChecks.function(block, m, false);
+                assertEquals(0, f.apply(x).sub(f.apply(x.neg())).sub(x).abs().max().getDouble(), 1e-12, g + " on 240 nodes");
+            }
+            FieldType l3 = FieldType.of(g, 1, g.bandLimitedRegularRepr(3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FourierPointwise.of(l3, ScalarActivation.relu(), grid));
+            assertTrue(e.getMessage().contains("degree 2L = 6") && e.getMessage().contains("exact to degree 5"), e.getMessage());
+        }
         for (GSpace g : List.of(GSpaces.rot2dOnR3(-1), GSpaces.conicalOnR3(-1))) {
             FieldType type = FieldType.of(g, 2, g.bandLimitedRegularRepr(2));
             FieldBlockChecks.assertEquivariant(() -> FourierPointwise.of(type, ScalarActivation.relu()), manager, 3, false, 20);
@@ -175,6 +193,10 @@ class VolumetricBlocksTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> FourierPointwise.of(FieldType.of(so3, 1, so3.bandLimitedRegularRepr(1)), ScalarActivation.relu(), 8));
         assertTrue(e.getMessage().contains("SO(2) and O(2) only"), e.getMessage());
+        GSpace so2 = GSpaces.rot2dOnR2(-1, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> FourierPointwise.of(FieldType.of(so2, 1,
+                so2.bandLimitedRegularRepr(1)), ScalarActivation.relu(), RotationQuadrature.cubeSymmetric(1)));
+        assertTrue(e.getMessage().contains("SO(3) and O(3) only"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> FourierPointwise.of(FieldType.of(so3, 1, so3.irrep("psi[1]")), ScalarActivation.relu()));
         assertTrue(e.getMessage().contains("band-limited regular"), e.getMessage());
@@ -212,6 +234,54 @@ class VolumetricBlocksTest {
         }
         assertEquals(24, RotationQuadrature.exact(3).size());
         assertEquals(120, RotationQuadrature.exact(5).size());
+    }
+
+    /**
+     * The denser cube-symmetric grids: 120K distinct nodes, exact to degree 5, permuted by the cube rotations, with a
+     * covering radius (the largest distance from a rotation to its nearest node, over a fixed random sample) that shrinks
+     * as K grows.
+     */
+    @Test
+    void cubeSymmetricRotationGridsAreExactPermutedAndDenser() {
+        assertEquals(RotationQuadrature.exact(5).elements(), RotationQuadrature.cubeSymmetric(1).elements());
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        List<SO3Element> probes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            probes.add(org.equivariant4j.group.Groups.so3().random(rng));
+        }
+        double previous = Double.POSITIVE_INFINITY;
+        for (int k : new int[] {1, 2, 4}) {
+            RotationQuadrature q = RotationQuadrature.cubeSymmetric(k);
+            assertEquals(120 * k, q.size());
+            assertEquals(5, q.maxDegree());
+            assertTrue(q.isCubeSymmetric(), "K = " + k);
+            for (int i = 0; i < q.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    assertTrue(q.elements().get(i).distance(q.elements().get(j)) > 1e-6, "nodes " + i + " and " + j + " coincide");
+                }
+            }
+            for (int l = 1; l <= 5; l++) {
+                double[][] sum = new double[2 * l + 1][2 * l + 1];
+                for (SO3Element g : q.elements()) {
+                    sum = Matrices.addScaled(sum, 1.0 / q.size(), WignerD.fromQuaternion(l, g.rotation()));
+                }
+                assertTrue(Matrices.maxAbs(sum) < 1e-12, "K = " + k + ", degree " + l + ": " + Matrices.maxAbs(sum));
+            }
+            double radius = 0;
+            for (SO3Element p : probes) {
+                double nearest = Double.POSITIVE_INFINITY;
+                for (SO3Element g : q.elements()) {
+                    nearest = Math.min(nearest, p.distance(g));
+                }
+                radius = Math.max(radius, nearest);
+            }
+            assertTrue(radius < previous, "K = " + k + ": covering radius " + radius + " after " + previous);
+            System.out.printf("cube-symmetric rotation grid K = %d: %d nodes, covering radius %.3f (chordal)%n", k, q.size(),
+                    radius);
+            previous = radius;
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RotationQuadrature.cubeSymmetric(0));
+        assertTrue(e.getMessage().contains("got 0"), e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.List;
 import org.equivariant4j.group.EulerAngles;
 import org.equivariant4j.group.Groups;
 import org.equivariant4j.group.O3Element;
+import org.equivariant4j.group.Quaternion;
 import org.equivariant4j.group.SO3;
 import org.equivariant4j.group.SO3Element;
 
@@ -21,10 +22,14 @@ import org.equivariant4j.group.SO3Element;
  *   <li>degree ≤ 5: the 120 products h·s of a cube rotation h and an icosahedral rotation s (the two groups share the 12
  *       tetrahedral rotations, so each product occurs 12 times), uniform weights: Σ_{h,s} D(h)D(s) = (Σ_h D(h))(Σ_s D(s))
  *       and the icosahedral group has no invariant in D^1 … D^5;</li>
+ *   <li>denser cube-symmetric grids ({@link #cubeSymmetric(int)}), degree ≤ 5: the union of K translates O·I·t_k of the
+ *       120-node grid (t_1 = identity, each further t_k chosen to lie as far as possible from the nodes so far), 120K
+ *       nodes, uniform weights; exact to degree 5 like each translate, and finer for the functions that are not
+ *       band-limited (what a sampled nonlinearity produces);</li>
  *   <li>higher degrees: Euler angles (e3nn's R = Ry(α)Rx(β)Ry(γ)) with α and γ at 2L + 2 equispaced angles and cos β at
  *       the L + 2 Gauss–Legendre nodes, L = ⌈degree/2⌉, weighted.</li>
  * </ul>
- * The first two are closed under left multiplication by the 24 cube rotations ({@link #isCubeSymmetric()}): a cube
+ * The first three are closed under left multiplication by the 24 cube rotations ({@link #isCubeSymmetric()}): a cube
  * rotation permutes their nodes, so what is computed on them commutes exactly with the rotations that map the voxel
  * grid to itself.
  *
@@ -79,6 +84,55 @@ public record RotationQuadrature(List<SO3Element> elements, double[] weights, in
             }
         }
         return new RotationQuadrature(nodes, w.stream().mapToDouble(Double::doubleValue).toArray(), 2 * l);
+    }
+
+    /**
+     * The cube-symmetric grid of {@code blocks} translates O·I·t_k of the 120-node grid of degree 5 (O the 24 cube
+     * rotations, I the 60 icosahedral ones): 120·blocks nodes with uniform weights, exact to degree 5 (Σ_{h,s}
+     * D(h s t) = (Σ_h D(h))(Σ_s D(s)) D(t) = 0 for 1 ≤ l ≤ 5) and permuted by the cube rotations. t_1 is the identity;
+     * each further t_k is the node of the Euler-angle grid of degree 12 whose translate lies farthest from the nodes
+     * chosen so far (largest smallest chordal distance), so the grid covers SO(3) more finely as it grows.
+     *
+     * @param blocks K ≥ 1
+     */
+    public static RotationQuadrature cubeSymmetric(int blocks) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("a cube-symmetric rotation grid needs at least 1 block of 120 nodes, got "
+                    + blocks);
+        }
+        List<SO3Element> base = exact(5).elements();
+        List<SO3Element> nodes = new ArrayList<>(base);
+        SO3 so3 = Groups.so3();
+        List<SO3Element> candidates = exact(12).elements();
+        for (int k = 1; k < blocks; k++) {
+            SO3Element best = null;
+            double bestDot = Double.POSITIVE_INFINITY;
+            for (SO3Element t : candidates) {
+                // the translate's largest |q·q'| with the nodes so far: the smaller, the farther the translate
+                double worst = 0;
+                for (SO3Element b : base) {
+                    Quaternion q = b.rotation().compose(t.rotation());
+                    for (SO3Element n : nodes) {
+                        worst = Math.max(worst, Math.abs(dot(q, n.rotation())));
+                    }
+                    if (worst >= bestDot) {
+                        break;
+                    }
+                }
+                if (worst < bestDot) {
+                    bestDot = worst;
+                    best = t;
+                }
+            }
+            for (SO3Element b : base) {
+                nodes.add(so3.compose(b, best));
+            }
+        }
+        return uniform(nodes, 5);
+    }
+
+    private static double dot(Quaternion a, Quaternion b) {
+        return a.w() * b.w() + a.x() * b.x() + a.y() * b.y() + a.z() * b.z();
     }
 
     private static RotationQuadrature uniform(List<SO3Element> nodes, int degree) {

@@ -38,8 +38,9 @@ import org.equivariant4j.repr.Representation;
  * <ul>
  *   <li>SO(2), O(2): N equispaced rotations (and, for O(2), the N reflections r_θ f), N ≥ 2L + 1, w = 1/M; the default
  *       N is the smallest multiple of 8 that is at least 2(2L + 1);</li>
- *   <li>SO(3): {@link RotationQuadrature#exact} of degree 2L (24 cube rotations for L ≤ 1, 120 for L = 2, an Euler-angle
- *       Gauss–Legendre product grid above); O(3): the same rotations with and without the inversion, half weights.</li>
+ *   <li>SO(3): {@link RotationQuadrature#exact} of degree 2L by default (24 cube rotations for L ≤ 1, 120 for L = 2, an
+ *       Euler-angle Gauss–Legendre product grid above), or any quadrature exact to degree 2L; O(3): the same rotations
+ *       with and without the inversion, half weights.</li>
  * </ul>
  *
  * <h2>Equivariance</h2>
@@ -59,9 +60,11 @@ public final class FourierPointwise extends ParameterFreeBlock {
     private final double[] sampling;
     /** The quadrature weight of each sample. */
     private final double[] weights;
+    /** The degree the SO(3) grid integrates exactly (0 on the plane). */
+    private final int quadratureDegree;
     private final DeviceConstants constants;
 
-    private FourierPointwise(FieldType type, ScalarActivation function, Integer rotations) {
+    private FourierPointwise(FieldType type, ScalarActivation function, Integer rotations, RotationQuadrature quadrature) {
         super(type, type);
         this.function = Objects.requireNonNull(function, "function");
         Group<?> g = type.gspace().fibreGroup();
@@ -89,6 +92,7 @@ public final class FourierPointwise extends ParameterFreeBlock {
                         + (2 * l + 1) + " rotations, got " + n);
             }
             grid = g.grid(n);
+            this.quadratureDegree = 0;
             this.weights = new double[grid.size()];
             java.util.Arrays.fill(weights, 1.0 / grid.size());
         } else {
@@ -96,9 +100,19 @@ public final class FourierPointwise extends ParameterFreeBlock {
                 throw new IllegalArgumentException("FourierPointwise on " + g.name() + " samples an exact quadrature of degree"
                         + " 2L; a number of rotations (" + rotations + ") applies to SO(2) and O(2) only");
             }
-            RotationQuadrature q = RotationQuadrature.exact(2 * l);
+            RotationQuadrature q = quadrature != null ? quadrature : RotationQuadrature.exact(2 * l);
+            if (q.maxDegree() < 2 * l) {
+                throw new IllegalArgumentException("FourierPointwise with band limit L = " + l + " needs a rotation quadrature"
+                        + " exact to degree 2L = " + 2 * l + ", got one of " + q.size() + " nodes exact to degree "
+                        + q.maxDegree());
+            }
             grid = g instanceof SO3 ? q.elements() : q.o3Elements();
+            this.quadratureDegree = q.maxDegree();
             this.weights = g instanceof SO3 ? q.weights() : q.o3Weights();
+        }
+        if (planar && quadrature != null) {
+            throw new IllegalArgumentException("FourierPointwise on " + g.name() + " samples N equispaced rotations; a rotation"
+                    + " quadrature (" + quadrature.size() + " nodes) applies to SO(3) and O(3) only");
         }
         this.samples = grid.size();
         this.sampling = samplingMatrix(rho, grid);
@@ -107,12 +121,21 @@ public final class FourierPointwise extends ParameterFreeBlock {
 
     /** f on the samples of every field of {@code type}, on the default grid. */
     public static FourierPointwise of(FieldType type, ScalarActivation function) {
-        return new FourierPointwise(type, function, null);
+        return new FourierPointwise(type, function, null, null);
     }
 
     /** f on the samples on a grid of N rotations (and N reflections for O(2)); SO(2) and O(2) only. */
     public static FourierPointwise of(FieldType type, ScalarActivation function, int rotations) {
-        return new FourierPointwise(type, function, rotations);
+        return new FourierPointwise(type, function, rotations, null);
+    }
+
+    /**
+     * f on the samples at the nodes of {@code grid} (on O(3): each node with and without the inversion); SO(3) and O(3)
+     * only, and the grid must be exact to degree 2L. A grid denser than the default (for example
+     * {@link RotationQuadrature#cubeSymmetric(int)}) aliases less of what f adds above the band limit.
+     */
+    public static FourierPointwise of(FieldType type, ScalarActivation function, RotationQuadrature grid) {
+        return new FourierPointwise(type, function, null, java.util.Objects.requireNonNull(grid, "grid"));
     }
 
     private static double[] samplingMatrix(Representation<?> rho, List<? extends GroupElement> grid) {
@@ -153,32 +176,39 @@ public final class FourierPointwise extends ParameterFreeBlock {
         return samples;
     }
 
+    /** A [M, D] and (WA)ᵀ [D, M]. */
     private NDList buildConstants(NDManager manager, DataType dataType) {
-        double[] weighted = new double[sampling.length];
+        double[] back = new double[sampling.length];
         for (int g = 0; g < samples; g++) {
             for (int i = 0; i < fieldSize; i++) {
-                weighted[g * fieldSize + i] = weights[g] * sampling[g * fieldSize + i];
+                back[i * samples + g] = weights[g] * sampling[g * fieldSize + i];
             }
         }
-        NDArray a = Tensors.fromFlat(manager, sampling, new Shape(samples, fieldSize), dataType);
-        return new NDList(a.transpose(), Tensors.fromFlat(manager, weighted, new Shape(samples, fieldSize), dataType));
+        return new NDList(Tensors.fromFlat(manager, sampling, new Shape(samples, fieldSize), dataType),
+                Tensors.fromFlat(manager, back, new Shape(fieldSize, samples), dataType));
     }
 
     @Override
     protected NDArray apply(NDArray x) {
         DeviceConstants.Copy k = constantsFor(constants, x);
         Shape s = x.getShape();
-        // [B, n·D, spatial…] → [B, n, P, D] → samples [B, n, P, M] → f → back to [B, n, P, D] → [B, n·D, spatial…]
-        NDArray fields = x.reshape(s.get(0), inType().fields(), fieldSize, -1).swapAxes(2, 3);
-        NDArray sampled = function.apply(fields.matMul(k.get(0)));
-        return sampled.matMul(k.get(1)).swapAxes(2, 3).reshape(s);
+        // [B, n·D, spatial…] → [B, n, D, P] → samples A·x [B, n, M, P] → f → (WA)ᵀ·f [B, n, D, P] → [B, n·D, spatial…];
+        // multiplying from the left keeps every tensor contiguous (no transposed copies of the M-sample tensor)
+        NDArray fields = x.reshape(s.get(0), inType().fields(), fieldSize, -1);
+        NDArray sampled = function.apply(k.get(0).matMul(fields));
+        return k.get(1).matMul(sampled).reshape(s);
     }
 
     @Override
     protected int[] config() {
         Group<?> g = inType().gspace().fibreGroup();
         int grid = g instanceof O2 ? samples / 2 : samples;
-        return new int[] {inType().size(), inType().fields(), grid, function.kind().ordinal()};
+        if (g instanceof SO2 || g instanceof O2) {
+            return new int[] {inType().size(), inType().fields(), grid, function.kind().ordinal()};
+        }
+        // a rotation grid is named by its size and degree (the Euler grid of degree 8 and 5 cube-symmetric blocks both
+        // have 600 nodes)
+        return new int[] {inType().size(), inType().fields(), grid, function.kind().ordinal(), quadratureDegree};
     }
 
     @Override
