@@ -6,6 +6,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.LongAccumulator;
 import org.equivariant4j.task.ModelCard;
 import org.equivariant4j.task.SavedModel;
@@ -101,14 +104,27 @@ public final class SparkScoring {
 
         List<String> fields = List.of(table.schema().fieldNames());
         int[] inputIndex = layout.inputs().stream().mapToInt(c -> fields.indexOf(c.name())).toArray();
+        DataType[] inputElement = layout.inputs().stream()
+                .map(c -> ((ArrayType) table.schema().apply(c.name()).dataType()).elementType()).toArray(DataType[]::new);
         SparkSession spark = table.sparkSession();
         LongAccumulator predict = spark.sparkContext().longAccumulator("equivariant4j predict ns");
         LongAccumulator convert = spark.sparkContext().longAccumulator("equivariant4j convert ns");
         PartitionScorer scorer = new PartitionScorer(new ExecutorModels.Key(dir.toString(), card.parametersCrc32c()),
-                layout, inputIndex, options, predict, convert);
-        JavaRDD<Row> scored = table.javaRDD().mapPartitions(scorer);
-        Dataset<Row> out = spark.createDataFrame(scored, TableCheck.scoredSchema(table.schema(), layout));
+                layout, inputIndex, inputElement, options, predict, convert);
+        // Spark's internal rows in and out: no boxed Row, no element-by-element conversion of the arrays
+        JavaRDD<InternalRow> scored = classic(table).queryExecution().toRdd().toJavaRDD().mapPartitions(scorer);
+        Dataset<Row> out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(),
+                TableCheck.scoredSchema(table.schema(), layout), false);
         return new Scoring(out, name, rows, checkSeconds, predict, convert);
+    }
+
+    /** The table as Spark's classic (in-process) Dataset, whose plan gives internal rows. */
+    private static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> table) {
+        if (!(table instanceof org.apache.spark.sql.classic.Dataset<Row> d)) {
+            throw new IllegalArgumentException("scoring needs a table of a classic Spark session (the driver runs the"
+                    + " job), got a " + table.getClass().getName());
+        }
+        return d;
     }
 
     /**
