@@ -13,14 +13,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.equivariant4j.data.Npy;
@@ -158,50 +151,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         convertNanos.add((t1 - t0) + (t3 - t2));
     }
 
-    /**
-     * Copies the first {@code len} numbers of input column c's array {@code a} to {@code to[at...]}, as the doubles the
-     * numbers are (the element type's own widening; decimals exactly as {@link java.math.BigDecimal#doubleValue}).
-     */
+    /** Copies the first {@code len} numbers of input column c's array {@code a} to {@code to[at...]}. */
     private void read(int c, ArrayData a, int len, double[] to, int at) {
-        for (int k = 0; k < len; k++) {
-            if (a.isNullAt(k)) {
-                throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null element"
-                        + " (number " + k + " of " + len + " in a row); expected numbers only");
-            }
+        int k = NumericArrays.firstNull(a, len);
+        if (k >= 0) { // the contents check refuses these; a table that changed since meets this
+            throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null element"
+                    + " (number " + k + " of " + len + " in a row); expected numbers only");
         }
-        DataType t = inputElement[c];
-        if (t instanceof FloatType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getFloat(k);
-            }
-        } else if (t instanceof DoubleType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getDouble(k);
-            }
-        } else if (t instanceof IntegerType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getInt(k);
-            }
-        } else if (t instanceof LongType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getLong(k);
-            }
-        } else if (t instanceof ShortType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getShort(k);
-            }
-        } else if (t instanceof ByteType) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getByte(k);
-            }
-        } else if (t instanceof DecimalType d) {
-            for (int k = 0; k < len; k++) {
-                to[at + k] = a.getDecimal(k, d.precision(), d.scale()).toJavaBigDecimal().doubleValue();
-            }
-        } else {
-            throw new IllegalStateException("column " + layout.inputs().get(c).name() + " holds " + t.simpleString()
-                    + ", which the schema check should have refused");
-        }
+        NumericArrays.read(a, inputElement[c], len, to, at);
     }
 
     /** Row r's value of an output column, in Spark's internal form. */

@@ -3,6 +3,7 @@ package org.equivariant4j.spark;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -71,8 +72,8 @@ public final class SparkScoring {
     }
 
     /** A table checked and ready to score: {@link #table} is lazy; the accumulators fill when it runs. */
-    public record Scoring(Dataset<Row> table, String model, long rows, double checkSeconds, LongAccumulator predictNanos,
-            LongAccumulator convertNanos) {}
+    public record Scoring(Dataset<Row> table, String model, TableLayout layout, long rows, double checkSeconds,
+            LongAccumulator predictNanos, LongAccumulator convertNanos) {}
 
     /**
      * Checks {@code table} for the model in {@code modelDir} and returns the scored table (lazy).
@@ -112,19 +113,22 @@ public final class SparkScoring {
         PartitionScorer scorer = new PartitionScorer(new ExecutorModels.Key(dir.toString(), card.parametersCrc32c()),
                 layout, inputIndex, inputElement, options, predict, convert);
         // Spark's internal rows in and out: no boxed Row, no element-by-element conversion of the arrays
-        JavaRDD<InternalRow> scored = classic(table).queryExecution().toRdd().toJavaRDD().mapPartitions(scorer);
+        JavaRDD<InternalRow> scored = internalRows(table).mapPartitions(scorer);
         Dataset<Row> out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(),
                 TableCheck.scoredSchema(table.schema(), layout), false);
-        return new Scoring(out, name, rows, checkSeconds, predict, convert);
+        return new Scoring(out, name, layout, rows, checkSeconds, predict, convert);
     }
 
-    /** The table as Spark's classic (in-process) Dataset, whose plan gives internal rows. */
-    private static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> table) {
+    /**
+     * The table's rows in Spark's internal format (the rows of its physical plan: a row object may be reused for the
+     * next row). Needs a classic (in-process) Spark session, whose plans run here.
+     */
+    static JavaRDD<InternalRow> internalRows(Dataset<Row> table) {
         if (!(table instanceof org.apache.spark.sql.classic.Dataset<Row> d)) {
             throw new IllegalArgumentException("scoring needs a table of a classic Spark session (the driver runs the"
                     + " job), got a " + table.getClass().getName());
         }
-        return d;
+        return d.queryExecution().toRdd().toJavaRDD();
     }
 
     /**
@@ -140,7 +144,14 @@ public final class SparkScoring {
         Scoring s = prepare(table, modelDir, options);
         long t0 = System.nanoTime();
         try {
-            s.table().write().parquet(output);
+            DataFrameWriter<Row> writer = s.table().write();
+            for (TableLayout.Column c : s.layout().outputs()) {
+                // predictions are continuous numbers: a dictionary would only cost time (Parquet's per-column setting)
+                if (!c.scalar() && c.type() != TableLayout.ElementType.INT) {
+                    writer = writer.option("parquet.enable.dictionary#" + c.name() + ".list.element", "false");
+                }
+            }
+            writer.parquet(output);
         } catch (Exception e) { // Spark's job failures are checked exceptions thrown unchecked
             SparkPaths.deleteQuietly(spark, output); // it did not exist before: leave no partial table behind
             throw SparkPaths.explained(e);

@@ -239,10 +239,13 @@ class SparkScoringTest {
                 0.0, 0.0))), molecules), "schnet");
         assertTrue(species.contains("species holds a value outside {1, 6, 7, 8}"), species);
 
-        // a null element inside an array is found by the scorer: the job fails with the reason and leaves nothing
+        // a null element inside an array is found by the check too, before any scoring, and nothing is written
         Path withNull = dir.resolve("null-element.parquet");
         good.withColumn("charges", org.apache.spark.sql.functions.expr("IF(id = 30, array(1, NULL, 1, -1, 1), charges)"))
                 .write().parquet(withNull.toString());
+        String nullRefusal = refusal(spark.read().parquet(withNull.toString()), "egnn");
+        assertTrue(nullRefusal.startsWith("1 of 37 rows cannot go to nbody/egnn (e.g. in file:")
+                && nullRefusal.endsWith("column charges has a null element (number 1 of 5 in a row)"), nullRefusal);
         Path nullOut = dir.resolve("null-element-scored.parquet");
         String nullElement = assertThrows(IllegalArgumentException.class, () -> SparkScoring.scoreParquet(spark,
                 models.resolve("egnn"), withNull.toString(), nullOut.toString(), SparkScoring.Options.defaults()))
