@@ -31,7 +31,8 @@ import org.equivariant4j.task.Tasks;
  * }</pre>
  *
  * <p>Everything is checked before any partition is scored: the model folder (card, checksum), the table's schema
- * against the model's layout, and the contents (one pass: nulls, non-finite numbers, array lengths, allowed values).
+ * against the model's layout, and the contents (one pass: null arrays and elements, non-finite numbers, array lengths,
+ * allowed values).
  * The model folder must be readable at the same path on every executor (a shared file system).
  */
 public final class SparkScoring {
@@ -132,11 +133,10 @@ public final class SparkScoring {
     }
 
     /**
-     * Reads Parquet, scores it and writes Parquet: the job of {@code equivariant4j spark-predict}. A job that fails
-     * leaves no output behind.
+     * Reads Parquet, scores it and writes Parquet (floating-point prediction columns without a dictionary): the job of
+     * {@code equivariant4j spark-predict}. A job that fails leaves no output behind.
      *
-     * @throws IllegalArgumentException when the output exists, or as {@link #score}; also when a partition meets an
-     *                                  input the model cannot take (a null element inside an array)
+     * @throws IllegalArgumentException when the output exists, or as {@link #score}
      */
     public static Report scoreParquet(SparkSession spark, Path modelDir, String input, String output, Options options) {
         SparkPaths.requireNew(spark, "--output", output);
@@ -146,9 +146,11 @@ public final class SparkScoring {
         try {
             DataFrameWriter<Row> writer = s.table().write();
             for (TableLayout.Column c : s.layout().outputs()) {
-                // predictions are continuous numbers: a dictionary would only cost time (Parquet's per-column setting)
-                if (!c.scalar() && c.type() != TableLayout.ElementType.INT) {
-                    writer = writer.option("parquet.enable.dictionary#" + c.name() + ".list.element", "false");
+                // floating-point predictions seldom repeat: a dictionary costs time and rarely saves space. Parquet's
+                // per-column setting names the leaf column (Spark's standard layout of an array: name.list.element)
+                if (c.type() != TableLayout.ElementType.INT) {
+                    writer = writer.option("parquet.enable.dictionary#" + c.name() + (c.scalar() ? "" : ".list.element"),
+                            "false");
                 }
             }
             writer.parquet(output);
