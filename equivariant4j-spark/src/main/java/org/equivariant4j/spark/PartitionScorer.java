@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.equivariant4j.data.Npy;
@@ -17,36 +21,44 @@ import org.equivariant4j.task.SavedModel;
 import org.equivariant4j.task.TableLayout;
 
 /**
- * Scores one partition: takes its rows in batches of up to {@link SparkScoring.Options#batchSize} rows of equal item count, turns each batch
- * into the task's input array ({@link TableLayout#toInput}), predicts with the executor's copy of the model
- * ({@link ExecutorModels}: an instance this task holds until the partition is done) and appends the output columns to each row, lazily (a partition is never held whole).
- * Time spent predicting and converting rows is added to two accumulators (nanoseconds).
+ * Scores one partition in Spark's internal row format (no boxed {@code Row}s): takes its rows in batches of up to
+ * {@link SparkScoring.Options#batchSize} rows of equal item count, reads the input arrays' numbers straight from
+ * Spark's array data into the task's input array ({@link TableLayout#toInput}), predicts with the executor's copy of the
+ * model ({@link ExecutorModels}: an instance this task holds until the partition is done) and appends the output
+ * columns to each row as primitive arrays, lazily (a partition is never held whole). Time spent predicting and
+ * converting rows is added to two accumulators (nanoseconds).
  */
-final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
-    private static final long serialVersionUID = 1L;
+final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 2L;
 
     private final ExecutorModels.Key model;
     private final TableLayout layout;
     private final int[] inputIndex;
+    private final DataType[] inputElement;
     private final SparkScoring.Options options;
     private final LongAccumulator predictNanos;
     private final LongAccumulator convertNanos;
 
-    PartitionScorer(ExecutorModels.Key model, TableLayout layout, int[] inputIndex, SparkScoring.Options options,
-            LongAccumulator predictNanos, LongAccumulator convertNanos) {
+    /**
+     * @param inputIndex   the input columns' positions in the table's rows
+     * @param inputElement their element types (numeric, as the schema check found them)
+     */
+    PartitionScorer(ExecutorModels.Key model, TableLayout layout, int[] inputIndex, DataType[] inputElement,
+            SparkScoring.Options options, LongAccumulator predictNanos, LongAccumulator convertNanos) {
         this.model = model;
         this.layout = layout;
         this.inputIndex = inputIndex.clone();
+        this.inputElement = inputElement.clone();
         this.options = options;
         this.predictNanos = predictNanos;
         this.convertNanos = convertNanos;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
         return new Iterator<>() {
-            private final ArrayDeque<Row> ready = new ArrayDeque<>();
-            private Row pending;
+            private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+            private InternalRow pending;
             private SavedModel saved;
 
             @Override
@@ -68,7 +80,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             }
 
             @Override
-            public Row next() {
+            public InternalRow next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
@@ -76,30 +88,40 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             }
 
             private void scoreNextBatch() {
-                List<Row> batch = new ArrayList<>(options.batchSize());
-                Row first = pending != null ? pending : rows.next();
+                // the source reuses its row objects: keep copies
+                List<InternalRow> batch = new ArrayList<>(options.batchSize());
+                InternalRow first = pending != null ? pending : rows.next().copy();
                 pending = null;
                 int items = items(first);
                 batch.add(first);
                 while (batch.size() < options.batchSize() && rows.hasNext()) {
-                    Row r = rows.next();
+                    InternalRow r = rows.next().copy();
                     if (items(r) != items) {
                         pending = r;
                         break;
                     }
                     batch.add(r);
                 }
-                ready.addAll(score(saved, batch, items));
+                score(saved, batch, items, ready);
             }
         };
     }
 
     /** The row's item count (1 for per-row layouts). */
-    private int items(Row r) {
-        return layout.isPerItem() ? r.getList(inputIndex[0]).size() / layout.inputs().get(0).width() : 1;
+    private int items(InternalRow r) {
+        return layout.isPerItem() ? array(r, 0).numElements() / layout.inputs().get(0).width() : 1;
     }
 
-    private List<Row> score(SavedModel saved, List<Row> batch, int items) {
+    /** Input column c of the row. */
+    private ArrayData array(InternalRow r, int c) {
+        if (r.isNullAt(inputIndex[c])) {
+            throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " is null in a row; expected"
+                    + " an array of numbers");
+        }
+        return r.getArray(inputIndex[c]);
+    }
+
+    private void score(SavedModel saved, List<InternalRow> batch, int items, ArrayDeque<InternalRow> scored) {
         long t0 = System.nanoTime();
         int n = batch.size();
         double[][] columns = new double[inputIndex.length][];
@@ -107,14 +129,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             int len = layout.inputs().get(c).length(items);
             double[] values = new double[n * len];
             for (int r = 0; r < n; r++) {
-                List<Object> list = batch.get(r).getList(inputIndex[c]);
-                for (int k = 0; k < len; k++) {
-                    if (!(list.get(k) instanceof Number x)) {
-                        throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null"
-                                + " element (number " + k + " of " + len + " in a row); expected numbers only");
-                    }
-                    values[r * len + k] = x.doubleValue();
-                }
+                read(c, array(batch.get(r), c), len, values, r * len);
             }
             columns[c] = values;
         }
@@ -123,28 +138,31 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         Npy.NpyArray predictions = saved.predict(input);
         long t2 = System.nanoTime();
         double[][] out = layout.fromPredictions(predictions, n, items);
-        List<Row> scored = new ArrayList<>(n);
         List<TableLayout.Column> outputs = layout.outputs();
         for (int r = 0; r < n; r++) {
-            Row row = batch.get(r);
-            Object[] values = new Object[row.length() + outputs.size()];
-            for (int k = 0; k < row.length(); k++) {
-                values[k] = row.get(k);
-            }
+            Object[] values = new Object[outputs.size()];
             for (int c = 0; c < outputs.size(); c++) {
-                values[row.length() + c] = value(outputs.get(c), out[c], r, items);
+                values[c] = value(outputs.get(c), out[c], r, items);
             }
-            scored.add(RowFactory.create(values));
+            scored.add(new JoinedRow(batch.get(r), new GenericInternalRow(values)));
         }
         long t3 = System.nanoTime();
         predictNanos.add(t2 - t1);
         convertNanos.add((t1 - t0) + (t3 - t2));
-        return scored;
     }
 
-    /** Row r's value of an output column, as Spark's external type for it. */
+    /** Copies the first {@code len} numbers of input column c's array {@code a} to {@code to[at...]}. */
+    private void read(int c, ArrayData a, int len, double[] to, int at) {
+        int k = NumericArrays.firstNull(a, len);
+        if (k >= 0) { // the contents check refuses these; a table that changed since meets this
+            throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null element"
+                    + " (number " + k + " of " + len + " in a row); expected numbers only");
+        }
+        NumericArrays.read(a, inputElement[c], len, to, at);
+    }
+
+    /** Row r's value of an output column, in Spark's internal form. */
     private static Object value(TableLayout.Column c, double[] column, int r, int items) {
-        int len = c.length(items);
         if (c.scalar()) {
             return switch (c.type()) {
                 case DOUBLE -> column[r];
@@ -152,21 +170,23 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                 case INT -> (int) column[r];
             };
         }
+        int len = c.length(items);
+        int at = r * len;
         return switch (c.type()) {
-            case DOUBLE -> java.util.Arrays.copyOfRange(column, r * len, (r + 1) * len);
+            case DOUBLE -> UnsafeArrayData.fromPrimitiveArray(java.util.Arrays.copyOfRange(column, at, at + len));
             case FLOAT -> {
                 float[] f = new float[len];
                 for (int k = 0; k < len; k++) {
-                    f[k] = (float) column[r * len + k];
+                    f[k] = (float) column[at + k];
                 }
-                yield f;
+                yield UnsafeArrayData.fromPrimitiveArray(f);
             }
             case INT -> {
                 int[] a = new int[len];
                 for (int k = 0; k < len; k++) {
-                    a[k] = (int) column[r * len + k];
+                    a[k] = (int) column[at + k];
                 }
-                yield a;
+                yield UnsafeArrayData.fromPrimitiveArray(a);
             }
         };
     }

@@ -3,9 +3,13 @@ package org.equivariant4j.spark;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.LongAccumulator;
 import org.equivariant4j.task.ModelCard;
 import org.equivariant4j.task.SavedModel;
@@ -27,7 +31,8 @@ import org.equivariant4j.task.Tasks;
  * }</pre>
  *
  * <p>Everything is checked before any partition is scored: the model folder (card, checksum), the table's schema
- * against the model's layout, and the contents (one pass: nulls, non-finite numbers, array lengths, allowed values).
+ * against the model's layout, and the contents (one pass: null arrays and elements, non-finite numbers, array lengths,
+ * allowed values).
  * The model folder must be readable at the same path on every executor (a shared file system).
  */
 public final class SparkScoring {
@@ -68,8 +73,8 @@ public final class SparkScoring {
     }
 
     /** A table checked and ready to score: {@link #table} is lazy; the accumulators fill when it runs. */
-    public record Scoring(Dataset<Row> table, String model, long rows, double checkSeconds, LongAccumulator predictNanos,
-            LongAccumulator convertNanos) {}
+    public record Scoring(Dataset<Row> table, String model, TableLayout layout, long rows, double checkSeconds,
+            LongAccumulator predictNanos, LongAccumulator convertNanos) {}
 
     /**
      * Checks {@code table} for the model in {@code modelDir} and returns the scored table (lazy).
@@ -101,22 +106,37 @@ public final class SparkScoring {
 
         List<String> fields = List.of(table.schema().fieldNames());
         int[] inputIndex = layout.inputs().stream().mapToInt(c -> fields.indexOf(c.name())).toArray();
+        DataType[] inputElement = layout.inputs().stream()
+                .map(c -> ((ArrayType) table.schema().apply(c.name()).dataType()).elementType()).toArray(DataType[]::new);
         SparkSession spark = table.sparkSession();
         LongAccumulator predict = spark.sparkContext().longAccumulator("equivariant4j predict ns");
         LongAccumulator convert = spark.sparkContext().longAccumulator("equivariant4j convert ns");
         PartitionScorer scorer = new PartitionScorer(new ExecutorModels.Key(dir.toString(), card.parametersCrc32c()),
-                layout, inputIndex, options, predict, convert);
-        JavaRDD<Row> scored = table.javaRDD().mapPartitions(scorer);
-        Dataset<Row> out = spark.createDataFrame(scored, TableCheck.scoredSchema(table.schema(), layout));
-        return new Scoring(out, name, rows, checkSeconds, predict, convert);
+                layout, inputIndex, inputElement, options, predict, convert);
+        // Spark's internal rows in and out: no boxed Row, no element-by-element conversion of the arrays
+        JavaRDD<InternalRow> scored = internalRows(table).mapPartitions(scorer);
+        Dataset<Row> out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(),
+                TableCheck.scoredSchema(table.schema(), layout), false);
+        return new Scoring(out, name, layout, rows, checkSeconds, predict, convert);
     }
 
     /**
-     * Reads Parquet, scores it and writes Parquet: the job of {@code equivariant4j spark-predict}. A job that fails
-     * leaves no output behind.
+     * The table's rows in Spark's internal format (the rows of its physical plan: a row object may be reused for the
+     * next row). Needs a classic (in-process) Spark session, whose plans run here.
+     */
+    static JavaRDD<InternalRow> internalRows(Dataset<Row> table) {
+        if (!(table instanceof org.apache.spark.sql.classic.Dataset<Row> d)) {
+            throw new IllegalArgumentException("scoring needs a table of a classic Spark session (the driver runs the"
+                    + " job), got a " + table.getClass().getName());
+        }
+        return d.queryExecution().toRdd().toJavaRDD();
+    }
+
+    /**
+     * Reads Parquet, scores it and writes Parquet (floating-point prediction columns without a dictionary): the job of
+     * {@code equivariant4j spark-predict}. A job that fails leaves no output behind.
      *
-     * @throws IllegalArgumentException when the output exists, or as {@link #score}; also when a partition meets an
-     *                                  input the model cannot take (a null element inside an array)
+     * @throws IllegalArgumentException when the output exists, or as {@link #score}
      */
     public static Report scoreParquet(SparkSession spark, Path modelDir, String input, String output, Options options) {
         SparkPaths.requireNew(spark, "--output", output);
@@ -124,7 +144,16 @@ public final class SparkScoring {
         Scoring s = prepare(table, modelDir, options);
         long t0 = System.nanoTime();
         try {
-            s.table().write().parquet(output);
+            DataFrameWriter<Row> writer = s.table().write();
+            for (TableLayout.Column c : s.layout().outputs()) {
+                // floating-point predictions seldom repeat: a dictionary costs time and rarely saves space. Parquet's
+                // per-column setting names the leaf column (Spark's standard layout of an array: name.list.element)
+                if (c.type() != TableLayout.ElementType.INT) {
+                    writer = writer.option("parquet.enable.dictionary#" + c.name() + (c.scalar() ? "" : ".list.element"),
+                            "false");
+                }
+            }
+            writer.parquet(output);
         } catch (Exception e) { // Spark's job failures are checked exceptions thrown unchecked
             SparkPaths.deleteQuietly(spark, output); // it did not exist before: leave no partial table behind
             throw SparkPaths.explained(e);

@@ -1,15 +1,21 @@
 package org.equivariant4j.spark;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -17,11 +23,10 @@ import org.equivariant4j.task.TableLayout;
 
 /**
  * Checks a table against a model's {@link TableLayout} before any scoring: the schema on the driver (each input column
- * present as an array of numbers, no output column already there), then the contents in one pass (no null arrays,
- * finite numbers, array lengths that fit one item count per row, allowed values). A problem is an
- * {@link IllegalArgumentException} naming the column, what was expected and what came. A null element inside an array
- * (rare in files; finding it here would need Spark's interpreted lambda functions, which doubled this pass) is refused
- * by the scorer when it reaches it, which fails the job and leaves no output.
+ * present as an array of numbers, no output column already there), then the contents in one pass over Spark's internal
+ * rows of the input columns (no null arrays or null elements, finite numbers, array lengths that fit one item count per
+ * row, allowed values). A problem is an {@link IllegalArgumentException} naming the column, what was expected and what
+ * came.
  */
 final class TableCheck {
     private TableCheck() {}
@@ -49,78 +54,147 @@ final class TableCheck {
     }
 
     /**
-     * The contents check: one Spark job over the input columns.
+     * The contents check: one Spark job over the input columns, reading their numbers as the scorer does
+     * ({@link NumericArrays}).
      *
      * @return the number of rows
      * @throws IllegalArgumentException with the number of bad rows and the first problem found
      */
     static long contents(Dataset<Row> table, TableLayout layout, String model) {
-        Column problem = functions.expr(problemExpression(table.schema(), layout));
-        Row r = table.select(problem.as("problem"), functions.input_file_name().as("file"))
-                .agg(functions.count(functions.lit(1)), functions.count("problem"),
-                        functions.first("problem", true), functions.first(
-                                functions.when(functions.col("problem").isNotNull(), functions.col("file")), true))
-                .first();
-        long rows = r.getLong(0);
-        long bad = r.getLong(1);
-        if (bad > 0) {
-            String file = r.isNullAt(3) || r.getString(3).isEmpty() ? "" : " (e.g. in " + r.getString(3) + ")";
-            throw new IllegalArgumentException(bad + " of " + rows + " rows cannot go to " + model + file + ": "
-                    + r.getString(2));
+        List<Column> columns = new ArrayList<>();
+        DataType[] elements = new DataType[layout.inputs().size()];
+        for (int c = 0; c < elements.length; c++) {
+            String name = layout.inputs().get(c).name();
+            columns.add(functions.col(quote(name)));
+            elements[c] = ((ArrayType) table.schema().apply(name).dataType()).elementType();
         }
-        return rows;
+        columns.add(functions.input_file_name());
+        Tally t = SparkScoring.internalRows(table.select(columns.toArray(Column[]::new)))
+                .mapPartitions(new RowProblems(layout, elements)).reduce(Tally::merge);
+        if (t.bad() > 0) {
+            String file = t.file() == null || t.file().isEmpty() ? "" : " (e.g. in " + t.file() + ")";
+            throw new IllegalArgumentException(t.bad() + " of " + t.rows() + " rows cannot go to " + model + file + ": "
+                    + t.problem());
+        }
+        return t.rows();
     }
 
-    /** A SQL expression giving, per row, the first problem as text, or null. */
-    static String problemExpression(StructType schema, TableLayout layout) {
-        List<String[]> cases = new ArrayList<>(); // {condition, message expression}
-        for (TableLayout.Column c : layout.inputs()) {
-            String col = quote(c.name());
-            // array functions Spark compiles (no lambdas: higher-order functions are interpreted element by element)
-            cases.add(new String[] {col + " IS NULL", text(c.name() + " is null")});
-            DataType element = ((ArrayType) schema.apply(c.name()).dataType()).elementType();
-            if (element.equals(DataTypes.DoubleType) || element.equals(DataTypes.FloatType)) {
-                // Spark SQL orders NaN above +infinity, so one maximum and one minimum find NaN and both infinities
-                cases.add(new String[] {"NOT (array_max(" + col + ") < double('inf') AND array_min(" + col
-                    + ") > double('-inf'))", text(c.name() + " holds NaN or an infinity")});
-            }
-            if (!c.allowed().isEmpty()) {
-                String set = c.allowed().stream().map(String::valueOf).collect(Collectors.joining(", "));
-                cases.add(new String[] {"size(array_except(" + col + ", array(" + set + "))) > 0",
-                    text(c.name() + " holds a value outside {" + set + "}")});
-            }
+    /** Rows seen, rows with a problem, the first problem and the file its row came from. */
+    record Tally(long rows, long bad, String problem, String file) implements java.io.Serializable {
+        Tally merge(Tally o) {
+            return new Tally(rows + o.rows, bad + o.bad, problem != null ? problem : o.problem,
+                    problem != null ? file : o.file);
         }
-        TableLayout.Column first = layout.inputs().get(0);
-        String firstSize = "size(" + quote(first.name()) + ")";
-        if (layout.isPerItem()) {
-            String items = "(" + firstSize + " div " + first.width() + ")";
-            if (first.width() > 1) {
-                cases.add(new String[] {firstSize + " % " + first.width() + " != 0",
-                    "concat(" + text(first.name() + " holds ") + ", " + firstSize + ", " + text(" numbers, not "
-                        + first.width() + " per item") + ")"});
-            }
-            cases.add(new String[] {items + " < " + layout.minItems(),
-                "concat(" + text(first.name() + " holds ") + ", " + items + ", " + text(" items, expected at least "
-                    + layout.minItems()) + ")"});
-            for (TableLayout.Column c : layout.inputs().subList(1, layout.inputs().size())) {
-                String size = "size(" + quote(c.name()) + ")";
-                cases.add(new String[] {size + " != " + c.width() + " * " + items,
-                    "concat(" + text(c.name() + " holds ") + ", " + size + ", " + text(" numbers but " + first.name()
-                        + " has ") + ", " + items + ", " + text(" items (expected " + c.width() + " per item)") + ")"});
-            }
-        } else {
-            for (TableLayout.Column c : layout.inputs()) {
-                String size = "size(" + quote(c.name()) + ")";
-                cases.add(new String[] {size + " != " + c.width(),
-                    "concat(" + text(c.name() + " holds ") + ", " + size + ", " + text(" numbers, expected " + c.width()
-                        + " (" + c.description() + ")") + ")"});
-            }
+    }
+
+    /**
+     * Finds each row's first problem, in this order: per input column, a null array, a null element, NaN or an
+     * infinity (floating point columns), a value outside the allowed ones; then the array lengths (a whole number of
+     * items, at least the least item count, the same item count in every per-item column; the width of per-row
+     * columns). Rows hold the input columns in order, then the file name.
+     */
+    private static final class RowProblems implements FlatMapFunction<Iterator<InternalRow>, Tally> {
+        private static final long serialVersionUID = 1L;
+        private final TableLayout layout;
+        private final DataType[] elements;
+
+        RowProblems(TableLayout layout, DataType[] elements) {
+            this.layout = layout;
+            this.elements = elements.clone();
         }
-        StringBuilder sql = new StringBuilder("CASE");
-        for (String[] k : cases) {
-            sql.append(" WHEN ").append(k[0]).append(" THEN ").append(k[1]);
+
+        @Override
+        public Iterator<Tally> call(Iterator<InternalRow> rows) {
+            long count = 0;
+            long bad = 0;
+            String first = null;
+            String file = null;
+            double[] values = new double[0];
+            while (rows.hasNext()) {
+                InternalRow r = rows.next();
+                count++;
+                String problem = null;
+                for (int c = 0; c < elements.length && problem == null; c++) {
+                    if (r.isNullAt(c)) {
+                        problem = layout.inputs().get(c).name() + " is null";
+                        break;
+                    }
+                    ArrayData a = r.getArray(c);
+                    int len = a.numElements();
+                    if (values.length < len) {
+                        values = new double[Math.max(len, 2 * values.length)];
+                    }
+                    problem = elementProblem(c, a, len, values);
+                }
+                if (problem == null) {
+                    problem = lengthProblem(r);
+                }
+                if (problem != null) {
+                    bad++;
+                    if (first == null) {
+                        first = problem;
+                        file = r.isNullAt(elements.length) ? null : r.getUTF8String(elements.length).toString();
+                    }
+                }
+            }
+            return List.of(new Tally(count, bad, first, file)).iterator();
         }
-        return sql.append(" ELSE NULL END").toString();
+
+        private String elementProblem(int c, ArrayData a, int len, double[] values) {
+            TableLayout.Column column = layout.inputs().get(c);
+            int k = NumericArrays.firstNull(a, len);
+            if (k >= 0) {
+                return "column " + column.name() + " has a null element (number " + k + " of " + len + " in a row)";
+            }
+            NumericArrays.read(a, elements[c], len, values, 0);
+            boolean floating = elements[c] instanceof FloatType || elements[c] instanceof DoubleType;
+            for (int j = 0; j < len; j++) {
+                if (floating && !Double.isFinite(values[j])) {
+                    return column.name() + " holds NaN or an infinity";
+                }
+            }
+            if (!column.allowed().isEmpty()) {
+                for (int j = 0; j < len; j++) {
+                    double v = values[j];
+                    if (v != Math.rint(v) || !column.allowed().contains((int) v)) {
+                        return column.name() + " holds a value outside {" + column.allowed().stream().map(String::valueOf)
+                                .collect(Collectors.joining(", ")) + "}";
+                    }
+                }
+            }
+            return null;
+        }
+
+        private String lengthProblem(InternalRow r) {
+            List<TableLayout.Column> inputs = layout.inputs();
+            if (!layout.isPerItem()) {
+                for (int c = 0; c < inputs.size(); c++) {
+                    int size = r.getArray(c).numElements();
+                    if (size != inputs.get(c).width()) {
+                        return inputs.get(c).name() + " holds " + size + " numbers, expected " + inputs.get(c).width()
+                                + " (" + inputs.get(c).description() + ")";
+                    }
+                }
+                return null;
+            }
+            TableLayout.Column first = inputs.get(0);
+            int firstSize = r.getArray(0).numElements();
+            int items = firstSize / first.width();
+            if (firstSize % first.width() != 0) {
+                return first.name() + " holds " + firstSize + " numbers, not " + first.width() + " per item";
+            }
+            if (items < layout.minItems()) {
+                return first.name() + " holds " + items + " items, expected at least " + layout.minItems();
+            }
+            for (int c = 1; c < inputs.size(); c++) {
+                int size = r.getArray(c).numElements();
+                if (size != inputs.get(c).width() * items) {
+                    return inputs.get(c).name() + " holds " + size + " numbers but " + first.name() + " has " + items
+                            + " items (expected " + inputs.get(c).width() + " per item)";
+                }
+            }
+            return null;
+        }
     }
 
     /** The input columns for people: name (length rule). */
@@ -150,9 +224,5 @@ final class TableCheck {
 
     private static String quote(String name) {
         return "`" + name.replace("`", "``") + "`";
-    }
-
-    private static String text(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

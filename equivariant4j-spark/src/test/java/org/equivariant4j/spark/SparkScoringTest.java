@@ -111,6 +111,31 @@ class SparkScoringTest {
             }
         }
         assertTrue(worst < 1e-5, "largest difference to the single-JVM predictions: " + worst);
+
+        // the predictions are written without a dictionary; the columns passed through keep Spark's default (one, for
+        // values that repeat: each system 20 times here)
+        Path repeated = dir.resolve("states-repeated.parquet");
+        spark.read().parquet(in.toString()).crossJoin(spark.range(20)).drop("id").coalesce(1).write()
+                .parquet(repeated.toString());
+        Path repeatedOut = dir.resolve("states-repeated-scored.parquet");
+        SparkScoring.scoreParquet(spark, models.resolve("egnn"), repeated.toString(), repeatedOut.toString(),
+                new SparkScoring.Options(64, 1));
+        try (java.util.stream.Stream<Path> files = Files.list(repeatedOut)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()),
+                                new org.apache.hadoop.conf.Configuration()))) {
+                    for (var block : reader.getFooter().getBlocks()) {
+                        for (var column : block.getColumns()) {
+                            String path = column.getPath().toDotString();
+                            if (path.startsWith("positions") || path.startsWith("predicted_positions")) {
+                                assertEquals(path.startsWith("positions"), column.hasDictionaryPage(), path);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ images and molecules
@@ -239,10 +264,13 @@ class SparkScoringTest {
                 0.0, 0.0))), molecules), "schnet");
         assertTrue(species.contains("species holds a value outside {1, 6, 7, 8}"), species);
 
-        // a null element inside an array is found by the scorer: the job fails with the reason and leaves nothing
+        // a null element inside an array is found by the check too, before any scoring, and nothing is written
         Path withNull = dir.resolve("null-element.parquet");
         good.withColumn("charges", org.apache.spark.sql.functions.expr("IF(id = 30, array(1, NULL, 1, -1, 1), charges)"))
                 .write().parquet(withNull.toString());
+        String nullRefusal = refusal(spark.read().parquet(withNull.toString()), "egnn");
+        assertTrue(nullRefusal.startsWith("1 of 37 rows cannot go to nbody/egnn (e.g. in file:")
+                && nullRefusal.endsWith("column charges has a null element (number 1 of 5 in a row)"), nullRefusal);
         Path nullOut = dir.resolve("null-element-scored.parquet");
         String nullElement = assertThrows(IllegalArgumentException.class, () -> SparkScoring.scoreParquet(spark,
                 models.resolve("egnn"), withNull.toString(), nullOut.toString(), SparkScoring.Options.defaults()))
