@@ -143,11 +143,13 @@ public final class VoxelModels {
         List<EquivariantBlock> blocks = new ArrayList<>();
         for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
+            long convSeed = seed + layer;
             boolean last = layer == KERNELS.length - 1;
             FieldType from = layer == 0 ? in : hidden;
             if (last && so3) {
+                // the band-limited head; a 1×1 convolution (the next seed) then maps it to the scalars
                 FieldType head = so3HeadType();
-                blocks.add(conv(from, head, k, seed + layer));
+                blocks.add(conv(from, head, k, convSeed++));
                 blocks.add(IIDBatchNorm.of(head));
                 blocks.add(FourierPointwise.of(head, ScalarActivation.elu(1),
                         RotationQuadrature.cubeSymmetric(SO3_HEAD_GRID_BLOCKS)));
@@ -155,7 +157,7 @@ public final class VoxelModels {
                 k = 1;
             }
             FieldType to = last ? scalars : octa ? hidden : gatedType(hidden);
-            blocks.add(conv(from, to, k, seed + layer + (last && so3 ? 1 : 0)));
+            blocks.add(conv(from, to, k, convSeed));
             blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
             if (last || octa) {
                 blocks.add(PointwiseNonlinearity.elu(to, 1));

@@ -97,6 +97,8 @@ public final class Md17Task {
     static final int PONITA_GRID = 12;
     static final int PONITA_HIDDEN = 32;
     static final int PONITA_LAYERS = 3;
+    /** The lifted potential's ConvNeXt widening factor. */
+    static final int PONITA_WIDENING = 2;
     static final int SCHNET_INTERACTIONS = 3;
     /** The task's models, input and predictions. */
     public static final TaskDefinition DEFINITION = new Definition();
@@ -433,7 +435,7 @@ public final class Md17Task {
             case "egnn" -> new EgnnPotential(SPECIES.length, 64, 4, ALL_PAIRS);
             case "segnn" -> new SegnnPotential(SPECIES.length, 64, 1, 4, ALL_PAIRS, seed);
             case "ponita" -> new PonitaPotential(SPECIES.length, new SphereFiber(SphereGrid.icosahedral(PONITA_GRID)), PONITA_HIDDEN,
-                    PONITA_LAYERS, 2, CUTOFF);
+                    PONITA_LAYERS, PONITA_WIDENING, CUTOFF);
             default -> throw new IllegalArgumentException("unknown " + NAME + " model '" + name + "'; expected one of " + MODELS);
         };
     }
@@ -540,7 +542,7 @@ public final class Md17Task {
                         "32x0e+32x1o per atom"),
                 spec("ponita", "lifted potential on position-orientation space R3 x S2 (PONITA; no Clebsch-Gordan products)",
                         ModelSpec.ordered("fiber", PONITA_GRID + " icosahedron vertices on S2", "hidden", PONITA_HIDDEN, "layers",
-                                PONITA_LAYERS, "widening", 2, "cutoff", CUTOFF, "envelope", "smooth"),
+                                PONITA_LAYERS, "widening", PONITA_WIDENING, "cutoff", CUTOFF, "envelope", "smooth"),
                         PONITA_HIDDEN + " channels on each of " + PONITA_GRID + " orientations per atom"));
 
         private static ModelSpec spec(String name, String description, Map<String, Object> config, String hidden) {

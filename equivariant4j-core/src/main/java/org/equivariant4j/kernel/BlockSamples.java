@@ -286,12 +286,14 @@ public final class BlockSamples {
     public void denseInto(FloatBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
-        embedAll((v, k) -> {
+        embedAll(() -> {
             float[] f = new float[block];
-            for (int j = 0; j < block; j++) {
-                f[j] = (float) v[j];
-            }
-            target.put(k * block, f, 0, block);
+            return (v, k) -> {
+                for (int j = 0; j < block; j++) {
+                    f[j] = (float) v[j];
+                }
+                target.put(k * block, f, 0, block);
+            };
         });
     }
 
@@ -299,14 +301,18 @@ public final class BlockSamples {
     public void denseInto(DoubleBuffer target) {
         int block = outSize() * inSize() * points;
         requireRoom(target.capacity(), block);
-        embedAll((v, k) -> target.put(k * block, v, 0, block));
+        embedAll(() -> (v, k) -> target.put(k * block, v, 0, block));
     }
 
-    /** Embeds every element k into a scratch array of o·i·P values (one per worker) and hands it to {@code sink} with k. */
-    private void embedAll(java.util.function.ObjIntConsumer<double[]> sink) {
+    /**
+     * Embeds every element k into a scratch array of o·i·P values and hands it with k to a sink; each worker takes its
+     * own sink from {@code sinks} (so a sink may keep scratch space of its own).
+     */
+    private void embedAll(java.util.function.Supplier<java.util.function.ObjIntConsumer<double[]>> sinks) {
         int block = outSize() * inSize() * points;
         int workers = Math.min(elements.size(), Runtime.getRuntime().availableProcessors());
         IntStream.range(0, workers).parallel().forEach(w -> {
+            java.util.function.ObjIntConsumer<double[]> sink = sinks.get();
             double[] v = new double[block];
             for (int k = w; k < elements.size(); k += workers) {
                 java.util.Arrays.fill(v, 0);

@@ -28,6 +28,12 @@ final class NumericArrays {
         return -1;
     }
 
+    /** "column C has a null element (number k of len in a row)" for the first null of the first {@code len}, or null. */
+    static String nullElement(String column, ArrayData a, int len) {
+        int k = firstNull(a, len);
+        return k < 0 ? null : "column " + column + " has a null element (number " + k + " of " + len + " in a row)";
+    }
+
     /**
      * Copies the first {@code len} elements of {@code a} (no nulls among them: see {@link #firstNull}) to
      * {@code to[at], …, to[at + len − 1]}.

@@ -153,10 +153,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     /** Copies the first {@code len} numbers of input column c's array {@code a} to {@code to[at...]}. */
     private void read(int c, ArrayData a, int len, double[] to, int at) {
-        int k = NumericArrays.firstNull(a, len);
-        if (k >= 0) { // the contents check refuses these; a table that changed since meets this
-            throw new IllegalArgumentException("column " + layout.inputs().get(c).name() + " has a null element"
-                    + " (number " + k + " of " + len + " in a row); expected numbers only");
+        String nullElement = NumericArrays.nullElement(layout.inputs().get(c).name(), a, len);
+        if (nullElement != null) { // the contents check refuses these; a table that changed since meets this
+            throw new IllegalArgumentException(nullElement + "; expected numbers only");
         }
         NumericArrays.read(a, inputElement[c], len, to, at);
     }

@@ -8,7 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.LongAccumulator;
 import org.equivariant4j.task.ModelCard;
@@ -106,8 +105,7 @@ public final class SparkScoring {
 
         List<String> fields = List.of(table.schema().fieldNames());
         int[] inputIndex = layout.inputs().stream().mapToInt(c -> fields.indexOf(c.name())).toArray();
-        DataType[] inputElement = layout.inputs().stream()
-                .map(c -> ((ArrayType) table.schema().apply(c.name()).dataType()).elementType()).toArray(DataType[]::new);
+        DataType[] inputElement = TableCheck.inputElements(table.schema(), layout);
         SparkSession spark = table.sparkSession();
         LongAccumulator predict = spark.sparkContext().longAccumulator("equivariant4j predict ns");
         LongAccumulator convert = spark.sparkContext().longAccumulator("equivariant4j convert ns");

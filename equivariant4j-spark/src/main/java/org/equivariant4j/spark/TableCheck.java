@@ -53,6 +53,12 @@ final class TableCheck {
         }
     }
 
+    /** The element type of each input column's arrays, in the layout's order (a schema {@link #schema} accepted). */
+    static DataType[] inputElements(org.apache.spark.sql.types.StructType schema, TableLayout layout) {
+        return layout.inputs().stream().map(c -> ((ArrayType) schema.apply(c.name()).dataType()).elementType())
+                .toArray(DataType[]::new);
+    }
+
     /**
      * The contents check: one Spark job over the input columns, reading their numbers as the scorer does
      * ({@link NumericArrays}).
@@ -62,13 +68,11 @@ final class TableCheck {
      */
     static long contents(Dataset<Row> table, TableLayout layout, String model) {
         List<Column> columns = new ArrayList<>();
-        DataType[] elements = new DataType[layout.inputs().size()];
-        for (int c = 0; c < elements.length; c++) {
-            String name = layout.inputs().get(c).name();
-            columns.add(functions.col(quote(name)));
-            elements[c] = ((ArrayType) table.schema().apply(name).dataType()).elementType();
+        for (TableLayout.Column c : layout.inputs()) {
+            columns.add(functions.col(quote(c.name())));
         }
         columns.add(functions.input_file_name());
+        DataType[] elements = inputElements(table.schema(), layout);
         Tally t = SparkScoring.internalRows(table.select(columns.toArray(Column[]::new)))
                 .mapPartitions(new RowProblems(layout, elements)).reduce(Tally::merge);
         if (t.bad() > 0) {
@@ -142,9 +146,9 @@ final class TableCheck {
 
         private String elementProblem(int c, ArrayData a, int len, double[] values) {
             TableLayout.Column column = layout.inputs().get(c);
-            int k = NumericArrays.firstNull(a, len);
-            if (k >= 0) {
-                return "column " + column.name() + " has a null element (number " + k + " of " + len + " in a row)";
+            String nullElement = NumericArrays.nullElement(column.name(), a, len);
+            if (nullElement != null) {
+                return nullElement;
             }
             NumericArrays.read(a, elements[c], len, values, 0);
             boolean floating = elements[c] instanceof FloatType || elements[c] instanceof DoubleType;

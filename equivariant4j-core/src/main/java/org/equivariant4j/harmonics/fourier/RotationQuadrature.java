@@ -103,7 +103,7 @@ public record RotationQuadrature(List<SO3Element> elements, double[] weights, in
         List<SO3Element> base = exact(5).elements();
         List<SO3Element> nodes = new ArrayList<>(base);
         SO3 so3 = Groups.so3();
-        List<SO3Element> candidates = exact(12).elements();
+        List<SO3Element> candidates = blocks > 1 ? exact(12).elements() : List.of();
         for (int k = 1; k < blocks; k++) {
             SO3Element best = null;
             double bestDot = Double.POSITIVE_INFINITY;
