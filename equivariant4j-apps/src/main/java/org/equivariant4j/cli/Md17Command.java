@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "Trains a NequIP-style E(3)-equivariant potential against an invariant SchNet-style baseline (and energy heads on"
                     + " EGNN and SEGNN), forces = -dE/dx by automatic differentiation, then runs NVE dynamics with each.",
             "Metrics: energy_mae, force_mae, energy_rmse, force_rmse (test frames), valid_force_mae, best_epoch,"
-                    + " energy_invariance_error, force_equivariance_error, md_energy_drift, md_max_energy_deviation, md_steps_done."})
+                    + " energy_invariance_error, force_equivariance_error, md_energy_drift (trend of the total energy over the"
+                    + " run), md_energy_fluctuation, md_max_energy_deviation, md_steps_done."})
 final class Md17Command implements Callable<Integer> {
     /** The default run: a short cosine schedule that finishes in minutes on 2 cores. */
     static final int DEFAULT_EPOCHS = 20;
@@ -149,17 +150,18 @@ final class Md17Command implements Callable<Integer> {
             }
 
             w.println();
-            w.printf(Locale.ROOT, "%-7s %8s %10s %10s %9s %7s %11s %11s %10s %10s%n", "model", "params", "energy_mae",
-                    "force_mae", "s/epoch", "epochs", "E_invar", "F_equivar", "md_drift", "md_maxdev");
+            w.printf(Locale.ROOT, "%-7s %8s %10s %10s %9s %7s %11s %11s %10s %10s %10s%n", "model", "params", "energy_mae",
+                    "force_mae", "s/epoch", "epochs", "E_invar", "F_equivar", "md_drift", "md_rms", "md_maxdev");
             for (Md17Task.Run r : runs) {
                 MolecularDynamics.Trajectory t = r.trajectory();
-                w.printf(Locale.ROOT, "%-7s %8d %10.4f %10.4f %9.2f %7d %11.2e %11.2e %10s %10s%n", r.name(), r.params(),
+                w.printf(Locale.ROOT, "%-7s %8d %10.4f %10.4f %9.2f %7d %11.2e %11.2e %10s %10s %10s%n", r.name(), r.params(),
                         r.test().energyMae(), r.test().forceMae(), r.secondsPerEpoch(), r.epochs(), r.energyInvariance(),
-                        r.forceEquivariance(), t == null ? "-" : String.format(Locale.ROOT, "%.4f", t.drift()),
-                        t == null ? "-" : String.format(Locale.ROOT, "%.4f", t.maxDeviation()));
+                        r.forceEquivariance(), energy(t == null ? null : t.drift()),
+                        energy(t == null ? null : t.fluctuation()), energy(t == null ? null : t.maxDeviation()));
             }
-            w.println("(energies in kcal/mol, forces in kcal/mol/A, test frames; dynamics: total-energy change over "
-                    + mdSteps + " steps of " + mdTimeStep + " fs)");
+            w.println("(energies in kcal/mol, forces in kcal/mol/A, test frames; dynamics over " + mdSteps + " steps of "
+                    + mdTimeStep + " fs: the total energy's drift (least-squares trend), its RMS about the trend and its"
+                    + " largest deviation from the start)");
 
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("models", models);
@@ -222,6 +224,11 @@ final class Md17Command implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    /** An energy in kcal/mol for the table, "-" without dynamics. */
+    private static String energy(Double kcalPerMol) {
+        return kcalPerMol == null ? "-" : String.format(Locale.ROOT, "%.4f", kcalPerMol);
     }
 
     /** The default data file: the MD17 ethanol sample data next to the repository. */

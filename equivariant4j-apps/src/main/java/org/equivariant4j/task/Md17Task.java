@@ -70,8 +70,10 @@ import org.equivariant4j.o3.Irreps;
  * {@code force_equivariance_error}: the trained model in float64 on up to 10 test frames under 4 random rotations and
  * reflections with translations (max |Ê(gx) − Ê(x)| / max |Ê(x) − Ē| with Ē the frames' mean energy, so that the
  * large constant of the atomic reference energies does not hide errors; max |F̂(gx) − Q F̂(x)| / max |F̂|); and, after a
- * molecular-dynamics check ({@link MolecularDynamics}), {@code md_energy_drift}, {@code md_max_energy_deviation}
- * (kcal/mol, over the steps done) and {@code md_steps_done} (fewer than asked when the potential exploded).
+ * molecular-dynamics check ({@link MolecularDynamics}), {@code md_energy_drift} (the total energy's least-squares trend
+ * over the run), {@code md_energy_fluctuation} (its RMS about that trend), {@code md_max_energy_deviation} (the largest
+ * |E + K − (E + K)₀|; all kcal/mol, over the steps done) and {@code md_steps_done} (fewer than asked when the potential
+ * exploded).
  *
  * <h2>predict</h2> input: an extended XYZ file of frames with the same number of atoms (species and positions; other
  * columns ignored); output: {@code .npy} (S, 1 + 3n) float64, per frame the energy and then the forces row-major.
@@ -517,6 +519,7 @@ public final class Md17Task {
         metrics.put("force_equivariance_error", r.forceEquivariance());
         if (r.trajectory() != null) {
             metrics.put("md_energy_drift", r.trajectory().drift());
+            metrics.put("md_energy_fluctuation", r.trajectory().fluctuation());
             metrics.put("md_max_energy_deviation", r.trajectory().maxDeviation());
             metrics.put("md_steps_done", (double) r.trajectory().steps());
         }

@@ -41,7 +41,8 @@ class Md17CommandTest {
         assertEquals(List.of("nequip", "schnet"), results.models().stream().map(Results.ModelResult::name).toList());
         for (Results.ModelResult m : results.models()) {
             assertTrue(m.metrics().keySet().containsAll(List.of("energy_mae", "force_mae", "energy_rmse", "force_rmse",
-                    "valid_force_mae", "best_epoch", "md_energy_drift", "md_max_energy_deviation")), m.toString());
+                    "valid_force_mae", "best_epoch", "md_energy_drift", "md_energy_fluctuation",
+                    "md_max_energy_deviation")), m.toString());
             // the trained models, copied to float64, under random rotations, reflections and translations
             assertTrue(m.metrics().get("energy_invariance_error") < 1e-9, m.toString());
             assertTrue(m.metrics().get("force_equivariance_error") < 1e-9, m.toString());

@@ -29,6 +29,33 @@ class MolecularDynamicsTest {
         assertEquals("atom 2 has a non-finite position", MolecularDynamics.cameApart(x, 5));
     }
 
+    /**
+     * The drift is the trend of the total energy, not its last value minus its first: a bounded oscillation about a line
+     * leaves the line's rise, and the fluctuation is the oscillation's RMS.
+     */
+    @Test
+    void driftIsTheTotalEnergysTrendAndFluctuationItsOscillationAboutIt() {
+        int steps = 1001;   // odd: the run ends on a trough of the oscillation
+        double[] flat = new double[steps + 1];
+        double[] rising = new double[steps + 1];
+        for (int s = 0; s <= steps; s++) {
+            double wobble = 0.3 * (s % 2 == 0 ? 1 : -1);
+            flat[s] = -97000 + wobble;
+            rising[s] = -97000 + 2e-4 * s + wobble;
+        }
+        MolecularDynamics.Trajectory still = new MolecularDynamics.Trajectory(java.util.List.of(), flat, 0.5, null);
+        assertEquals(-0.6, flat[steps] - flat[0], 1e-9);
+        assertEquals(0, still.drift(), 5e-3);
+        assertEquals(0.3, still.fluctuation(), 5e-3);
+        assertEquals(0.6, still.maxDeviation(), 1e-9);
+        MolecularDynamics.Trajectory drifting = new MolecularDynamics.Trajectory(java.util.List.of(), rising, 0.5, null);
+        assertEquals(2e-4 * steps, drifting.drift(), 5e-3);
+        assertEquals(0.3, drifting.fluctuation(), 5e-3);
+        MolecularDynamics.Trajectory none = new MolecularDynamics.Trajectory(java.util.List.of(), new double[] {5}, 0.5, null);
+        assertEquals(0, none.drift());
+        assertEquals(0, none.fluctuation());
+    }
+
     @Test
     void initialVelocitiesHaveNoMomentumAndExactlyTheTemperature() {
         double[] mass = {12.011, 12.011, 15.999, 1.008, 1.008, 1.008, 1.008, 1.008, 1.008};
@@ -68,6 +95,9 @@ class MolecularDynamicsTest {
             assertTrue(coarse.maxDeviation() < 0.05 * kinetic, coarse.maxDeviation() + " vs K " + kinetic);
             double ratio = coarse.maxDeviation() / fine.maxDeviation();
             assertTrue(ratio > 3 && ratio < 5.5, "deviation ratio " + ratio + " for a halved time step, expected about 4");
+            double fluctuations = coarse.fluctuation() / fine.fluctuation();
+            assertTrue(fluctuations > 3 && fluctuations < 5.5, "fluctuation ratio " + fluctuations + ", expected about 4");
+            assertTrue(Math.abs(coarse.drift()) < coarse.maxDeviation(), coarse.drift() + " vs " + coarse.maxDeviation());
             // the atoms moved: this is not a trivial conservation
             double moved = 0;
             double[] x0 = coarse.recorded().get(0).positions();
