@@ -40,6 +40,7 @@ import org.equivariant4j.nn.pool.GlobalSpatialPooling;
 import org.equivariant4j.nn.pool.GroupSpatialPool2d;
 import org.equivariant4j.nn.pool.PointwisePool2d;
 import org.equivariant4j.nn.pool.PoolingWindow;
+import org.equivariant4j.nn.pool.ReplicationPadding;
 import org.equivariant4j.repr.Representation;
 
 /**
@@ -79,6 +80,19 @@ import org.equivariant4j.repr.Representation;
  * flips, and the 2×2 windows stay centre-symmetric, so the models keep their exact invariances. Subsampling a feature
  * map aliases its high frequencies, which rotate differently from the map itself; the blur removes them (for so2 with
  * seed 1 the accuracy-against-angle curve narrows from 3.55 to 2.50 points; other seeds vary more, see the README).
+ *
+ * <h2>Background padding (optional, steerable models)</h2>
+ * Zero padding gives every feature map a square border: after a batch norm the background is no longer 0, so each
+ * padded convolution responds along the square frame, and deeper layers mix those responses with the digit. A 90°
+ * rotation maps the square to itself; a 45° rotation does not, and the digit then meets the frame differently. With
+ * background padding the image is first extended by {@value #BACKGROUND_PADDING} pixels on every side with copies of
+ * its border pixels (the background; {@link ReplicationPadding}), and every convolution runs without padding, the last
+ * one k1:
+ * <pre>
+ *   52 → R2Conv k5 → 48 → pool → 24 → R2Conv k5 → 20 → pool → 10 → R2Conv k5 → 6 → R2Conv k5 → 2 → R2Conv k1 → mean
+ * </pre>
+ * Every value of every feature map is then computed from real image content and background only; the maps stay
+ * centre-symmetric, so the exact 90° invariance is kept.
  */
 public final class DigitModels {
     /** Number of classes. */
@@ -89,8 +103,43 @@ public final class DigitModels {
     /** The largest pooling blur, in pixels: its 13×13 filter still fits the 14×14 maps of the second pooling. */
     public static final double MAX_POOL_BLUR = 2;
 
-    /** The key of the pooling blur's σ in {@link #architecture(String, double)}, absent without blur. */
+    /** The key of the pooling blur's σ in {@link #architecture(String, Options)}, absent without blur. */
     public static final String POOL_BLUR_KEY = "pool_blur_sigma";
+
+    /** The key of the background padding in {@link #architecture(String, Options)}, absent without it. */
+    public static final String PAD_BACKGROUND_KEY = "pad_background";
+
+    /**
+     * The pixels of background the steerable models add on every side with {@link Options#padBackground()}: 28 + 24 = 52,
+     * so that the unpadded k5 convolutions and the two 2×2 poolings end on a 2×2 map (52 → 48 → 24 → 20 → 10 → 6 → 2).
+     */
+    public static final int BACKGROUND_PADDING = 12;
+
+    /**
+     * How the steerable models are built.
+     *
+     * @param poolBlur      σ in pixels of a fixed Gaussian blur before each pooling, 0 to {@value #MAX_POOL_BLUR} (0: none)
+     * @param padBackground whether the image is first extended by {@value #BACKGROUND_PADDING} pixels of its own border
+     *                      (the background) and every convolution then runs without padding, so that no feature map
+     *                      has a border (see the class doc); not with a blur, whose zero padding would add borders back
+     */
+    public record Options(double poolBlur, boolean padBackground) {
+        /** Plain pooling, zero-padded convolutions. */
+        public static final Options PLAIN = new Options(0, false);
+
+        public Options {
+            requirePoolBlur("the pooling blur", poolBlur);
+            if (padBackground && poolBlur > 0) {
+                throw new IllegalArgumentException("background padding and a pooling blur cannot be combined: the blur's"
+                        + " zero padding would give the feature maps borders again (got pool blur " + poolBlur + ")");
+            }
+        }
+
+        /** Whether any option differs from {@link #PLAIN}. */
+        public boolean any() {
+            return poolBlur > 0 || padBackground;
+        }
+    }
 
     /** Channel widths of the regular models. */
     private static final Map<String, Integer> WIDTHS = Map.of("cnn", 32, "c4", 16, "c8", 11, "d4", 11);
@@ -115,21 +164,17 @@ public final class DigitModels {
 
     /** The model's block, its weights drawn from {@code seed} where the layer takes a seed; plain pooling. */
     public static Block build(String name, long seed) {
-        return build(name, seed, 0);
+        return build(name, seed, Options.PLAIN);
     }
 
-    /**
-     * The model's block with a Gaussian blur of {@code poolBlur} pixels (σ; 0 for none) before each pooling, its weights
-     * drawn from {@code seed} where the layer takes a seed.
-     */
-    public static Block build(String name, long seed, double poolBlur) {
+    /** The model's block built with {@code options} (steerable models only, unless plain), its weights drawn from {@code seed}. */
+    public static Block build(String name, long seed, Options options) {
         requireKnown(name);
-        requirePoolBlur("the pooling blur", poolBlur);
         Steerable s = STEERABLE.get(name);
         if (s != null) {
-            return steerable(s, seed, poolBlur);
+            return steerable(s, seed, options);
         }
-        requirePlainPooling(name, poolBlur);
+        requirePlain(name, options);
         int width = WIDTHS.get(name);
         return switch (name) {
             case "cnn" -> cnn(width);
@@ -140,14 +185,18 @@ public final class DigitModels {
         };
     }
 
-    /** The models that take a pooling blur: the steerable ones. */
+    /** The models that take the {@link Options} (a pooling blur, background padding): the steerable ones. */
     public static List<String> blurredPoolingModels() {
         return NAMES.stream().filter(DigitModels::isSteerable).toList();
     }
 
-    private static void requirePlainPooling(String name, double poolBlur) {
-        if (poolBlur > 0) {
+    private static void requirePlain(String name, Options options) {
+        if (options.poolBlur() > 0) {
             throw new IllegalArgumentException("a pooling blur applies to the steerable models " + blurredPoolingModels()
+                    + ", not to '" + name + "'");
+        }
+        if (options.padBackground()) {
+            throw new IllegalArgumentException("background padding applies to the steerable models " + blurredPoolingModels()
                     + ", not to '" + name + "'");
         }
     }
@@ -191,16 +240,20 @@ public final class DigitModels {
                 + " fields)" : groupName(name) + " group-equivariant CNN (regular G-CNN)";
     }
 
-    /** What a model card records of the architecture, with the pooling blur σ when it is above 0. */
-    public static Map<String, Object> architecture(String name, double poolBlur) {
-        requirePoolBlur("the pooling blur", poolBlur);
+    /** What a model card records of the architecture, with the pooling blur σ when it is above 0 and the background padding when on. */
+    public static Map<String, Object> architecture(String name, Options options) {
         requireKnown(name);
         if (!isSteerable(name)) {
-            requirePlainPooling(name, poolBlur);
+            requirePlain(name, options);
         }
         Map<String, Object> c = baseArchitecture(name);
-        if (poolBlur > 0) {
-            c.put(POOL_BLUR_KEY, poolBlur);
+        if (options.poolBlur() > 0) {
+            c.put(POOL_BLUR_KEY, options.poolBlur());
+        }
+        if (options.padBackground()) {
+            c.put(PAD_BACKGROUND_KEY, true);
+            c.put("layout", "background padding by " + BACKGROUND_PADDING + " (replicate); 5 x R2Conv without padding (k5, k5,"
+                    + " k5, k5, k1 to 64 trivial fields), BN, ELU, average pools after the first two; mean over space; linear");
         }
         return c;
     }
@@ -305,29 +358,32 @@ public final class DigitModels {
         return net.add(GlobalInvariantPooling.maxThenMean(order)).add(Linear.builder().setUnits(CLASSES).build());
     }
 
-    private static EquivariantSequential steerable(Steerable s, long seed, double poolBlur) {
+    private static EquivariantSequential steerable(Steerable s, long seed, Options options) {
         GSpace g = GSpaces.byId(s.gspace());
         boolean finite = g.fibreGroup().isFinite();
         Representation<?> hidden = finite ? g.regularRepr() : g.bandLimitedRegularRepr(s.band());
         int[] kernels = {5, 5, 5, 5};
-        int[] pads = {2, 2, 2, 1};
+        int[] pads = options.padBackground() ? new int[] {0, 0, 0, 0} : new int[] {2, 2, 2, 1};
         List<EquivariantBlock> blocks = new ArrayList<>();
         FieldType in = FieldType.of(g, 1, g.trivialRepr());
+        if (options.padBackground()) {
+            blocks.add(ReplicationPadding.of(in, BACKGROUND_PADDING));
+        }
         for (int l = 0; l < s.fields().length; l++) {
             FieldType out = FieldType.of(g, s.fields()[l], hidden);
             blocks.add(R2Conv.builder(in, out).kernelSize(kernels[l]).padding(pads[l]).optBias(false).optSeed(seed + l).build());
             blocks.add(finite ? InnerBatchNorm.of(out) : IIDBatchNorm.of(out));
             blocks.add(finite ? PointwiseNonlinearity.elu(out, 1.0) : FourierPointwise.of(out, ScalarActivation.elu(1.0)));
             if (l < 2) {
-                if (poolBlur > 0) {
-                    blocks.add(blur(out, poolBlur));
+                if (options.poolBlur() > 0) {
+                    blocks.add(blur(out, options.poolBlur()));
                 }
                 blocks.add(PointwisePool2d.avg(out, PoolingWindow.of(2)));
             }
             in = out;
         }
         FieldType invariant = FieldType.of(g, 64, g.trivialRepr());
-        blocks.add(R2Conv.builder(in, invariant).kernelSize(3).optSeed(seed + 10).build());
+        blocks.add(R2Conv.builder(in, invariant).kernelSize(options.padBackground() ? 1 : 3).optSeed(seed + 10).build());
         blocks.add(InnerBatchNorm.of(invariant));
         blocks.add(PointwiseNonlinearity.elu(invariant, 1.0));
         blocks.add(GlobalSpatialPooling.mean(invariant));

@@ -86,8 +86,11 @@ public final class RotMnistTask {
      * @param angleStep    step in degrees of the accuracy-against-angle sweep over [0°, 360°]; 0 for no sweep
      * @param poolBlur     σ in pixels of the fixed Gaussian blur before each pooling of the model (0: none; see
      *                     {@link DigitModels})
+     * @param padBackground whether the steerable models pad with the background and convolve without padding (see
+     *                     {@link DigitModels.Options})
      */
-    public record Config(int epochs, long seed, int batchSize, double learningRate, double angleStep, double poolBlur) {
+    public record Config(int epochs, long seed, int batchSize, double learningRate, double angleStep, double poolBlur,
+            boolean padBackground) {
         public Config {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
@@ -103,6 +106,15 @@ public final class RotMnistTask {
                         + " and 360 degrees (at most " + (int) (360 / MIN_ANGLE_STEP + 1) + " test passes), got " + angleStep);
             }
             DigitModels.requirePoolBlur("--pool-blur", poolBlur);
+            if (padBackground && poolBlur > 0) {
+                throw new IllegalArgumentException("--pad-background and --pool-blur cannot be combined: the blur's zero"
+                        + " padding would give the feature maps borders again");
+            }
+        }
+
+        /** How the steerable models are built. */
+        public DigitModels.Options modelOptions() {
+            return new DigitModels.Options(poolBlur, padBackground);
         }
 
         /** The shared recipe's settings: Adam with cosine decay to 1 %, validation after every epoch, one worker. */
@@ -319,12 +331,12 @@ public final class RotMnistTask {
             double accuracyUpright, double accuracyRotated, double[] trainLoss, double[] validCurve, double[] sweepAngles,
             double[] sweepAccuracy, boolean resumed, List<KernelPicture.Panel> filters) {}
 
-    /** A model with a pooling blur of {@code poolBlur} pixels (0: none), as its card records it and its factory builds it. */
-    static ModelSpec modelSpec(String name, double poolBlur) {
-        return new ModelSpec(NAME, name, DigitModels.description(name), DigitModels.architecture(name, poolBlur),
+    /** A model built with {@code options}, as its card records it and its factory builds it. */
+    static ModelSpec modelSpec(String name, DigitModels.Options options) {
+        return new ModelSpec(NAME, name, DigitModels.description(name), DigitModels.architecture(name, options),
                 DigitModels.symmetry(name), (seed, m) -> {
                     Engine.getInstance().setRandomSeed((int) seed);
-                    Block b = DigitModels.build(name, seed, poolBlur);
+                    Block b = DigitModels.build(name, seed, options);
                     b.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28));
                     return b;
                 });
@@ -356,7 +368,7 @@ public final class RotMnistTask {
      */
     public static Run train(String name, Data data, Config cfg, TrainingRecipe.Listener listener,
             TrainingRecipe.Checkpointing checkpointing, Path saveDir, String source) {
-        ModelSpec spec = modelSpec(name, cfg.poolBlur());
+        ModelSpec spec = modelSpec(name, cfg.modelOptions());
         TrainingSettings settings = cfg.settings();
         try (NDManager m = NDManager.newBaseManager()) {
             Block block = spec.create(cfg.seed(), m);
@@ -549,18 +561,25 @@ public final class RotMnistTask {
 
         @Override
         public List<ModelSpec> models() {
-            return MODELS.stream().map(name -> modelSpec(name, 0)).toList();
+            return MODELS.stream().map(name -> modelSpec(name, DigitModels.Options.PLAIN)).toList();
         }
 
-        /** The model of that name with the pooling blur its configuration records ({@link DigitModels#POOL_BLUR_KEY}). */
+        /**
+         * The model of that name with the pooling blur and background padding its configuration records
+         * ({@link DigitModels#POOL_BLUR_KEY}, {@link DigitModels#PAD_BACKGROUND_KEY}).
+         */
         @Override
         public ModelSpec model(String name, Map<String, Object> config) {
             Object blur = config.getOrDefault(DigitModels.POOL_BLUR_KEY, 0);
             if (!(blur instanceof Number sigma)) {
                 throw new IllegalArgumentException(DigitModels.POOL_BLUR_KEY + " must be a number, got " + blur);
             }
+            Object pad = config.getOrDefault(DigitModels.PAD_BACKGROUND_KEY, false);
+            if (!(pad instanceof Boolean padBackground)) {
+                throw new IllegalArgumentException(DigitModels.PAD_BACKGROUND_KEY + " must be true or false, got " + pad);
+            }
             model(name);
-            return modelSpec(name, sigma.doubleValue());
+            return modelSpec(name, new DigitModels.Options(sigma.doubleValue(), padBackground));
         }
 
         @Override

@@ -56,6 +56,15 @@ class RotMnistCommandTest {
         assertEquals(1, regular.exitCode());
         assertTrue(regular.err().contains("--pool-blur applies to the steerable models [c8-steerable, c16, so2, o2], not to"
                 + " [cnn, c4, c8, d4]; choose them with --model"), regular.err());
+        MainTest.Result padded = MainTest.run("rotmnist", "--model", "c4,so2", "--pad-background", "--data",
+                missing.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(1, padded.exitCode());
+        assertTrue(padded.err().contains("--pad-background applies to the steerable models [c8-steerable, c16, so2, o2], not"
+                + " to [c4]; choose them with --model"), padded.err());
+        MainTest.Result both = MainTest.run("rotmnist", "--model", "so2", "--pad-background", "--pool-blur", "0.66", "--data",
+                missing.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("--pad-background and --pool-blur cannot be combined"), both.err());
     }
 
     @Test

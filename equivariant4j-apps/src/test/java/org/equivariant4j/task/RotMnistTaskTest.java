@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.equivariant4j.data.ImageRotation;
 import org.equivariant4j.data.MnistIdx;
+import org.equivariant4j.model.DigitModels;
 import org.equivariant4j.nn.testing.ImageActions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +27,12 @@ class RotMnistTaskTest {
 
     /** An initialised model on {@code m}, with non-trivial running statistics (one training-mode forward). */
     private static Block model(NDManager m, String name, NDArray x) {
-        return model(m, name, x, 0);
+        return model(m, name, x, DigitModels.Options.PLAIN);
     }
 
-    /** As {@link #model(NDManager, String, NDArray)}, with a blur of σ pixels before each pooling. */
-    private static Block model(NDManager m, String name, NDArray x, double poolBlur) {
-        Block b = org.equivariant4j.model.DigitModels.build(name, 7, poolBlur);
+    /** As {@link #model(NDManager, String, NDArray)}, built with the steerable models' options. */
+    private static Block model(NDManager m, String name, NDArray x, DigitModels.Options options) {
+        Block b = DigitModels.build(name, 7, options);
         b.initialize(m, DataType.FLOAT32, x.getShape());
         ParameterStore ps = new ParameterStore(m, false);
         b.forward(ps, new NDList(x), true);
@@ -47,14 +48,18 @@ class RotMnistTaskTest {
     }
 
     private static void assertInvariant(String name, List<UnaryOperator<NDArray>> actions) {
-        assertInvariant(name, 0, actions);
+        assertInvariant(name, DigitModels.Options.PLAIN, actions);
     }
 
     private static void assertInvariant(String name, double poolBlur, List<UnaryOperator<NDArray>> actions) {
+        assertInvariant(name, new DigitModels.Options(poolBlur, false), actions);
+    }
+
+    private static void assertInvariant(String name, DigitModels.Options options, List<UnaryOperator<NDArray>> actions) {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
-            Block b = model(m, name, x, poolBlur);
+            Block b = model(m, name, x, options);
             for (boolean training : new boolean[] {false, true}) {
                 NDArray y = logits(m, b, x, training);
                 assertTrue(y.abs().max().getFloat() > 1e-3, "non-trivial logits");
@@ -105,26 +110,48 @@ class RotMnistTaskTest {
         assertInvariant("o2", 0.7, List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX,
                 x -> ImageActions.rot90(ImageActions.flipX(x), 1)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> org.equivariant4j.model.DigitModels.build("c4", 1, 0.66));
+                () -> DigitModels.build("c4", 1, new DigitModels.Options(0.66, false)));
         assertTrue(e.getMessage().contains("applies to the steerable models [c8-steerable, c16, so2, o2], not to 'c4'"),
                 e.getMessage());
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
             m.getEngine().setRandomSeed(5);
-            Block plain = model(m, "so2", x, 0);
+            Block plain = model(m, "so2", x, DigitModels.Options.PLAIN);
             m.getEngine().setRandomSeed(5);
-            Block blurred = model(m, "so2", x, 1.0);
+            Block blurred = model(m, "so2", x, new DigitModels.Options(1.0, false));
             double err = relativeError(logits(m, blurred, x, false), logits(m, plain, x, false));
             assertTrue(err > 1e-2, "the blur changes the logits of the same weights, got " + err);
         }
+    }
+
+    /**
+     * Background padding (replicate padding, then convolutions without padding, a k1 head on a 2×2 map) keeps the exact
+     * invariances and is recorded in the architecture; the regular models refuse it, and so does a blur with it.
+     */
+    @Test
+    void backgroundPaddingKeepsTheExactInvariances() {
+        DigitModels.Options padded = new DigitModels.Options(0, true);
+        List<UnaryOperator<NDArray>> quarterTurns = List.of(x -> ImageActions.rot90(x, 1), x -> ImageActions.rot90(x, 2));
+        assertInvariant("so2", padded, quarterTurns);
+        assertInvariant("c8-steerable", padded, quarterTurns);
+        assertInvariant("o2", padded, List.of(x -> ImageActions.rot90(x, 1), ImageActions::flipX));
+        assertEquals(true, DigitModels.architecture("so2", padded).get(DigitModels.PAD_BACKGROUND_KEY));
+        assertEquals(null, DigitModels.architecture("so2", DigitModels.Options.PLAIN).get(DigitModels.PAD_BACKGROUND_KEY));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DigitModels.build("cnn", 1, padded));
+        assertTrue(e.getMessage().contains("background padding applies to the steerable models [c8-steerable, c16, so2, o2],"
+                + " not to 'cnn'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DigitModels.Options(0.66, true));
+        assertTrue(e.getMessage().contains("background padding and a pooling blur cannot be combined"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RotMnistTask.Config(2, 1, 16, 3e-3, 90, 0.66, true));
+        assertTrue(e.getMessage().contains("--pad-background and --pool-blur cannot be combined"), e.getMessage());
     }
 
     @Test
     void poolBlurOutsideZeroToTwoIsRefused() {
         for (double bad : new double[] {-0.5, Double.NaN, Double.POSITIVE_INFINITY, 2.5}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new RotMnistTask.Config(2, 1, 16, 3e-3, 90, bad));
+                    () -> new RotMnistTask.Config(2, 1, 16, 3e-3, 90, bad, false));
             assertTrue(e.getMessage().contains("--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got "
                     + bad), e.getMessage());
         }
@@ -237,7 +264,7 @@ class RotMnistTaskTest {
     void tinyTrainingRunLowersTheLossAndWritesResults(@TempDir Path dir) throws Exception {
         MnistIdx.Digits d = SyntheticDigits.digits(128 + 32 + 32, 5);
         RotMnistTask.Data data = RotMnistTask.prepare(d, 128, 32, 32, 1);
-        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90, 0);
+        RotMnistTask.Config cfg = new RotMnistTask.Config(2, 1, 16, 3e-3, 90, 0, false);
         int[] batches = {0};
         RotMnistTask.Run run = RotMnistTask.train("c4", data, cfg, new TrainingRecipe.Listener() {
             @Override
@@ -298,7 +325,7 @@ class RotMnistTaskTest {
     void savedModelKeepsItsPoolBlur(@TempDir Path dir) throws Exception {
         MnistIdx.Digits d = SyntheticDigits.digits(64 + 16 + 16, 3);
         RotMnistTask.Data data = RotMnistTask.prepare(d, 64, 16, 16, 1);
-        RotMnistTask.Run run = RotMnistTask.train("c16", data, new RotMnistTask.Config(1, 1, 16, 3e-3, 0, 1.5),
+        RotMnistTask.Run run = RotMnistTask.train("c16", data, new RotMnistTask.Config(1, 1, 16, 3e-3, 0, 1.5, false),
                 new TrainingRecipe.Listener() {}, null, dir.resolve("c16"), "synthetic");
         try (SavedModel model = SavedModel.load(dir.resolve("c16"))) {
             ModelCard card = model.card();
@@ -318,5 +345,24 @@ class RotMnistTaskTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RotMnistTask.DEFINITION.model("c16", Map.of("pool_blur_sigma", -1.0)));
         assertTrue(e.getMessage().contains("got -1.0"), e.getMessage());
+    }
+
+    /** A model trained with background padding records it, and the loaded model predicts bit for bit as trained. */
+    @Test
+    void savedModelKeepsItsBackgroundPadding(@TempDir Path dir) throws Exception {
+        MnistIdx.Digits d = SyntheticDigits.digits(64 + 16 + 16, 3);
+        RotMnistTask.Data data = RotMnistTask.prepare(d, 64, 16, 16, 1);
+        RotMnistTask.train("o2", data, new RotMnistTask.Config(1, 1, 16, 3e-3, 0, 0, true), new TrainingRecipe.Listener() {},
+                null, dir.resolve("o2"), "synthetic");
+        try (SavedModel model = SavedModel.load(dir.resolve("o2"))) {
+            assertEquals(true, model.card().config().get(DigitModels.PAD_BACKGROUND_KEY));
+            org.equivariant4j.data.Npy.NpyArray expected = org.equivariant4j.data.Npy.read(dir.resolve("o2")
+                    .resolve(model.card().examplePredictions()));
+            org.equivariant4j.data.Npy.NpyArray again = model.predict(dir.resolve("o2").resolve(model.card().exampleInput()));
+            assertTrue(java.util.Arrays.equals(expected.asFloats(), again.asFloats()), "bit for bit");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RotMnistTask.DEFINITION.model("o2", Map.of(DigitModels.PAD_BACKGROUND_KEY, "yes")));
+        assertTrue(e.getMessage().contains("pad_background must be true or false, got yes"), e.getMessage());
     }
 }

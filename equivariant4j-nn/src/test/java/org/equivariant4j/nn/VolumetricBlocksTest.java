@@ -34,6 +34,7 @@ import org.equivariant4j.nn.pool.InvariantFieldPooling;
 import org.equivariant4j.nn.pool.PointwisePool3d;
 import org.equivariant4j.nn.pool.PoolingWindow;
 import org.equivariant4j.nn.pool.R3Upsampling;
+import org.equivariant4j.nn.pool.ReplicationPadding;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.nn.testing.FieldBlockChecks;
 import org.equivariant4j.repr.Irrep;
@@ -123,6 +124,7 @@ class VolumetricBlocksTest {
                     () -> R3Upsampling.of(irr, R3Upsampling.Mode.TRILINEAR, 2),
                     () -> R3Upsampling.ofSize(irr, R3Upsampling.Mode.TRILINEAR_ALIGN_CORNERS, 8, 8, 8),
                     () -> R3Upsampling.of(perm, R3Upsampling.Mode.NEAREST, 2),
+                    () -> ReplicationPadding.of(irr, 2),
                     () -> GlobalSpatialPooling.mean(irr),
                     () -> GlobalSpatialPooling.max(perm),
                     () -> InvariantFieldPooling.norm(irr),

@@ -245,4 +245,37 @@ class FieldPoolingTest {
         EquivariantBlock linear = R2Upsampling.of(t, R2Upsampling.Mode.NEAREST, 2);
         assertEquals(t, linear.outType());
     }
+
+    @Test
+    void replicationPaddingCopiesTheNearestBorderPixelAndIsExactOnTheGrid() {
+        long seed = 70;
+        for (FieldType t : orthogonalTypes()) {
+            FieldBlockChecks.assertEquivariant(() -> ReplicationPadding.of(t, 3), manager, 5, false, seed++);
+        }
+        for (FieldType t : permutationTypes()) {
+            FieldBlockChecks.assertEquivariant(() -> ReplicationPadding.of(t, 1), manager, 4, false, seed++);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            FieldType one = FieldType.of(O2, 1, O2.trivialRepr());
+            NDArray x = m.create(new double[] {1, 2, 3, 4, 5, 6}, new Shape(1, 1, 2, 3));
+            NDArray y = FieldBlockChecks.function(ReplicationPadding.of(one, 2), m, false).apply(x);
+            assertEquals(new Shape(1, 1, 6, 7), y.getShape());
+            double[] v = y.toDoubleArray();
+            for (int i = 0; i < 6; i++) {
+                for (int j = 0; j < 7; j++) {
+                    int r = Math.min(Math.max(i - 2, 0), 1);
+                    int c = Math.min(Math.max(j - 2, 0), 2);
+                    assertEquals(1 + 3 * r + c, v[7 * i + j], 0.0, "pixel " + i + ", " + j);
+                }
+            }
+            FieldType t = orthogonalTypes().get(0);
+            FieldBlockChecks.assertExportMatches(ReplicationPadding.of(t, 2), FieldBlockChecks.input(t, m, DataType.FLOAT32, 5,
+                    seed), 0);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationPadding.of(FieldType.of(O2, 1, O2.trivialRepr()), 0));
+        assertTrue(e.getMessage().contains("at least 1 pixel of padding, got 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ReplicationPadding.of(FieldType.of(O2.withoutBaseSpace(), 1,
+                O2.trivialRepr()), 1));
+    }
 }
