@@ -130,7 +130,8 @@ public final class SparkScoringBenchmark {
                 .sorted((a, b) -> Double.compare(a.rowsPerSecond(), b.rowsPerSecond())).toList().get(repetitions / 2);
         double singleMedian = Math.max(PairedTiming.median(oneCaller), PairedTiming.median(twoCallers));
         double total = med.checkSeconds() + med.scoreSeconds();
-        System.out.printf(Locale.ROOT, "nbody/egnn, %d rows, batch %d, medians of %d%n", rows, batch, repetitions);
+        System.out.printf(Locale.ROOT, "nbody/egnn, %d rows, batch %d (Spark rounds it up to whole forward batches),"
+                + " medians of %d%n", rows, batch, repetitions);
         System.out.printf(Locale.ROOT, "single JVM (SavedModel.predict, states in memory): %.0f rows/s with one caller and 2"
                 + " PyTorch threads, %.0f rows/s with two callers on halves and 1 thread each%n", PairedTiming.median(oneCaller),
                 PairedTiming.median(twoCallers));

@@ -58,7 +58,7 @@ public final class SparkScoring {
             }
         }
 
-        /** 256 rows per batch, one PyTorch thread per task. */
+        /** 256 rows per batch (rounded up to whole forward batches of the task), one PyTorch thread per task. */
         public static Options defaults() {
             return new Options(256, 1);
         }
