@@ -643,6 +643,11 @@ public final class Md17Task {
         }
 
         @Override
+        public int predictBatch() {
+            return EVAL_BATCH;
+        }
+
+        @Override
         public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
             int[] s = input.shape();
             double[] a = input.asDoubles();

@@ -538,6 +538,11 @@ public final class NBodyTask {
         }
 
         @Override
+        public int predictBatch() {
+            return EVAL_BATCH;
+        }
+
+        @Override
         public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
             Samples d = Samples.fromInput(input);
             Forward f = forward(spec.name());

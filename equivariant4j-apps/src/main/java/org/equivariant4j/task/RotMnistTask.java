@@ -690,6 +690,11 @@ public final class RotMnistTask {
         }
 
         @Override
+        public int predictBatch() {
+            return EVAL_BATCH;
+        }
+
+        @Override
         public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
             int[] s = input.shape();
             Split split = new Split(s[0], s[1], s[2], input.asFloats(), new int[s[0]]);

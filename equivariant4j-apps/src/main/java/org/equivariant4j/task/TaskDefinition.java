@@ -58,6 +58,12 @@ public interface TaskDefinition {
      */
     TableLayout tableLayout(Map<String, Object> cardInput);
 
+    /**
+     * The samples per forward call of {@link #predict}: it cuts its input into batches of this many, in order (the last
+     * one shorter), so callers that cut a long input into parts of whole batches get the same forward calls.
+     */
+    int predictBatch();
+
     /** The predictions of a trained model (inference mode, fixed batching: the same input gives the same bits). */
     Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input);
 }

@@ -581,6 +581,11 @@ public final class VoxelsTask {
         }
 
         @Override
+        public int predictBatch() {
+            return EVAL_BATCH;
+        }
+
+        @Override
         public Npy.NpyArray predict(ModelSpec spec, Block block, NDManager manager, Npy.NpyArray input) {
             int[] s = input.shape();
             VoxelShapes.Volumes v = new VoxelShapes.Volumes(s[0], s[1], input.asFloats(), new int[s[0]]);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import ai.djl.pytorch.jni.JniUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,6 +19,7 @@ import org.equivariant4j.cli.Main;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.data.Npy;
+import org.equivariant4j.group.Rotations;
 import org.equivariant4j.spark.SparkScoring;
 import org.equivariant4j.task.SavedModel;
 import picocli.CommandLine;
@@ -25,7 +27,10 @@ import picocli.CommandLine;
 /**
  * Throughput of {@link SparkScoring} in {@code local[2]} against single-JVM batch prediction of the same saved model on
  * the same rows, in one process: an N-body EGNN (trained for one epoch here; the cost of a prediction does not depend on
- * the weights) scores {@code rows} 5-body states (1 000 simulated systems, repeated). The single-JVM side times
+ * the weights) scores {@code rows} distinct 5-body states: 1 000 simulated systems, each row one of them turned by a
+ * seeded random rotation of its own (a rotated state is as valid as the simulated one; repeating the systems unchanged
+ * would let Parquet's dictionary shrink the columns that pass through, which a table of distinct systems does not
+ * allow). The single-JVM side times
  * {@link SavedModel#predict} on the states already in memory, in its two best configurations (one caller with 2
  * PyTorch threads; two callers on halves with 1 thread each, PyTorch's thread count being process-wide); the Spark side
  * reads Parquet, checks the table, scores (1 thread per task) and writes Parquet. Repetitions alternate them; the
@@ -56,15 +61,20 @@ public final class SparkScoringBenchmark {
         float[] q = s.charges();
         float[] states = new float[rows * n * 7];
         List<Row> table = new ArrayList<>(rows);
+        SplittableRandom rng = new SplittableRandom(11);
         for (int k = 0; k < rows; k++) {
+            // every row a distinct state: system k mod 1 000 turned by a random rotation of its own (positions and
+            // velocities alike, charges unchanged), as a table of a million simulated systems would be
             int sys = k % s.size();
+            double[][] rot = Rotations.randomMatrix(rng);
             float[] pos = new float[3 * n];
             float[] vel = new float[3 * n];
             float[] ch = new float[n];
             for (int i = 0; i < n; i++) {
+                int at = (sys * n + i) * 3;
                 for (int c = 0; c < 3; c++) {
-                    pos[3 * i + c] = x[(sys * n + i) * 3 + c];
-                    vel[3 * i + c] = v[(sys * n + i) * 3 + c];
+                    pos[3 * i + c] = (float) (rot[c][0] * x[at] + rot[c][1] * x[at + 1] + rot[c][2] * x[at + 2]);
+                    vel[3 * i + c] = (float) (rot[c][0] * v[at] + rot[c][1] * v[at + 1] + rot[c][2] * v[at + 2]);
                     states[(k * n + i) * 7 + c] = pos[3 * i + c];
                     states[(k * n + i) * 7 + 3 + c] = vel[3 * i + c];
                 }
@@ -82,6 +92,7 @@ public final class SparkScoringBenchmark {
         Path input = dir.resolve("states.parquet");
         spark.createDataFrame(table, schema).repartition(8).write().parquet(input.toString());
         table = null;
+        System.out.printf(Locale.ROOT, "input: %d rows in %.1f MB of Parquet%n", rows, bytes(input) / 1e6);
 
         Npy.NpyArray array = Npy.NpyArray.of(states, rows, n, 7);
         int half = rows / 2;
@@ -110,15 +121,17 @@ public final class SparkScoringBenchmark {
                 reports[r] = SparkScoring.scoreParquet(spark, model, input.toString(),
                         dir.resolve("out-" + r + ".parquet").toString(), options);
                 System.out.printf(Locale.ROOT, "repetition %d: single JVM %.0f rows/s (one caller, 2 PyTorch threads), %.0f"
-                        + " rows/s (two callers on halves, 1 thread each); Spark local[2] %.0f rows/s (%s)%n", r + 1,
-                        oneCaller[r], twoCallers[r], reports[r].rowsPerSecond(), reports[r]);
+                        + " rows/s (two callers on halves, 1 thread each); Spark local[2] %.0f rows/s, ratio to the better"
+                        + " single JVM %.2f (%s)%n", r + 1, oneCaller[r], twoCallers[r], reports[r].rowsPerSecond(),
+                        reports[r].rowsPerSecond() / Math.max(oneCaller[r], twoCallers[r]), reports[r]);
             }
         }
         SparkScoring.Report med = Arrays.stream(reports)
                 .sorted((a, b) -> Double.compare(a.rowsPerSecond(), b.rowsPerSecond())).toList().get(repetitions / 2);
         double singleMedian = Math.max(PairedTiming.median(oneCaller), PairedTiming.median(twoCallers));
         double total = med.checkSeconds() + med.scoreSeconds();
-        System.out.printf(Locale.ROOT, "nbody/egnn, %d rows, batch %d, medians of %d%n", rows, batch, repetitions);
+        System.out.printf(Locale.ROOT, "nbody/egnn, %d rows, batch %d (Spark rounds it up to whole forward batches),"
+                + " medians of %d%n", rows, batch, repetitions);
         System.out.printf(Locale.ROOT, "single JVM (SavedModel.predict, states in memory): %.0f rows/s with one caller and 2"
                 + " PyTorch threads, %.0f rows/s with two callers on halves and 1 thread each%n", PairedTiming.median(oneCaller),
                 PairedTiming.median(twoCallers));
@@ -132,6 +145,12 @@ public final class SparkScoringBenchmark {
         spark.stop();
     }
 
+    /** The bytes of the files in a folder (a Parquet table). */
+    private static long bytes(Path folder) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
 
     private static Path trainEgnn(Path dir) {
         Path data = dir.resolve("nbody");

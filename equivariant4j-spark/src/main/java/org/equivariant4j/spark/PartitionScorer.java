@@ -22,8 +22,9 @@ import org.equivariant4j.task.TableLayout;
 
 /**
  * Scores one partition in Spark's internal row format (no boxed {@code Row}s): takes its rows in batches of up to
- * {@link SparkScoring.Options#batchSize} rows of equal item count, reads the input arrays' numbers straight from
- * Spark's array data into the task's input array ({@link TableLayout#toInput}), predicts with the executor's copy of the
+ * {@code batchRows} rows of equal item count (whole forward batches of the task), reads the input arrays' numbers
+ * straight from Spark's array data into the task's input array ({@link TableLayout#toInput}), predicts with the
+ * executor's copy of the
  * model ({@link ExecutorModels}: an instance this task holds until the partition is done) and appends the output
  * columns to each row as primitive arrays, lazily (a partition is never held whole). Time spent predicting and
  * converting rows is added to two accumulators (nanoseconds).
@@ -35,21 +36,25 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final TableLayout layout;
     private final int[] inputIndex;
     private final DataType[] inputElement;
-    private final SparkScoring.Options options;
+    private final int batchRows;
+    private final int threadsPerTask;
     private final LongAccumulator predictNanos;
     private final LongAccumulator convertNanos;
 
     /**
      * @param inputIndex   the input columns' positions in the table's rows
-     * @param inputElement their element types (numeric, as the schema check found them)
+     * @param inputElement   their element types (numeric, as the schema check found them)
+     * @param batchRows      rows per prediction batch
+     * @param threadsPerTask as {@link SparkScoring.Options#threadsPerTask}
      */
     PartitionScorer(ExecutorModels.Key model, TableLayout layout, int[] inputIndex, DataType[] inputElement,
-            SparkScoring.Options options, LongAccumulator predictNanos, LongAccumulator convertNanos) {
+            int batchRows, int threadsPerTask, LongAccumulator predictNanos, LongAccumulator convertNanos) {
         this.model = model;
         this.layout = layout;
         this.inputIndex = inputIndex.clone();
         this.inputElement = inputElement.clone();
-        this.options = options;
+        this.batchRows = batchRows;
+        this.threadsPerTask = threadsPerTask;
         this.predictNanos = predictNanos;
         this.convertNanos = convertNanos;
     }
@@ -65,8 +70,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             public boolean hasNext() {
                 if (ready.isEmpty() && (pending != null || rows.hasNext())) {
                     if (saved == null) {
-                        if (options.threadsPerTask() > 0 && JniUtils.getNumThreads() != options.threadsPerTask()) {
-                            JniUtils.setNumThreads(options.threadsPerTask());
+                        if (threadsPerTask > 0 && JniUtils.getNumThreads() != threadsPerTask) {
+                            JniUtils.setNumThreads(threadsPerTask);
                         }
                         saved = ExecutorModels.borrow(model);
                         // back to the executor's idle instances when the task ends, however it ends
@@ -89,12 +94,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
             private void scoreNextBatch() {
                 // the source reuses its row objects: keep copies
-                List<InternalRow> batch = new ArrayList<>(options.batchSize());
+                List<InternalRow> batch = new ArrayList<>(batchRows);
                 InternalRow first = pending != null ? pending : rows.next().copy();
                 pending = null;
                 int items = items(first);
                 batch.add(first);
-                while (batch.size() < options.batchSize() && rows.hasNext()) {
+                while (batch.size() < batchRows && rows.hasNext()) {
                     InternalRow r = rows.next().copy();
                     if (items(r) != items) {
                         pending = r;

@@ -39,7 +39,8 @@ final class SparkPredictCommand implements Callable<Integer> {
     String master;
 
     @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
-            description = "Rows per prediction batch (default: ${DEFAULT-VALUE}).")
+            description = "Rows per prediction batch, at least; rounded up to whole forward batches of the model's task"
+                    + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--threads-per-task", defaultValue = "1", paramLabel = "N",

@@ -2,17 +2,22 @@ package org.equivariant4j.spark;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.AtomicType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.LongAccumulator;
 import org.equivariant4j.task.ModelCard;
 import org.equivariant4j.task.SavedModel;
 import org.equivariant4j.task.TableLayout;
+import org.equivariant4j.task.TaskDefinition;
 import org.equivariant4j.task.Tasks;
 
 /**
@@ -38,7 +43,9 @@ public final class SparkScoring {
     /**
      * How partitions are scored.
      *
-     * @param batchSize      rows per prediction batch (the tasks split it further into their own evaluation batches)
+     * @param batchSize      rows per prediction batch, at least: rounded up to a whole number of the task's forward
+     *                       batches ({@link TaskDefinition#predictBatch}: 100 N-body states, 50 molecules, 250 images,
+     *                       32 volumes), so that no forward call but a partition's last runs on a remainder
      * @param threadsPerTask PyTorch intra-op threads an executor uses while scoring (process-wide on the executor; in
      *                       local mode that is this JVM), or 0 to leave the executor's setting alone. One thread per
      *                       task, with as many tasks as cores, is what the benchmark found fastest
@@ -51,7 +58,7 @@ public final class SparkScoring {
             }
         }
 
-        /** 256 rows per batch, one PyTorch thread per task. */
+        /** 256 rows per batch (rounded up to whole forward batches of the task), one PyTorch thread per task. */
         public static Options defaults() {
             return new Options(256, 1);
         }
@@ -92,8 +99,10 @@ public final class SparkScoring {
         // the card alone says what the table must hold: check the schema before loading the engine and the model
         final ModelCard card = SavedModel.readCard(dir);
         TableLayout layout;
+        TaskDefinition task;
         try {
-            layout = Tasks.byName(card.task()).tableLayout(card.input());
+            task = Tasks.byName(card.task());
+            layout = task.tableLayout(card.input());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model card " + dir.resolve(SavedModel.CARD) + ": " + e.getMessage(), e);
         }
@@ -110,12 +119,30 @@ public final class SparkScoring {
         LongAccumulator predict = spark.sparkContext().longAccumulator("equivariant4j predict ns");
         LongAccumulator convert = spark.sparkContext().longAccumulator("equivariant4j convert ns");
         PartitionScorer scorer = new PartitionScorer(new ExecutorModels.Key(dir.toString(), card.parametersCrc32c()),
-                layout, inputIndex, inputElement, options, predict, convert);
+                layout, inputIndex, inputElement, batchRows(options.batchSize(), task.predictBatch()),
+                options.threadsPerTask(), predict, convert);
         // Spark's internal rows in and out: no boxed Row, no element-by-element conversion of the arrays
         JavaRDD<InternalRow> scored = internalRows(table).mapPartitions(scorer);
         Dataset<Row> out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(),
                 TableCheck.scoredSchema(table.schema(), layout), false);
         return new Scoring(out, name, layout, rows, checkSeconds, predict, convert);
+    }
+
+    /** {@code rows} rounded up to a multiple of {@code forwardBatch}. */
+    static int batchRows(int rows, int forwardBatch) {
+        return Math.toIntExact(((long) rows + forwardBatch - 1) / forwardBatch * forwardBatch);
+    }
+
+    /**
+     * The Parquet path of a column's single leaf as Spark writes it: the column of a number or string, the elements of
+     * an array of them ({@code name.list.element}); null for nested columns (structs, maps, arrays of those).
+     */
+    static String leafPath(StructField f) {
+        DataType t = f.dataType();
+        if (t instanceof ArrayType a) {
+            return a.elementType() instanceof AtomicType ? f.name() + ".list.element" : null;
+        }
+        return t instanceof AtomicType ? f.name() : null;
     }
 
     /**
@@ -131,7 +158,8 @@ public final class SparkScoring {
     }
 
     /**
-     * Reads Parquet, scores it and writes Parquet (floating-point prediction columns without a dictionary): the job of
+     * Reads Parquet, scores it and writes Parquet (floating-point prediction columns without a dictionary, and the
+     * columns passed through without one where no input file has one: {@link ParquetDictionaries}): the job of
      * {@code equivariant4j spark-predict}. A job that fails leaves no output behind.
      *
      * @throws IllegalArgumentException when the output exists, or as {@link #score}
@@ -143,12 +171,22 @@ public final class SparkScoring {
         long t0 = System.nanoTime();
         try {
             DataFrameWriter<Row> writer = s.table().write();
+            // Parquet's per-column setting names the leaf column (Spark's standard layout of an array: name.list.element)
             for (TableLayout.Column c : s.layout().outputs()) {
-                // floating-point predictions seldom repeat: a dictionary costs time and rarely saves space. Parquet's
-                // per-column setting names the leaf column (Spark's standard layout of an array: name.list.element)
+                // floating-point predictions seldom repeat: a dictionary costs time and rarely saves space
                 if (c.type() != TableLayout.ElementType.INT) {
                     writer = writer.option("parquet.enable.dictionary#" + c.name() + (c.scalar() ? "" : ".list.element"),
                             "false");
+                }
+            }
+            // a column passed through is written as Spark's default writer ends up writing its values: without a
+            // dictionary where the input's files hold none (its values barely repeat, so Parquet gave the dictionary
+            // up), but without hashing the values into a dictionary only to abandon it
+            Set<String> plain = ParquetDictionaries.withoutDictionary(table);
+            for (StructField f : table.schema().fields()) {
+                String leaf = leafPath(f);
+                if (leaf != null && plain.contains(f.name())) {
+                    writer = writer.option("parquet.enable.dictionary#" + leaf, "false");
                 }
             }
             writer.parquet(output);
