@@ -151,6 +151,8 @@ case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, 
 case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got NaN" "${RM[@]}" --pool-blur NaN
 case_ "--pool-blur must be a Gaussian sigma between 0 (no blur) and 2.0 pixels, got 9.0" "${RM[@]}" --pool-blur 9
 case_ "--pool-blur applies to the steerable models [c8-steerable, c16, so2, o2], not to [c4]" "${RM[@]}" --model c4 --pool-blur 0.66
+case_ "--pad-background applies to the steerable models [c8-steerable, c16, so2, o2], not to [c4]" "${RM[@]}" --model c4 --pad-background
+case_ "--pad-background and --pool-blur cannot be combined" "${RM[@]}" --model so2 --pad-background --pool-blur 0.66
 case_ "exceeds the" "${RM[@]}" --threads 99
 case_ "not found" "${RM[@]}" --data "$W/missing"
 case_ "has no t10k-images-idx3-ubyte.gz or t10k-images-idx3-ubyte" "${RM[@]}" --data "$W/empty"
