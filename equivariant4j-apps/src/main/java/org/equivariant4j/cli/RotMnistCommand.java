@@ -108,7 +108,7 @@ final class RotMnistCommand implements Callable<Integer> {
             List<String> plain = models.stream().filter(m -> !DigitModels.isSteerable(m)).toList();
             if (!plain.isEmpty()) {
                 throw new IllegalArgumentException((poolBlur > 0 ? "--pool-blur" : "--pad-background")
-                        + " applies to the steerable models " + DigitModels.blurredPoolingModels() + ", not to " + plain
+                        + " applies to the steerable models " + DigitModels.steerableModels() + ", not to " + plain
                         + "; choose them with --model");
             }
         }

@@ -129,10 +129,7 @@ public final class DigitModels {
 
         public Options {
             requirePoolBlur("the pooling blur", poolBlur);
-            if (padBackground && poolBlur > 0) {
-                throw new IllegalArgumentException("background padding and a pooling blur cannot be combined: the blur's"
-                        + " zero padding would give the feature maps borders again (got pool blur " + poolBlur + ")");
-            }
+            requireNotBoth("background padding", "a pooling blur", padBackground, poolBlur);
         }
 
         /** Whether any option differs from {@link #PLAIN}. */
@@ -185,18 +182,18 @@ public final class DigitModels {
         };
     }
 
-    /** The models that take the {@link Options} (a pooling blur, background padding): the steerable ones. */
-    public static List<String> blurredPoolingModels() {
+    /** The steerable models: those that take the {@link Options} (a pooling blur, background padding). */
+    public static List<String> steerableModels() {
         return NAMES.stream().filter(DigitModels::isSteerable).toList();
     }
 
     private static void requirePlain(String name, Options options) {
         if (options.poolBlur() > 0) {
-            throw new IllegalArgumentException("a pooling blur applies to the steerable models " + blurredPoolingModels()
+            throw new IllegalArgumentException("a pooling blur applies to the steerable models " + steerableModels()
                     + ", not to '" + name + "'");
         }
         if (options.padBackground()) {
-            throw new IllegalArgumentException("background padding applies to the steerable models " + blurredPoolingModels()
+            throw new IllegalArgumentException("background padding applies to the steerable models " + steerableModels()
                     + ", not to '" + name + "'");
         }
     }
@@ -211,6 +208,20 @@ public final class DigitModels {
         if (!(sigma >= 0 && sigma <= MAX_POOL_BLUR)) {
             throw new IllegalArgumentException(what + " must be a Gaussian sigma between 0 (no blur) and "
                     + MAX_POOL_BLUR + " pixels, got " + sigma);
+        }
+    }
+
+    /**
+     * Refuses background padding together with a pooling blur: the blur's zero padding would give the feature maps
+     * borders again.
+     *
+     * @param padding how the message names the padding, e.g. "--pad-background"
+     * @param blur    how it names the blur, e.g. "--pool-blur"
+     */
+    public static void requireNotBoth(String padding, String blur, boolean padBackground, double poolBlur) {
+        if (padBackground && poolBlur > 0) {
+            throw new IllegalArgumentException(padding + " and " + blur + " cannot be combined: the blur's zero padding"
+                    + " would give the feature maps borders again (got a blur of " + poolBlur + " pixels)");
         }
     }
 

@@ -106,10 +106,7 @@ public final class RotMnistTask {
                         + " and 360 degrees (at most " + (int) (360 / MIN_ANGLE_STEP + 1) + " test passes), got " + angleStep);
             }
             DigitModels.requirePoolBlur("--pool-blur", poolBlur);
-            if (padBackground && poolBlur > 0) {
-                throw new IllegalArgumentException("--pad-background and --pool-blur cannot be combined: the blur's zero"
-                        + " padding would give the feature maps borders again");
-            }
+            DigitModels.requireNotBoth("--pad-background", "--pool-blur", padBackground, poolBlur);
         }
 
         /** How the steerable models are built. */

@@ -20,6 +20,7 @@ import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.data.Npy;
 import org.equivariant4j.group.Rotations;
+import org.equivariant4j.linalg.Matrices;
 import org.equivariant4j.spark.SparkScoring;
 import org.equivariant4j.task.SavedModel;
 import picocli.CommandLine;
@@ -72,9 +73,11 @@ public final class SparkScoringBenchmark {
             float[] ch = new float[n];
             for (int i = 0; i < n; i++) {
                 int at = (sys * n + i) * 3;
+                double[] p = Matrices.apply(rot, new double[] {x[at], x[at + 1], x[at + 2]});
+                double[] u = Matrices.apply(rot, new double[] {v[at], v[at + 1], v[at + 2]});
                 for (int c = 0; c < 3; c++) {
-                    pos[3 * i + c] = (float) (rot[c][0] * x[at] + rot[c][1] * x[at + 1] + rot[c][2] * x[at + 2]);
-                    vel[3 * i + c] = (float) (rot[c][0] * v[at] + rot[c][1] * v[at + 1] + rot[c][2] * v[at + 2]);
+                    pos[3 * i + c] = (float) p[c];
+                    vel[3 * i + c] = (float) u[c];
                     states[(k * n + i) * 7 + c] = pos[3 * i + c];
                     states[(k * n + i) * 7 + 3 + c] = vel[3 * i + c];
                 }

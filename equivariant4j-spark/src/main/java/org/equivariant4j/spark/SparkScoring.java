@@ -1,6 +1,7 @@
 package org.equivariant4j.spark;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
@@ -170,20 +171,15 @@ public final class SparkScoring {
         Scoring s = prepare(table, modelDir, options);
         long t0 = System.nanoTime();
         try {
+            // without a Parquet dictionary: the floating-point predictions (they seldom repeat: a dictionary costs time
+            // and rarely saves space), and a column passed through whose input files hold none (its values barely
+            // repeat, so Parquet gave the dictionary up: Spark's default writer ends up writing it so too, but only
+            // after hashing its values into a dictionary it abandons). Parquet's per-column setting names the leaf.
+            Set<String> plain = new HashSet<>(ParquetDictionaries.withoutDictionary(table));
+            s.layout().outputs().stream().filter(c -> c.type() != TableLayout.ElementType.INT)
+                    .forEach(c -> plain.add(c.name()));
             DataFrameWriter<Row> writer = s.table().write();
-            // Parquet's per-column setting names the leaf column (Spark's standard layout of an array: name.list.element)
-            for (TableLayout.Column c : s.layout().outputs()) {
-                // floating-point predictions seldom repeat: a dictionary costs time and rarely saves space
-                if (c.type() != TableLayout.ElementType.INT) {
-                    writer = writer.option("parquet.enable.dictionary#" + c.name() + (c.scalar() ? "" : ".list.element"),
-                            "false");
-                }
-            }
-            // a column passed through is written as Spark's default writer ends up writing its values: without a
-            // dictionary where the input's files hold none (its values barely repeat, so Parquet gave the dictionary
-            // up), but without hashing the values into a dictionary only to abandon it
-            Set<String> plain = ParquetDictionaries.withoutDictionary(table);
-            for (StructField f : table.schema().fields()) {
+            for (StructField f : s.table().schema().fields()) {
                 String leaf = leafPath(f);
                 if (leaf != null && plain.contains(f.name())) {
                     writer = writer.option("parquet.enable.dictionary#" + leaf, "false");
