@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Rotated voxel shapes: train on 12 polycube classes (the 8 '3-D Tetris' shapes and 4 pentacubes, two"
             + " mirror-image pairs) in their canonical orientation, test on randomly rotated copies (17^3 occupancy volumes).",
-            "Models: cnn (plain 3-D CNN), octa (octahedral regular fields), so3 (SO(3) fields up to l = 2, gated, and a band-limited head with Fourier ELU), o3 (O(3) fields up to l = 2, gated).",
+            "Models: cnn (plain 3-D CNN), octa (octahedral regular fields), so3 (invariant under rotations only: O(3) fields up to l = 2, gated, a band-limited head with Fourier ELU, and scalars and pseudoscalars read out), o3 (O(3) fields up to l = 2, gated).",
             "Metrics: accuracy_rotated, accuracy_canonical, mirror_confusion, other_errors, invariance_error_cube,"
                 + " invariance_error_rotated, valid_accuracy, best_epoch."})
 final class VoxelsCommand implements Callable<Integer> {

@@ -46,13 +46,18 @@ import org.equivariant4j.repr.Representation;
  *       every layer, DJL batch norm and ELU: translation-equivariant only;</li>
  *   <li>{@code octa}: {@link R3Conv} on the octahedral group (the 24 cube rotations), regular fields (24 channels each),
  *       {@link InnerBatchNorm}, pointwise ELU;</li>
- *   <li>{@code so3}: {@link R3Conv} on SO(3). The first two layers carry gated fields of l ≤ 2 ({@link #hiddenType}),
- *       {@link IIDBatchNorm}, {@link GatedNonlinearity}; the last convolution is replaced by a band-limited head:
- *       conv k3 → {@link #SO3_HEAD_FIELDS} band-limited regular fields ⊕_{l≤1} (2l+1)ψ_l → BN → ELU sampled on the
- *       120 cube-symmetric rotations of {@link RotationQuadrature#cubeSymmetric(int)} ({@link FourierPointwise}) →
- *       conv k1 → {@code width} scalar fields → BN → ELU. Sampling the nonlinearity on the 5³ grid of the last layer,
- *       on 120 rotations, keeps its cost small and its aliasing low: the Fourier ELU at full resolution on the 24 cube
- *       rotations made the trained logits change by 26-46 % under random rotations, this layout by about 4 %;</li>
+ *   <li>{@code so3}: invariant under rotations only, built from the same O(3) fields as {@code o3} so that every field's
+ *       parity is a label: an SO(3) field of degree l is an O(3) field of degree l with either parity, and keeping the
+ *       two apart gives the mirror-odd parts (pseudoscalars 0o, axial vectors 1e) channels and batch-norm statistics of
+ *       their own. Mixed into one SO(3) field they stay about 1e-4 of it at initialisation, too small to learn from:
+ *       the first layer sees one occupancy channel, and its scalars, gradients and Hessians are all mirror-even. Two
+ *       gated layers of {@link #hiddenType}, then a band-limited head at 5³: conv k3 → {@link #SO3_HEAD_FIELDS}
+ *       band-limited regular O(3) fields ⊕_{l≤1, ±} (2l+1)ψ_l^± → BN → ELU sampled on the 120 cube-symmetric rotations
+ *       of {@link RotationQuadrature#cubeSymmetric(int)} with and without the inversion ({@link FourierPointwise}; the
+ *       product of a polar and an axial part, u·w, is a pseudoscalar it makes at second order) → conv k1 →
+ *       {@code width}/2 even and {@code width}/2 odd scalar fields → BN → gated nonlinearity → mean over space → linear.
+ *       The linear layer mixes scalars and pseudoscalars, which makes the logits invariant under rotations and not
+ *       under reflections: mirror images are told apart;</li>
  *   <li>{@code o3}: {@link R3Conv} on O(3), fields of l ≤ 2 with both parities ({@link #hiddenType}), gated
  *       nonlinearities ({@link GatedNonlinearity}: each field times the sigmoid of its own scalar gate, exact for every
  *       rotation and reflection). Its last scalar fields are even, so it cannot tell mirror images apart.</li>
@@ -71,9 +76,12 @@ public final class VoxelModels {
      * with σ = 1.2: stride 2 after a narrow blur aliases, and aliasing breaks the symmetry off the voxel grid.
      */
     static final double POOL_SIGMA = 1.2;
-    /** The band-limited fields of the {@code so3} head. */
+    /** The band-limited fields of the {@code so3} head (20 channels each). */
     public static final int SO3_HEAD_FIELDS = 16;
-    /** The rotations the {@code so3} head samples its ELU on: 1 block of 120 ({@link RotationQuadrature#cubeSymmetric}). */
+    /**
+     * The rotations the {@code so3} head samples its ELU on: 1 block of 120 ({@link RotationQuadrature#cubeSymmetric}),
+     * each with and without the inversion.
+     */
     static final int SO3_HEAD_GRID_BLOCKS = 1;
 
     private VoxelModels() {}
@@ -83,26 +91,23 @@ public final class VoxelModels {
         return switch (name) {
             case "cnn" -> null;
             case "octa" -> GSpaces.octaOnR3();
-            case "so3" -> GSpaces.rot3dOnR3(2);
-            case "o3" -> GSpaces.flipRot3dOnR3(2);
+            case "so3", "o3" -> GSpaces.flipRot3dOnR3(2);
             default -> throw new IllegalArgumentException("unknown voxels model '" + name + "'; expected one of " + NAMES);
         };
     }
 
     /**
      * The hidden field type between the layers of an equivariant model with multiplicity {@code fields}: {@code fields}
-     * regular fields for {@code octa}; for {@code so3} 4m ψ0, 2m ψ1 and m ψ2 (15m channels); for {@code o3} 2m 0e, 2m 0o,
-     * m 1o, m 1e and m 2e (15m channels), m = {@code fields}.
+     * regular fields for {@code octa}; for {@code so3} and {@code o3} 2m 0e, 2m 0o, m 1o, m 1e and m 2e (15m channels),
+     * m = {@code fields}.
      */
     public static FieldType hiddenType(String name, int fields) {
         GSpace g = gspace(name);
         if ("octa".equals(name)) {
             return FieldType.of(g, fields, g.regularRepr());
         }
-        String[][] irreps = "so3".equals(name) ? new String[][] {{"psi[0]", "4"}, {"psi[1]", "2"}, {"psi[2]", "1"}}
-                : new String[][] {{"0e", "2"}, {"0o", "2"}, {"1o", "1"}, {"1e", "1"}, {"2e", "1"}};
         List<Representation<?>> reps = new ArrayList<>();
-        for (String[] irrep : irreps) {
+        for (String[] irrep : new String[][] {{"0e", "2"}, {"0o", "2"}, {"1o", "1"}, {"1e", "1"}, {"2e", "1"}}) {
             for (int i = 0; i < Integer.parseInt(irrep[1]) * fields; i++) {
                 reps.add(g.irrep(irrep[0]));
             }
@@ -110,15 +115,14 @@ public final class VoxelModels {
         return FieldType.of(g, reps);
     }
 
-    /** The band-limited fields of the {@code so3} head: {@link #SO3_HEAD_FIELDS} copies of ⊕_{l≤1} (2l+1)ψ_l. */
+    /** The band-limited fields of the {@code so3} head: {@link #SO3_HEAD_FIELDS} copies of ⊕_{l≤1, ±} (2l+1)ψ_l^±. */
     public static FieldType so3HeadType() {
         GSpace g = gspace("so3");
         return FieldType.of(g, SO3_HEAD_FIELDS, g.bandLimitedRegularRepr(1));
     }
 
     /**
-     * What the hidden convolutions of the gated models ({@code so3}, {@code o3}) produce: one trivial gate per hidden
-     * field, then the hidden fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
+     * What the gated convolutions ({@code so3}, {@code o3}) produce: one trivial gate per field, then the fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
      */
     static FieldType gatedType(FieldType hidden) {
         GSpace g = hidden.gspace();
@@ -137,9 +141,9 @@ public final class VoxelModels {
         GSpace g = gspace(name);
         FieldType in = FieldType.of(g, 1, g.trivialRepr());
         FieldType hidden = hiddenType(name, fields);
-        FieldType scalars = FieldType.of(g, width, g.trivialRepr());
         boolean octa = "octa".equals(name);
         boolean so3 = "so3".equals(name);
+        FieldType scalars = so3 ? readoutType(width) : FieldType.of(g, width, g.trivialRepr());
         List<EquivariantBlock> blocks = new ArrayList<>();
         for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
@@ -156,13 +160,14 @@ public final class VoxelModels {
                 from = head;
                 k = 1;
             }
-            FieldType to = last ? scalars : octa ? hidden : gatedType(hidden);
+            FieldType gated = last ? scalars : hidden;
+            FieldType to = octa ? gated : last && !so3 ? scalars : gatedType(gated);
             blocks.add(conv(from, to, k, convSeed));
             blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
-            if (last || octa) {
+            if (to == gated) {
                 blocks.add(PointwiseNonlinearity.elu(to, 1));
             } else {
-                int[] gates = new int[hidden.fields()];
+                int[] gates = new int[gated.fields()];
                 Arrays.setAll(gates, i -> i);
                 blocks.add(GatedNonlinearity.of(to, gates, true));
             }
@@ -172,6 +177,12 @@ public final class VoxelModels {
         }
         blocks.add(GlobalSpatialPooling.mean(scalars));
         return new SequentialBlock().add(EquivariantSequential.of(blocks)).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** The last fields of {@code so3}: width − width/2 scalars (0e), then width/2 pseudoscalars (0o). */
+    public static FieldType readoutType(int width) {
+        GSpace g = gspace("so3");
+        return FieldType.of(g, width - width / 2, g.irrep("0e")).plus(FieldType.of(g, width / 2, g.irrep("0o")));
     }
 
     /** Stride 1, zero padding k/2, no bias (the batch norm that follows would remove it). */

@@ -45,8 +45,8 @@ import org.equivariant4j.nn.ops.ParameterCounts;
  * All drawn from the seed (the data, the weights and the shuffling).
  *
  * <h2>Models</h2> ({@link VoxelModels}) {@code cnn} (plain 3-D CNN), {@code octa} (octahedral regular fields),
- * {@code so3} (SO(3), gated fields of l ≤ 2 and a head of band-limited fields with Fourier ELU), {@code o3} (O(3), fields of
- * l ≤ 2 with both parities, gated).
+ * {@code so3} (invariant under rotations only: O(3) fields of l ≤ 2, gated, a head of band-limited fields with Fourier ELU,
+ * scalars and pseudoscalars read out), {@code o3} (O(3), fields of l ≤ 2 with both parities, gated).
  *
  * <h2>Training</h2> The shared {@link TrainingRecipe}: Adam, cross-entropy, batch 16, learning rate 5e-3 decayed by a
  * cosine to 1 %, the epoch of the best validation accuracy kept.
@@ -497,10 +497,12 @@ public final class VoxelsTask {
             case "so3", "o3" -> "gated nonlinearity";
             default -> "ELU";
         };
-        String last = "so3".equals(name) ? "conv k3 to " + VoxelModels.SO3_HEAD_FIELDS + " band-limited fields (l <= 1), BN,"
-                + " Fourier ELU on 120 rotations; conv k1 to " : "conv k3 to ";
-        c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; " + last + WIDTH
-                + " scalars, BN, ELU; mean over space; linear");
+        String last = "so3".equals(name) ? "conv k3 to " + VoxelModels.SO3_HEAD_FIELDS + " band-limited O(3) fields (l <= 1),"
+                + " BN, Fourier ELU on 120 rotations with and without the inversion; conv k1 to " + (WIDTH - WIDTH / 2)
+                + " scalars and " + WIDTH / 2 + " pseudoscalars, BN, gated nonlinearity" : "conv k3 to " + WIDTH
+                + " scalars, BN, ELU";
+        c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; " + last
+                + "; mean over space; linear");
         c.put("width", WIDTH);
         c.put("fields", FIELDS.get(name));
         c.put("group", groupName(name));
