@@ -122,7 +122,8 @@ public final class VoxelModels {
     }
 
     /**
-     * What the gated convolutions ({@code so3}, {@code o3}) produce: one trivial gate per field, then the fields ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
+     * What the gated convolutions ({@code so3}, {@code o3}) produce: one trivial gate per field, then the fields
+     * ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
      */
     static FieldType gatedType(FieldType hidden) {
         GSpace g = hidden.gspace();
@@ -160,14 +161,15 @@ public final class VoxelModels {
                 from = head;
                 k = 1;
             }
-            FieldType gated = last ? scalars : hidden;
-            FieldType to = octa ? gated : last && !so3 ? scalars : gatedType(gated);
+            FieldType fieldsOut = last ? scalars : hidden;
+            boolean pointwise = octa || last && !so3;
+            FieldType to = pointwise ? fieldsOut : gatedType(fieldsOut);
             blocks.add(conv(from, to, k, convSeed));
             blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
-            if (to == gated) {
+            if (pointwise) {
                 blocks.add(PointwiseNonlinearity.elu(to, 1));
             } else {
-                int[] gates = new int[gated.fields()];
+                int[] gates = new int[fieldsOut.fields()];
                 Arrays.setAll(gates, i -> i);
                 blocks.add(GatedNonlinearity.of(to, gates, true));
             }

@@ -18,10 +18,12 @@ import java.util.stream.Collectors;
 import org.equivariant4j.data.Npy;
 import org.equivariant4j.data.VoxelShapes;
 import org.equivariant4j.group.GroupElement;
+import org.equivariant4j.nn.field.EquivariantBlock;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.field.GSpaces;
 import org.equivariant4j.nn.field.GeometricTensor;
+import org.equivariant4j.nn.testing.Equivariance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,35 +52,6 @@ class VoxelsTaskTest {
         return new double[] {rotations, reflections};
     }
 
-    /**
-     * Max over the 24 rotoinversions g of the cube of |f(g·x) − χ(g) f(x)| / max |f(x)| for the features f before
-     * {@code so3}'s linear layer, χ = +1 on the scalars and −1 on the pseudoscalars ({@code VoxelModels.readoutType}).
-     */
-    private static double reflectionErrorOfPooledFeatures(Block b, NDManager m, VoxelShapes.Volumes v) {
-        Block trunk = b.getChildren().get(0).getValue();
-        GSpace oh = GSpaces.fullOctaOnR3();
-        FieldType scalar = FieldType.of(oh, 1, oh.trivialRepr());
-        ParameterStore ps = new ParameterStore(m, false);
-        NDArray x = VoxelsTask.batch(m, v, SampleOrder.identity(v.count()), 0, v.count());
-        NDArray f = trunk.forward(ps, new NDList(x), false).singletonOrThrow();
-        int width = (int) f.getShape().get(1);
-        float[] sign = new float[width];
-        for (int c = 0; c < width; c++) {
-            sign[c] = c < width - width / 2 ? 1 : -1;
-        }
-        NDArray flipped = f.mul(m.create(sign));
-        double scale = f.abs().max().getFloat();
-        double worst = 0;
-        for (GroupElement g : oh.gridElements()) {
-            if (determinant(oh.baseAction(g)) < 0) {
-                NDArray gf = trunk.forward(ps, new NDList(GeometricTensor.of(x, scalar).transform(g).tensor()), false)
-                        .singletonOrThrow();
-                worst = Math.max(worst, gf.sub(flipped).abs().max().getFloat() / scale);
-            }
-        }
-        return worst;
-    }
-
     private static double determinant(double[][] a) {
         return a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
                 + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
@@ -101,10 +74,12 @@ class VoxelsTaskTest {
                         // the logits: rotations exact, mirror images not forced together (at initialisation the
                         // pseudoscalars' means are small: 2.5e-5 against 3.8e-7 for seed 5)
                         assertTrue(err[0] < 1e-5 && err[1] > 10 * err[0], name + ": " + Arrays.toString(err));
-                        // the features before the linear layer: exactly O(3)-equivariant, scalars kept, pseudoscalars
-                        // negated by every reflection
-                        double trunk = reflectionErrorOfPooledFeatures(b, m, v);
-                        assertTrue(trunk < 1e-5, "so3's pooled scalars and pseudoscalars under the 24 reflections: " + trunk);
+                        // the features before the linear layer: exactly O(3)-equivariant on the 48 symmetries of the
+                        // cube, scalars kept and pseudoscalars negated by the rotoinversions
+                        EquivariantBlock trunk = (EquivariantBlock) b.getChildren().get(0).getValue();
+                        Equivariance.Report report = Equivariance.check(trunk, VoxelsTask.batch(m, v,
+                                SampleOrder.identity(v.count()), 0, v.count()));
+                        assertTrue(report.elementsChecked() == 48 && report.passes(1e-5), "so3's pooled features: " + report);
                     }
                     default -> assertTrue(err[0] < 1e-5 && err[1] > 100 * err[0], name + " (rotations exact, mirror images told apart): "
                             + Arrays.toString(err));
