@@ -17,24 +17,10 @@ import org.equivariant4j.nn.activation.PointwiseNonlinearity;
 import org.equivariant4j.nn.norm.IIDBatchNorm;
 import org.equivariant4j.nn.testing.FieldBlockChecks;
 import org.equivariant4j.nn.testing.SaveLoadChecks;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DirectSumTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
     private static final GSpace D4 = GSpaces.flipRot2dOnR2(4);
     /** Three invariant scalars. */
     private static final FieldType SCALARS = FieldType.of(D4, 3, D4.trivialRepr());
@@ -52,8 +38,8 @@ class DirectSumTest {
         DirectSum sum = eluAndGate();
         assertEquals(SCALARS.plus(GATED), sum.inType());
         assertEquals(SCALARS.plus(GatedNonlinearity.of(GATED, new int[] {0, 1, 2}, true).outType()), sum.outType());
-        FieldBlockChecks.assertEquivariant(DirectSumTest::eluAndGate, manager, 7, true, 3);
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FieldBlockChecks.assertEquivariant(DirectSumTest::eluAndGate, m, 7, true, 3);
             NDArray x = FieldBlockChecks.input(sum.inType(), m, DataType.FLOAT64, 5, 4);
             FieldBlockChecks.initializeRandomly(sum, x, 5);
             ParameterStore ps = new ParameterStore(m, false);
@@ -71,12 +57,12 @@ class DirectSumTest {
 
     @Test
     void savesAndLoadsThePartsParameters(@TempDir Path dir) throws Exception {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager()) {
             DirectSum original = DirectSum.of(IIDBatchNorm.of(SCALARS), IIDBatchNorm.of(GATED));
             NDArray x = FieldBlockChecks.input(original.inType(), m, DataType.FLOAT32, 6, 8);
             FieldBlockChecks.initializeRandomly(original, x, 9);
             SaveLoadChecks.assertRoundTripsExact(original, DirectSum.of(IIDBatchNorm.of(SCALARS), IIDBatchNorm.of(GATED)),
-                    DirectSum.of(IIDBatchNorm.of(SCALARS), IIDBatchNorm.of(GATED)), x, manager, dir, "sum");
+                    DirectSum.of(IIDBatchNorm.of(SCALARS), IIDBatchNorm.of(GATED)), x, m, dir, "sum");
         }
     }
 
@@ -89,7 +75,7 @@ class DirectSumTest {
         IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> DirectSum.of(
                 PointwiseNonlinearity.elu(SCALARS, 1), PointwiseNonlinearity.elu(FieldType.of(c4, 1, c4.trivialRepr()), 1)));
         assertTrue(two.getMessage().contains(c4.toString()) && two.getMessage().contains(D4.toString()), two.getMessage());
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager()) {
             DirectSum sum = eluAndGate();
             NDArray wrong = m.zeros(new Shape(2, SCALARS.size(), 4, 4));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
