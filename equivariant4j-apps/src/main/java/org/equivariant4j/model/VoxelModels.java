@@ -181,10 +181,16 @@ public final class VoxelModels {
         return new SequentialBlock().add(EquivariantSequential.of(blocks)).add(Linear.builder().setUnits(classes).build());
     }
 
-    /** The last fields of {@code so3}: width − width/2 scalars (0e), then width/2 pseudoscalars (0o). */
+    /** The last fields of {@code so3}: width − {@link #pseudoscalars}(width) scalars (0e), then the pseudoscalars (0o). */
     public static FieldType readoutType(int width) {
         GSpace g = gspace("so3");
-        return FieldType.of(g, width - width / 2, g.irrep("0e")).plus(FieldType.of(g, width / 2, g.irrep("0o")));
+        int odd = pseudoscalars(width);
+        return FieldType.of(g, width - odd, g.irrep("0e")).plus(FieldType.of(g, odd, g.irrep("0o")));
+    }
+
+    /** How many of {@code so3}'s {@code width} last fields are pseudoscalars: half, rounded down. */
+    public static int pseudoscalars(int width) {
+        return width / 2;
     }
 
     /** Stride 1, zero padding k/2, no bias (the batch norm that follows would remove it). */

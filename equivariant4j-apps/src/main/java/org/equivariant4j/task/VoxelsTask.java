@@ -497,10 +497,10 @@ public final class VoxelsTask {
             case "so3", "o3" -> "gated nonlinearity";
             default -> "ELU";
         };
+        int odd = VoxelModels.pseudoscalars(WIDTH);
         String last = "so3".equals(name) ? "conv k3 to " + VoxelModels.SO3_HEAD_FIELDS + " band-limited O(3) fields (l <= 1),"
-                + " BN, Fourier ELU on 120 rotations with and without the inversion; conv k1 to " + (WIDTH - WIDTH / 2)
-                + " scalars and " + WIDTH / 2 + " pseudoscalars, BN, gated nonlinearity" : "conv k3 to " + WIDTH
-                + " scalars, BN, ELU";
+                + " BN, Fourier ELU on 120 rotations with and without the inversion; conv k1 to " + (WIDTH - odd)
+                + " scalars and " + odd + " pseudoscalars, BN, gated nonlinearity" : "conv k3 to " + WIDTH + " scalars, BN, ELU";
         c.put("layout", "conv k5, BN, " + act + ", blur-pool 2; conv k3, BN, " + act + ", blur-pool 2; " + last
                 + "; mean over space; linear");
         c.put("width", WIDTH);

@@ -12,6 +12,7 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,10 +43,8 @@ public final class DirectSum extends AbstractEquivariantBlock {
         }
     }
 
+    /** The direct sum of the parts' input ({@code in}) or output types, refusing parts on different GSpaces. */
     private static FieldType sum(List<? extends EquivariantBlock> parts, boolean in) {
-        if (parts.size() < 2) {
-            throw new IllegalArgumentException("a DirectSum needs at least two blocks, got " + parts.size());
-        }
         FieldType t = null;
         for (EquivariantBlock b : parts) {
             FieldType part = in ? b.inType() : b.outType();
@@ -60,11 +59,14 @@ public final class DirectSum extends AbstractEquivariantBlock {
 
     /** f_1 ⊕ … ⊕ f_n on the consecutive runs of fields f_1.inType(), …, f_n.inType(). */
     public static DirectSum of(EquivariantBlock... parts) {
-        return new DirectSum(List.of(parts));
+        return of(List.of(parts));
     }
 
     /** f_1 ⊕ … ⊕ f_n on the consecutive runs of fields f_1.inType(), …, f_n.inType(). */
     public static DirectSum of(List<? extends EquivariantBlock> parts) {
+        if (parts.size() < 2) {
+            throw new IllegalArgumentException("a DirectSum needs at least two blocks, got " + parts.size());
+        }
         return new DirectSum(parts);
     }
 
@@ -75,14 +77,17 @@ public final class DirectSum extends AbstractEquivariantBlock {
 
     @Override
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
+        // one split, not a slice per part: the backward of a split is one concatenation, a slice's fills a zero
+        // tensor of the whole input
+        NDList runs = x.split(Arrays.copyOfRange(starts, 1, parts.size()), 1);
         NDList outputs = new NDList(parts.size());
         for (int i = 0; i < parts.size(); i++) {
-            outputs.add(parts.get(i).forward(ps, new NDList(run(x, i)), training).singletonOrThrow());
+            outputs.add(parts.get(i).forward(ps, new NDList(runs.get(i)), training).singletonOrThrow());
         }
         return NDArrays.concat(outputs, 1);
     }
 
-    /** Channels starts[i] … starts[i+1] − 1 of x. */
+    /** Channels starts[i] … starts[i+1] − 1 of x (for the export, where each branch gets the whole input). */
     private NDArray run(NDArray x, int i) {
         return x.get(new NDIndex(":, {}:{}", starts[i], starts[i + 1]));
     }
