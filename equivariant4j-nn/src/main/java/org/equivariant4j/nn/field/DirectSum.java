@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -12,7 +11,6 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,14 +29,19 @@ import java.util.List;
  */
 public final class DirectSum extends AbstractEquivariantBlock {
     private final List<EquivariantBlock> parts;
-    private final long[] starts;
+    /** The input fields where parts 2 … n begin (GeometricTensor.split's breaks). */
+    private final int[] breaks;
 
     private DirectSum(List<? extends EquivariantBlock> parts) {
         super(sum(parts, true), sum(parts, false));
         this.parts = List.copyOf(parts);
-        this.starts = new long[parts.size() + 1];
+        this.breaks = new int[parts.size() - 1];
+        int fields = 0;
         for (int i = 0; i < parts.size(); i++) {
-            starts[i + 1] = starts[i] + parts.get(i).inType().size();
+            if (i > 0) {
+                breaks[i - 1] = fields;
+            }
+            fields += parts.get(i).inType().fields();
             addChildBlock(parts.get(i).getClass().getSimpleName(), parts.get(i));
         }
     }
@@ -77,19 +80,12 @@ public final class DirectSum extends AbstractEquivariantBlock {
 
     @Override
     protected NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-        // one split, not a slice per part: the backward of a split is one concatenation, a slice's fills a zero
-        // tensor of the whole input
-        NDList runs = x.split(Arrays.copyOfRange(starts, 1, parts.size()), 1);
+        List<GeometricTensor> runs = GeometricTensor.of(x, inType()).split(breaks);
         NDList outputs = new NDList(parts.size());
         for (int i = 0; i < parts.size(); i++) {
-            outputs.add(parts.get(i).forward(ps, new NDList(runs.get(i)), training).singletonOrThrow());
+            outputs.add(parts.get(i).forward(ps, new NDList(runs.get(i).tensor()), training).singletonOrThrow());
         }
         return NDArrays.concat(outputs, 1);
-    }
-
-    /** Channels starts[i] … starts[i+1] − 1 of x (for the export, where each branch gets the whole input). */
-    private NDArray run(NDArray x, int i) {
-        return x.get(new NDIndex(":, {}:{}", starts[i], starts[i + 1]));
     }
 
     @Override
@@ -101,7 +97,7 @@ public final class DirectSum extends AbstractEquivariantBlock {
 
     private Shape partShape(Shape input, int i) {
         long[] dims = input.getShape().clone();
-        dims[1] = starts[i + 1] - starts[i];
+        dims[1] = parts.get(i).inType().size();
         return new Shape(dims);
     }
 
@@ -123,8 +119,12 @@ public final class DirectSum extends AbstractEquivariantBlock {
     public Block export() {
         List<Block> branches = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
-            int part = i;
-            branches.add(new SequentialBlock().add(exportFunction(x -> run(x, part))).add(parts.get(i).export()));
+            int from = i == 0 ? 0 : breaks[i - 1];
+            int to = i == breaks.length ? inType().fields() : breaks[i];
+            // each branch gets the whole input and keeps its own fields
+            branches.add(new SequentialBlock()
+                    .add(exportFunction(x -> GeometricTensor.of(x, inType()).fields(from, to).tensor()))
+                    .add(parts.get(i).export()));
         }
         return new ParallelBlock(list -> new NDList(NDArrays.concat(flatten(list), 1)), branches);
     }

@@ -110,19 +110,31 @@ public final class GeometricTensor {
         return new GeometricTensor(tensor.get(new NDIndex(":, " + c0 + ":" + c1)), sub);
     }
 
-    /** Splits at the given field indices (increasing, inside (0, fields)): [0, b₁), [b₁, b₂), …, [b_m, fields). */
+    /**
+     * Splits at the given field indices (increasing, inside (0, fields)): [0, b₁), [b₁, b₂), …, [b_m, fields). One
+     * engine split, whose backward is one concatenation (a slice per part would fill a zero tensor of the whole input
+     * for each part).
+     */
     public List<GeometricTensor> split(int... fieldBreaks) {
-        List<GeometricTensor> parts = new ArrayList<>();
+        long[] channelBreaks = new long[fieldBreaks.length];
         int from = 0;
-        for (int b : fieldBreaks) {
+        for (int i = 0; i < fieldBreaks.length; i++) {
+            int b = fieldBreaks[i];
             if (b <= from || b >= type.fields()) {
                 throw new IllegalArgumentException("split points must increase strictly inside (0, " + type.fields()
                         + "), got " + java.util.Arrays.toString(fieldBreaks));
             }
-            parts.add(fields(from, b));
+            channelBreaks[i] = type.fieldStart(b);
             from = b;
         }
-        parts.add(fields(from, type.fields()));
+        NDList arrays = tensor.split(channelBreaks, 1);
+        List<GeometricTensor> parts = new ArrayList<>(arrays.size());
+        from = 0;
+        for (int i = 0; i < arrays.size(); i++) {
+            int to = i < fieldBreaks.length ? fieldBreaks[i] : type.fields();
+            parts.add(new GeometricTensor(arrays.get(i), type.select(from, to)));
+            from = to;
+        }
         return parts;
     }
 
