@@ -418,9 +418,11 @@ public final class VoxelsTask {
             NDArray y = block.forward(ps, new NDList(x), false).singletonOrThrow();
             double scale = y.abs().max().getFloat();
             for (var g : so3.gridElements()) {
-                NDArray gx = org.equivariant4j.nn.field.GeometricTensor.of(x, scalar).transform(g).tensor();
-                NDArray gy = block.forward(ps, new NDList(gx), false).singletonOrThrow();
-                worst = Math.max(worst, gy.sub(y).abs().max().getFloat() / scale);
+                try (NDScope one = new NDScope()) { // one rotation's activations at a time
+                    NDArray gx = org.equivariant4j.nn.field.GeometricTensor.of(x, scalar).transform(g).tensor();
+                    NDArray gy = block.forward(ps, new NDList(gx), false).singletonOrThrow();
+                    worst = Math.max(worst, gy.sub(y).abs().max().getFloat() / scale);
+                }
             }
         }
         return worst;
