@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.group.CyclicElement;
 import org.equivariant4j.group.CyclicGroup;
@@ -79,6 +81,25 @@ class EquivarianceTest {
             assertEquals(16, r.elementsChecked());
             assertTrue(r.passes(1e-9), r.toString());
             assertEquals(before, ((BaseNDManager) m).getManagedArrays().size(), "the checker frees what it creates");
+        }
+    }
+
+    /** Memory does not grow with the number of elements: each element's arrays are freed before the next runs. */
+    @Test
+    void eachElementsArraysAreFreedBeforeTheNext() {
+        CyclicGroup c8 = Groups.cyclic(8);
+        var rho = c8.regularRepresentation();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = TestSupport.gaussian(m, new Shape(4, 8), DataType.FLOAT64, 2);
+            List<Integer> live = new ArrayList<>();
+            Equivariance.Report r = Equivariance.check(in -> {
+                live.add(((BaseNDManager) m).getManagedArrays().size());
+                return in.get(0).mul(2);
+            }, List.of(Equivariance.onLastAxis(rho)), Equivariance.onLastAxis(rho), c8.elements(), new NDList(x));
+            assertTrue(r.passes(1e-12), r.toString());
+            // call 0 is f(x), calls 1..8 are f(g·x) for the 8 elements
+            assertEquals(9, live.size());
+            assertEquals(live.get(1), live.get(8), "arrays alive when f runs, call by call: " + live);
         }
     }
 }
