@@ -24,6 +24,7 @@ import org.equivariant4j.model.VoxelModels;
 import org.equivariant4j.nn.field.FieldType;
 import org.equivariant4j.nn.field.GSpace;
 import org.equivariant4j.nn.ops.ParameterCounts;
+import org.equivariant4j.nn.testing.Equivariance;
 
 /**
  * Rotated voxel shapes: train on polycubes in their canonical orientation (with a little noise), test on randomly
@@ -407,25 +408,19 @@ public final class VoxelsTask {
         return (double) c / labels.length;
     }
 
-    /** Max over the 24 cube rotations of max |f(g·x) − f(x)| / max |f(x)| on the first test batch. */
+    /**
+     * Max over the 24 cube rotations of max |f(g·x) − f(x)| / max |f(x)| on the first test batch ({@link Equivariance},
+     * which frees each rotation's activations before the next).
+     */
     static double cubeInvarianceError(Block block, ParameterStore ps, NDManager m, VoxelShapes.Volumes test) {
         GSpace so3 = org.equivariant4j.nn.field.GSpaces.rot3dOnR3();
         FieldType scalar = FieldType.of(so3, 1, so3.trivialRepr());
         int n = Math.min(EVAL_BATCH, test.count());
-        double worst = 0;
         try (NDScope scope = new NDScope()) {
             NDArray x = batch(m, test, SampleOrder.identity(test.count()), 0, n);
-            NDArray y = block.forward(ps, new NDList(x), false).singletonOrThrow();
-            double scale = y.abs().max().getFloat();
-            for (var g : so3.gridElements()) {
-                try (NDScope one = new NDScope()) { // one rotation's activations at a time
-                    NDArray gx = org.equivariant4j.nn.field.GeometricTensor.of(x, scalar).transform(g).tensor();
-                    NDArray gy = block.forward(ps, new NDList(gx), false).singletonOrThrow();
-                    worst = Math.max(worst, gy.sub(y).abs().max().getFloat() / scale);
-                }
-            }
+            return Equivariance.check(v -> block.forward(ps, new NDList(v), false).singletonOrThrow(),
+                    Equivariance.onFields(scalar), Equivariance.invariant(), so3.gridElements(), x).maxRelativeError();
         }
-        return worst;
     }
 
     /** Max |f(render(R·s)) − f(render(s))| / max |f(render(s))| over the first test batch's random rotations R. */
