@@ -23,9 +23,10 @@ import org.equivariant4j.task.NBodyTask;
 /**
  * Times N-body training epochs (3000 random 5-body systems, batch 100: 30 steps of forward, backward and one
  * {@link FusedAdam} step, float32, one thread) of the task's models as {@code ./equivariant4j nbody} builds them, EGNN
- * against each lifted model in {@link PairedTiming} pairs (one epoch each, the order flipped every repetition, after one
- * warm-up round), and prints the median seconds per epoch of each and its ratio to EGNN's. Lifted models: ponita,
- * ponita-se3 (default: ponita).
+ * against each other model in {@link PairedTiming} pairs (one epoch each, the order flipped every repetition, after one
+ * warm-up round), and prints the median seconds per epoch of each and its ratio to EGNN's. Models to compare: ponita,
+ * ponita-se3 (the lifted ones; default: ponita) and segnn (the steerable one; its output is a displacement, as the
+ * lifted models').
  *
  * <p>Run: {@code java -Dai.djl.offline=true -cp "$(cat equivariant4j-bench/target/classpath.txt):equivariant4j-bench/target/classes"
  * org.equivariant4j.bench.PonitaEpochBench [epochs] [model...]}.
@@ -65,7 +66,11 @@ public final class PonitaEpochBench {
                     NDArray x = d.x().get(rows);
                     NDArray v = d.v().get(rows);
                     NDArray q = d.q().get(rows);
-                    GraphBatch g = name.equals("egnn") ? NBodyGraphs.egnn(topo, x, v, q) : NBodyGraphs.ponita(topo, x, v, q);
+                    GraphBatch g = switch (name) {
+                        case "egnn" -> NBodyGraphs.egnn(topo, x, v, q);
+                        case "segnn" -> NBodyGraphs.segnn(topo, x, v, q);
+                        default -> NBodyGraphs.ponita(topo, x, v, q);
+                    };
                     NDArray out = model.forward(ps, g.toNDList(), true).singletonOrThrow();
                     if (!name.equals("egnn")) {
                         out = x.add(out);
@@ -82,10 +87,10 @@ public final class PonitaEpochBench {
         }
     }
 
-    /** Arguments: {@code [epochs] [lifted model...]} (default: 5 paired epochs of egnn and ponita). */
+    /** Arguments: {@code [epochs] [model...]} (default: 5 paired epochs of egnn and ponita). */
     public static void main(String[] args) {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        List<String> lifted = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("ponita");
+        List<String> others = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("ponita");
         try (NDManager m = NDManager.newBaseManager()) {
             JniUtils.setNumThreads(1);
             EgnnEpochBench.calibrate(m);
@@ -93,9 +98,9 @@ public final class PonitaEpochBench {
             GraphTopology topo = GraphTopology.fullyConnected(EgnnEpochBench.BODIES, EgnnEpochBench.BATCH);
             Runner egnn = new Runner(m, "egnn", d, topo);
             List<Runner> runners = new ArrayList<>();
-            Runnable[] ops = new Runnable[2 * lifted.size()];
-            for (int i = 0; i < lifted.size(); i++) {
-                Runner r = new Runner(m, lifted.get(i), d, topo);
+            Runnable[] ops = new Runnable[2 * others.size()];
+            for (int i = 0; i < others.size(); i++) {
+                Runner r = new Runner(m, others.get(i), d, topo);
                 runners.add(r);
                 ops[2 * i] = egnn;
                 ops[2 * i + 1] = r;
