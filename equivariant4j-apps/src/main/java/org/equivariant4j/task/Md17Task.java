@@ -28,6 +28,7 @@ import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.lifted.SphereFiber;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.ops.Tensors;
+import org.equivariant4j.nn.potential.DistanceBasis;
 import org.equivariant4j.nn.potential.EgnnPotential;
 import org.equivariant4j.nn.potential.ForceField;
 import org.equivariant4j.nn.potential.NequipPotential;
@@ -89,6 +90,10 @@ public final class Md17Task {
     public static final double CUTOFF = 5.0;
     /** EGNN and SEGNN couple all atom pairs (no envelope): a radius beyond any molecule. */
     static final double ALL_PAIRS = 1e3;
+    /** The EGNN and SEGNN heads' edge attributes: 16 Gaussians of the distance, centred from 0 to {@link #CUTOFF}. */
+    static final DistanceBasis HEAD_DISTANCES = new DistanceBasis(16, CUTOFF);
+    private static final String HEAD_DISTANCES_CARD = HEAD_DISTANCES.count() + " gaussians of the distance, 0 to "
+            + HEAD_DISTANCES.end() + " A";
     /** Frames per inference batch. */
     static final int EVAL_BATCH = 50;
     /** NequIP's hidden irreps and interactions, SchNet's width and interactions. */
@@ -110,6 +115,15 @@ public final class Md17Task {
     /** Atomic numbers the models know, in one-hot order. */
     public static int[] species() {
         return SPECIES.clone();
+    }
+
+    /**
+     * The learning rate a model trains with unless the caller gives one: 5e-3, and 5e-4 for the SEGNN head (the SEGNN
+     * reference's rate; at 5e-3 the head diverged on MD17 ethanol, energies above 1e4 kcal/mol after 3 epochs of 200
+     * frames, and it trained at 5e-4 to 2e-3).
+     */
+    public static double defaultLearningRate(String model) {
+        return "segnn".equals(model) ? 5e-4 : 5e-3;
     }
 
     /** Adam with a cosine schedule from {@code learningRate} to 1 % of it, no weight decay, lower force MAE is better. */
@@ -434,8 +448,8 @@ public final class Md17Task {
             case "nequip" -> NequipPotential.builder(SPECIES.length).hidden(NEQUIP_HIDDEN).layers(NEQUIP_LAYERS).lmax(2)
                     .maxRadius(CUTOFF).radial(8, 2, 32).numNeighbors(8).seed(seed).build();
             case "schnet" -> new SchNetPotential(SPECIES.length, SCHNET_FEATURES, SCHNET_INTERACTIONS, 25, CUTOFF);
-            case "egnn" -> new EgnnPotential(SPECIES.length, 64, 4, ALL_PAIRS);
-            case "segnn" -> new SegnnPotential(SPECIES.length, 64, 1, 4, ALL_PAIRS, seed);
+            case "egnn" -> new EgnnPotential(SPECIES.length, 64, 4, ALL_PAIRS, HEAD_DISTANCES);
+            case "segnn" -> new SegnnPotential(SPECIES.length, 64, 1, 4, ALL_PAIRS, HEAD_DISTANCES, seed);
             case "ponita" -> new PonitaPotential(SPECIES.length, new SphereFiber(SphereGrid.icosahedral(PONITA_GRID)), PONITA_HIDDEN,
                     PONITA_LAYERS, PONITA_WIDENING, CUTOFF);
             default -> throw new IllegalArgumentException("unknown " + NAME + " model '" + name + "'; expected one of " + MODELS);
@@ -539,9 +553,11 @@ public final class Md17Task {
                                 "cutoff", CUTOFF, "envelope", "cosine"),
                         SCHNET_FEATURES + "x0e per atom (invariant)"),
                 spec("egnn", "energy head on EGNN (all atom pairs)",
-                        ModelSpec.ordered("hidden", 64, "layers", 4, "pairs", "all"), "64x0e per atom, positions updated"),
+                        ModelSpec.ordered("hidden", 64, "layers", 4, "pairs", "all", "edge_attributes", HEAD_DISTANCES_CARD),
+                        "64x0e per atom, positions updated"),
                 spec("segnn", "energy head on SEGNN (all atom pairs)",
-                        ModelSpec.ordered("hidden_features", 64, "lmax", 1, "layers", 4, "pairs", "all"),
+                        ModelSpec.ordered("hidden_features", 64, "lmax", 1, "layers", 4, "pairs", "all", "edge_scalars",
+                                "the distance and " + HEAD_DISTANCES_CARD),
                         "32x0e+32x1o per atom"),
                 spec("ponita", "lifted potential on position-orientation space R3 x S2 (PONITA; no Clebsch-Gordan products)",
                         ModelSpec.ordered("fiber", PONITA_GRID + " icosahedron vertices on S2", "hidden", PONITA_HIDDEN, "layers",

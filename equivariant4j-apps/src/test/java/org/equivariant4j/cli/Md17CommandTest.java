@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.equivariant4j.data.ExtendedXyz;
 import org.equivariant4j.data.SyntheticEthanol;
 import org.equivariant4j.task.Results;
@@ -73,6 +74,26 @@ class Md17CommandTest {
             assertTrue(p.out().contains("(10, 28)") && p.out().contains("energies and forces of md17/" + m), p.out());
             assertArrayEquals(Files.readAllBytes(model.resolve("example_predictions.npy")), Files.readAllBytes(predictions), m);
         }
+    }
+
+    @Test
+    void eachModelTakesItsOwnLearningRateUnlessOneIsGiven(@TempDir Path dir) throws Exception {
+        String[] common = {"md17", "--model", "schnet,segnn", "--data", data.toString(), "--epochs", "1", "--train", "5",
+            "--valid", "5", "--test", "5", "--md-steps", "0", "--quiet"};
+        Path out = dir.resolve("defaults");
+        MainTest.Result r = MainTest.run(concat(common, "--out", out.toString()));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(Map.of("schnet", 5e-3, "segnn", 5e-4), Results.read(out.resolve("results.json")).config().get("learning_rate"));
+        out = dir.resolve("given");
+        r = MainTest.run(concat(common, "--lr", "1e-3", "--out", out.toString()));
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(1e-3, Results.read(out.resolve("results.json")).config().get("learning_rate"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test

@@ -74,9 +74,9 @@ class PotentialTest {
                 },
                 seed -> {
                     Engine.getInstance().setRandomSeed((int) seed);
-                    return new EgnnPotential(SPECIES, 8, 2, 100);
+                    return new EgnnPotential(SPECIES, 8, 2, 100, new DistanceBasis(4, 3.0));
                 },
-                seed -> new SegnnPotential(SPECIES, 8, 1, 2, 100, seed));
+                seed -> new SegnnPotential(SPECIES, 8, 1, 2, 100, new DistanceBasis(4, 3.0), seed));
     }
 
     /** The lifted potential on the 12 icosahedron vertices: exact only for the 120 elements of I_h that permute them. */
