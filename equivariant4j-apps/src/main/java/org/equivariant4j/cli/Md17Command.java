@@ -120,11 +120,10 @@ final class Md17Command implements Callable<Integer> {
             double rate = learningRate != null ? learningRate : Md17Task.defaultLearningRate(m);
             settingsOf.put(m, Md17Task.settings(nEpochs, batchSize, run.seed, rate, interval, workers));
         }
-        TrainingSettings settings = settingsOf.get(models.get(0));
         Md17Task.LossWeights weights = new Md17Task.LossWeights(energyWeight, forceWeight);
         Md17Task.DynamicsSettings dynamics = new Md17Task.DynamicsSettings(mdSteps, mdTimeStep, mdTemperature, 10);
-        if (trainSize < settings.batchSize()) {
-            throw new IllegalArgumentException("--train must be at least one batch (" + settings.batchSize() + "), got "
+        if (trainSize < batchSize) {
+            throw new IllegalArgumentException("--train must be at least one batch (" + batchSize + "), got "
                     + trainSize);
         }
         Path file = data != null ? data : defaultData();

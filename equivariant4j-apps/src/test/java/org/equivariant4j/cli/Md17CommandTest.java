@@ -81,19 +81,13 @@ class Md17CommandTest {
         String[] common = {"md17", "--model", "schnet,segnn", "--data", data.toString(), "--epochs", "1", "--train", "5",
             "--valid", "5", "--test", "5", "--md-steps", "0", "--quiet"};
         Path out = dir.resolve("defaults");
-        MainTest.Result r = MainTest.run(concat(common, "--out", out.toString()));
+        MainTest.Result r = MainTest.run(NBodyCommandTest.concat(common, "--out", out.toString()));
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(Map.of("schnet", 5e-3, "segnn", 5e-4), Results.read(out.resolve("results.json")).config().get("learning_rate"));
         out = dir.resolve("given");
-        r = MainTest.run(concat(common, "--lr", "1e-3", "--out", out.toString()));
+        r = MainTest.run(NBodyCommandTest.concat(common, "--lr", "1e-3", "--out", out.toString()));
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(1e-3, Results.read(out.resolve("results.json")).config().get("learning_rate"));
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Optional;
@@ -123,6 +124,14 @@ public final class GraphBatch {
     /** Senders j of all edges, int64 [E] (on the positions' manager). */
     public NDArray senderIndex() {
         return senderIndex;
+    }
+
+    /**
+     * The edge vectors x_j − x_i [E, 3] (receiver i, sender j), computed from the positions on every call, so that they
+     * are differentiable in positions that require gradients (forces, and their training through the second derivative).
+     */
+    public NDArray edgeVectors() {
+        return positions.get(new NDIndex("{}", senderIndex)).sub(positions.get(new NDIndex("{}", receiverIndex)));
     }
 
     /** Segment sum/mean of per-edge values at their receivers. */

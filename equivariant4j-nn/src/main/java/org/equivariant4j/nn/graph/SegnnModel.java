@@ -3,7 +3,6 @@ package org.equivariant4j.nn.graph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -197,7 +196,7 @@ public final class SegnnModel extends AbstractBlock {
             initialize(ps.getManager(), g.dataType(), f.getShape());
         }
         NDArray x = g.positions();
-        NDArray rel = x.get(new NDIndex("{}", g.senderIndex())).sub(x.get(new NDIndex("{}", g.receiverIndex())));
+        NDArray rel = g.edgeVectors();
         NDArray edgeAttributes = harmonics.apply(rel);
         NDArray nodeAttributes = g.receiverAggregation().mean(edgeAttributes);
         if (v != null) {

@@ -122,10 +122,8 @@ public final class PointConvolution extends AbstractBlock {
         int n = graph.numNodes();
         requireRows("node features", h, n, in);
         requireRows("node attributes", a, n, nodeAttributes);
-        NDArray pos = graph.positions();
         NDArray sender = graph.senderIndex();
-        NDArray receiver = graph.receiverIndex();
-        NDArray vec = pos.get(new NDIndex("{}", sender)).sub(pos.get(new NDIndex("{}", receiver)));
+        NDArray vec = graph.edgeVectors();
         NDArray length = vec.norm(new int[] {1});
         NDArray cutoff = smoothCutoff(length.div(Tensors.scalar(length, maxRadius)));
         NDArray embedding = RadialBasis.GAUSSIAN.softOneHotLinspace(length, 0, maxRadius, numBasis, false)

@@ -1,7 +1,6 @@
 package org.equivariant4j.nn.potential;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import org.equivariant4j.nn.graph.GraphBatch;
 import org.equivariant4j.nn.o3.RadialBasis;
 
@@ -10,7 +9,8 @@ import org.equivariant4j.nn.o3.RadialBasis;
  * of each edge's length, e3nn's {@code soft_one_hot_linspace}(‖x_j − x_i‖, 0, r_K, K) ({@link RadialBasis#GAUSSIAN},
  * centres 0, r_K/(K−1), …, r_K). Invariant under rotations, reflections and translations, and differentiable in the
  * positions to any order (the forces' training needs the second derivative). Without them the heads' energies varied
- * too little with the geometry for force training to move them on MD17 ethanol (force MAE flat at the zero-force value).
+ * too little with the geometry for force training to move them on MD17 ethanol (force MAE flat at the zero-force value
+ * for 30 epochs of 200 frames).
  *
  * @param count K ≥ 2
  * @param end   r_K, finite and &gt; 0, in the positions' unit
@@ -25,8 +25,6 @@ public record DistanceBasis(int count, double end) {
 
     /** [E, K] for the batch's edges (receiver i, sender j; no edge joins an atom to itself). */
     public NDArray of(GraphBatch batch) {
-        NDArray pos = batch.positions();
-        NDArray rel = pos.get(new NDIndex("{}", batch.senderIndex())).sub(pos.get(new NDIndex("{}", batch.receiverIndex())));
-        return RadialBasis.GAUSSIAN.softOneHotLinspace(rel.norm(new int[] {1}), 0, end, count, false);
+        return RadialBasis.GAUSSIAN.softOneHotLinspace(batch.edgeVectors().norm(new int[] {1}), 0, end, count, false);
     }
 }

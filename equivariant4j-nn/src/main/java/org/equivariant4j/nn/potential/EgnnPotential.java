@@ -15,11 +15,10 @@ import org.equivariant4j.nn.graph.TorchLinear;
  * An energy head on EGNN (Satorras et al. 2021): the {@link EgnnModel}'s layers on the one-hot species (no input
  * vectors: v⁰ = 0, so the velocity term vanishes), then ε_i = φ_E(h_i) (Linear → SiLU → Linear to one number) on the
  * final invariant node features, E = Σ_i (σ ε_i + μ_{s_i}). Besides the squared distances of the (updated) positions
- * that every EGNN layer sees, each edge carries a {@link DistanceBasis} of its input distance as edge attributes:
- * with the squared distance as its only geometric input the energy varied too little with the geometry for force
- * training to move it (force MAE on MD17 ethanol flat at the zero-force value for 30 epochs of 200 frames at the shared
- * learning rate). E is E(3)-invariant and the forces −∂E/∂x are equivariant. It couples every pair of the batch's edges with no
- * cut-off envelope: give it graphs whose edge set does not change along a trajectory (for a small molecule, all pairs).
+ * that every EGNN layer sees, each edge carries a {@link DistanceBasis} of its input distance as edge attributes (why:
+ * see there). E is E(3)-invariant and the forces −∂E/∂x are equivariant. It couples every pair of the batch's edges
+ * with no cut-off envelope: give it graphs whose edge set does not change along a trajectory (for a small molecule, all
+ * pairs).
  */
 public final class EgnnPotential extends AtomicPotential {
     private static final byte VERSION = 2;
@@ -30,9 +29,9 @@ public final class EgnnPotential extends AtomicPotential {
     private final DistanceBasis distances;
 
     /**
-     * @param species       the one-hot width
-     * @param hidden        H
-     * @param layers        EGNN layers
+     * @param species   the one-hot width
+     * @param hidden    H
+     * @param layers    EGNN layers
      * @param cutoff    the radius the batches' edges must cover (all pairs of a molecule within it)
      * @param distances the edge attributes
      */

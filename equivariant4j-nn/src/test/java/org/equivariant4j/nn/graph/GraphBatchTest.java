@@ -15,6 +15,24 @@ import org.junit.jupiter.api.Test;
 
 class GraphBatchTest {
 
+    /** Edge (receiver i, sender j) points from i to j: x_j − x_i, row by row in the topology's edge order. */
+    @Test
+    void edgeVectorsPointFromReceiverToSender() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            double[] x = {0, 0, 0, 1, 2, 3, -1, 0.5, 4};
+            GraphBatch b = GraphBatch.fullyConnected(3, 1).positions(m.create(x, new Shape(3, 3))).build();
+            long[] recv = b.receiverIndex().toLongArray();
+            long[] send = b.senderIndex().toLongArray();
+            double[] v = b.edgeVectors().toDoubleArray();
+            assertEquals(3 * recv.length, v.length);
+            for (int e = 0; e < recv.length; e++) {
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(x[(int) send[e] * 3 + k] - x[(int) recv[e] * 3 + k], v[3 * e + k], 0.0, "edge " + e);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMismatchedShapesAndNonFinitePositions() {
         try (NDManager m = NDManager.newBaseManager()) {
