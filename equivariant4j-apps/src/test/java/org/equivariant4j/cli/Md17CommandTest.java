@@ -91,6 +91,23 @@ class Md17CommandTest {
     }
 
     @Test
+    void theLongProtocolWeightsForcesTenfoldAndGivesEachPotentialItsOwnRate(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("long");
+        MainTest.Result r = MainTest.run("md17", "--long", "--model", "nequip,schnet", "--data", data.toString(), "--epochs", "1",
+                "--train", "5", "--valid", "5", "--test", "5", "--md-steps", "0", "--quiet", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Map<String, Object> config = Results.read(out.resolve("results.json")).config();
+        assertEquals(Map.of("nequip", 2e-2, "schnet", 2e-3), config.get("learning_rate"));
+        assertEquals(10.0, ((Number) config.get("force_weight")).doubleValue());
+        assertEquals(5, ((Number) config.get("eval_interval")).intValue());
+        out = dir.resolve("given");
+        r = MainTest.run("md17", "--long", "--model", "schnet", "--data", data.toString(), "--epochs", "1", "--train", "5",
+                "--valid", "5", "--test", "5", "--md-steps", "0", "--quiet", "--force-weight", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(2.0, ((Number) Results.read(out.resolve("results.json")).config().get("force_weight")).doubleValue());
+    }
+
+    @Test
     void trainsTheLiftedPotentialAndReportsItsGridError(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         Path models = dir.resolve("models");
