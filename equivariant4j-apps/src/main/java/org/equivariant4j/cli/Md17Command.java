@@ -58,15 +58,16 @@ final class Md17Command implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--long", description = "The long protocol: " + LONG_EPOCHS + " epochs, validation every 5, force weight "
-            + LONG_FORCE_WEIGHT + ", NequIP at 2e-2, SchNet at 2e-3.")
+            + LONG_FORCE_WEIGHT + ", NequIP at " + Md17Task.NEQUIP_LONG_RATE + ", SchNet at " + Md17Task.SCHNET_LONG_RATE + ".")
     boolean longProtocol;
 
     @Option(names = "--batch-size", defaultValue = "5", paramLabel = "N", description = "Frames per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Adam's learning rate, decayed to 1%% by a cosine schedule (default: 5e-3; 5e-4 for segnn, whose"
-                    + " head diverges at 5e-3; --long: 2e-2 for nequip, 2e-3 for schnet).")
+            description = "Adam's learning rate, decayed to 1%% by a cosine schedule (default: " + Md17Task.RATE + "; "
+                    + Md17Task.SEGNN_RATE + " for segnn, whose head diverges at " + Md17Task.RATE + "; --long: "
+                    + Md17Task.NEQUIP_LONG_RATE + " for nequip, " + Md17Task.SCHNET_LONG_RATE + " for schnet).")
     Double learningRate;
 
     @Option(names = "--energy-weight", defaultValue = "1", paramLabel = "W",

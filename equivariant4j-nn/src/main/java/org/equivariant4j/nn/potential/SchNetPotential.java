@@ -78,7 +78,7 @@ public final class SchNetPotential extends AtomicPotential {
     protected NDArray energies(ParameterStore ps, GraphBatch batch, NDArray oneHot, boolean training) {
         NDArray pos = batch.positions();
         NDIndex senders = new NDIndex("{}", batch.senderIndex());
-        NDArray r = batch.edgeVectors().norm(new int[] {1}, true);                                    // [E, 1]
+        NDArray r = batch.edgeVectors().norm(new int[] {1}, true); // [E, 1]
         double cutoff = cutoff();
         double spacing = cutoff / (basis - 1);
         double[] centres = new double[basis];

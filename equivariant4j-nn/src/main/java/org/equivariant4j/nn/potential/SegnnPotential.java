@@ -19,7 +19,8 @@ import org.equivariant4j.o3.Irreps;
  * species (input {@code Sx0e}), steered by spherical harmonics l ≤ L of the relative positions (component normalisation)
  * and their mean per atom, with the distance and a {@link DistanceBasis} of it as extra message scalars, hidden irreps
  * weight-balanced from F features, sum pooling to one scalar per molecule; E = σ ε + Σ_i μ_{s_i}. It couples every pair
- * of the batch's edges with no cut-off envelope: give it graphs whose edge set does not change along a trajectory (for a small molecule, all pairs).
+ * of the batch's edges with no cut-off envelope: give it graphs whose edge set does not change along a trajectory (for
+ * a small molecule, all pairs).
  */
 public final class SegnnPotential extends AtomicPotential {
     private static final byte VERSION = 2;
