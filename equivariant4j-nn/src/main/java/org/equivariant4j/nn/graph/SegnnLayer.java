@@ -17,6 +17,7 @@ import org.equivariant4j.nn.o3.SteerableLinear;
 import org.equivariant4j.nn.o3.TensorProductRoute;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
+import org.equivariant4j.o3.PathNormalization;
 
 /**
  * One message-passing layer of SEGNN (steerable E(3)-equivariant graph network, Brandstetter et al. 2022). For edge
@@ -56,10 +57,11 @@ public final class SegnnLayer extends AbstractBlock {
      * @param edgeScalars invariant scalars per edge appended to the message input
      * @param norm normalisation
      * @param route the tensor-product route of the steerable layers
+     * @param paths how the steerable layers normalise their paths (see {@link SteerableLinear})
      * @param seed seeds the initial weights
      */
     public SegnnLayer(Irreps hidden, Irreps edgeAttributes, Irreps nodeAttributes, int edgeScalars, SegnnModel.Norm norm,
-            TensorProductRoute route, long seed) {
+            TensorProductRoute route, PathNormalization paths, long seed) {
         super(VERSION);
         this.hidden = Objects.requireNonNull(hidden, "hidden");
         this.edgeAttributes = Objects.requireNonNull(edgeAttributes, "edgeAttributes");
@@ -72,10 +74,13 @@ public final class SegnnLayer extends AbstractBlock {
         Irreps messageIn = hidden.plus(hidden).plus(edgeScalars == 0 ? Irreps.empty() : Irreps.of(edgeScalars, Irrep.SCALAR))
                 .simplify();
         Irreps updateIn = hidden.plus(hidden).simplify();
-        this.message1 = addChildBlock("message1", GatedSteerableLinear.of(messageIn, edgeAttributes, hidden, route, seed));
-        this.message2 = addChildBlock("message2", GatedSteerableLinear.of(hidden, edgeAttributes, hidden, route, seed + 2));
-        this.update1 = addChildBlock("update1", GatedSteerableLinear.of(updateIn, nodeAttributes, hidden, route, seed + 4));
-        this.update2 = addChildBlock("update2", SteerableLinear.of(hidden, nodeAttributes, hidden, route, seed + 6));
+        this.message1 = addChildBlock("message1", GatedSteerableLinear.of(messageIn, edgeAttributes, hidden, route, paths,
+                seed));
+        this.message2 = addChildBlock("message2", GatedSteerableLinear.of(hidden, edgeAttributes, hidden, route, paths,
+                seed + 2));
+        this.update1 = addChildBlock("update1", GatedSteerableLinear.of(updateIn, nodeAttributes, hidden, route, paths,
+                seed + 4));
+        this.update2 = addChildBlock("update2", SteerableLinear.of(hidden, nodeAttributes, hidden, route, paths, seed + 6));
         this.messageBatchNorm = norm == SegnnModel.Norm.BATCH ? addChildBlock("message_norm", BatchNorm.of(hidden)) : null;
         this.featureBatchNorm = norm == SegnnModel.Norm.BATCH ? addChildBlock("feature_norm", BatchNorm.of(hidden)) : null;
         this.featureInstanceNorm = norm == SegnnModel.Norm.INSTANCE ? addChildBlock("feature_norm", new InstanceNorm(hidden))

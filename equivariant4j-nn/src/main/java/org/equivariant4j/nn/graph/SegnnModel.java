@@ -20,6 +20,7 @@ import org.equivariant4j.nn.o3.TensorProductRoute;
 import org.equivariant4j.nn.ops.Tensors;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
+import org.equivariant4j.o3.PathNormalization;
 
 /**
  * SEGNN, the steerable E(3)-equivariant graph network of Brandstetter, Hesselink, van der Pol, Bekkers and Welling
@@ -81,6 +82,7 @@ public final class SegnnModel extends AbstractBlock {
     private final boolean distance;
     private final boolean vectorAttributes;
     private final Normalization attributeNormalization;
+    private final PathNormalization paths;
     private final SphericalHarmonics harmonics;
     private final SteerableLinear embedding;
     private final List<SegnnLayer> layers;
@@ -105,17 +107,20 @@ public final class SegnnModel extends AbstractBlock {
         this.attributeNormalization = b.attributeNormalization;
         this.harmonics = SphericalHarmonics.of(b.lmaxAttributes, true, attributeNormalization);
         long seed = b.seed;
-        this.embedding = addChildBlock("embedding", SteerableLinear.of(in, attributes, hidden, b.route, seed));
+        this.paths = b.paths;
+        this.embedding = addChildBlock("embedding", SteerableLinear.of(in, attributes, hidden, b.route, b.paths, seed));
         int scalars = edgeScalars + (distance ? 1 : 0);
         List<SegnnLayer> ls = new ArrayList<>();
         for (int k = 0; k < b.layers; k++) {
-            ls.add(addChildBlock("layer" + k, new SegnnLayer(hidden, attributes, attributes, scalars, norm, b.route,
+            ls.add(addChildBlock("layer" + k, new SegnnLayer(hidden, attributes, attributes, scalars, norm, b.route, b.paths,
                     seed + 100 * (k + 1))));
         }
         this.layers = Collections.unmodifiableList(ls);
-        this.prePool1 = addChildBlock("pre_pool1", GatedSteerableLinear.of(hidden, attributes, hidden, b.route, seed + 10));
+        this.prePool1 = addChildBlock("pre_pool1", GatedSteerableLinear.of(hidden, attributes, hidden, b.route, b.paths,
+                seed + 10));
         if (task == Task.NODE) {
-            this.prePool2 = addChildBlock("pre_pool2", SteerableLinear.of(hidden, attributes, out, b.route, seed + 12));
+            this.prePool2 = addChildBlock("pre_pool2", SteerableLinear.of(hidden, attributes, out, b.route, b.paths,
+                    seed + 12));
             this.postPool1 = null;
             this.postPool2 = null;
         } else {
@@ -124,9 +129,10 @@ public final class SegnnModel extends AbstractBlock {
                 pooled = pooled.plus(out);
             }
             pooled = pooled.simplify().sort().irreps();
-            this.prePool2 = addChildBlock("pre_pool2", SteerableLinear.of(hidden, attributes, pooled, b.route, seed + 12));
-            this.postPool1 = addChildBlock("post_pool1", GatedSteerableLinear.of(pooled, pooled, seed + 14));
-            this.postPool2 = addChildBlock("post_pool2", SteerableLinear.of(pooled, out, seed + 16));
+            this.prePool2 = addChildBlock("pre_pool2", SteerableLinear.of(hidden, attributes, pooled, b.route, b.paths,
+                    seed + 12));
+            this.postPool1 = addChildBlock("post_pool1", GatedSteerableLinear.of(pooled, pooled, b.paths, seed + 14));
+            this.postPool2 = addChildBlock("post_pool2", SteerableLinear.of(pooled, out, b.paths, seed + 16));
         }
         this.attributeMask = new double[attributes.dim()];
         java.util.Arrays.fill(attributeMask, 1, attributeMask.length, 1.0);
@@ -152,6 +158,11 @@ public final class SegnnModel extends AbstractBlock {
     /** The edge and node attributes' irreps: spherical harmonics up to L. */
     public Irreps irrepsAttributes() {
         return attributes;
+    }
+
+    /** How its steerable layers normalise their paths. */
+    public PathNormalization pathNormalization() {
+        return paths;
     }
 
     public Task task() {
@@ -278,6 +289,7 @@ public final class SegnnModel extends AbstractBlock {
         private boolean vectorAttributes;
         private Normalization attributeNormalization = Normalization.INTEGRAL;
         private TensorProductRoute route = TensorProductRoute.AUTO;
+        private PathNormalization paths = PathNormalization.ELEMENT;
         private long seed;
 
         private Builder(Irreps in, Irreps hidden, Irreps out) {
@@ -350,6 +362,25 @@ public final class SegnnModel extends AbstractBlock {
         /** The tensor-product route of the steerable layers (default AUTO). */
         public Builder route(TensorProductRoute route) {
             this.route = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /**
+         * How the steerable layers normalise their paths (default ELEMENT): ELEMENT as SEGNN computes with e3nn ≥ 0.4
+         * (its {@code environment.yml} pins 0.4.1), PATH as with e3nn ≤ 0.3.5, which its paper's runs used (e3nn 0.4.0
+         * came out on 2021-10-05, the day before the preprint; the repository's {@code environment2.yml} pins 0.3.5).
+         * Under PATH every path into an output weighs the same: in the N-body message layer the two extra edge scalars
+         * (distance, charge product) enter 3.6× as strongly as under ELEMENT (√(130/10)), each 32-copy path 0.90×
+         * (√(130/160)). See {@link SteerableLinear}.
+         *
+         * @throws IllegalArgumentException for NONE
+         */
+        public Builder pathNormalization(PathNormalization paths) {
+            if (Objects.requireNonNull(paths, "paths") == PathNormalization.NONE) {
+                throw new IllegalArgumentException("SEGNN's steerable layers normalise their paths as e3nn >= 0.4 (ELEMENT)"
+                        + " or e3nn <= 0.3.5 (PATH), got " + paths);
+            }
+            this.paths = paths;
             return this;
         }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
+import org.equivariant4j.o3.PathNormalization;
 
 /**
  * The nonlinear layer of a steerable MLP (SEGNN's {@code O3TensorProductSwishGate}): a {@link SteerableLinear} into the
@@ -32,7 +33,8 @@ public final class GatedSteerableLinear extends AbstractBlock {
     private final SteerableLinear linear;
     private final Gate gate; // null: scalars only, plain SiLU
 
-    private GatedSteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
+    private GatedSteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, PathNormalization paths,
+            long seed) {
         super(VERSION);
         this.out = Objects.requireNonNull(out, "out");
         List<MulIrrep> scalars = new ArrayList<>();
@@ -59,8 +61,8 @@ public final class GatedSteerableLinear extends AbstractBlock {
                 repeat(Activation.SIGMOID, gates.size()), g);
         // the gate's input is scalars, gates and gated sorted by irrep (as e3nn lays it out)
         Irreps product = gate == null ? s : gate.irrepsIn();
-        this.linear = addChildBlock("linear", attributes == null ? SteerableLinear.of(in, product, seed)
-                : SteerableLinear.of(in, attributes, product, route, seed));
+        this.linear = addChildBlock("linear", attributes == null ? SteerableLinear.of(in, product, paths, seed)
+                : SteerableLinear.of(in, attributes, product, route, paths, seed));
         if (gate != null) {
             addChildBlock("gate", gate);
         }
@@ -81,12 +83,23 @@ public final class GatedSteerableLinear extends AbstractBlock {
 
     /** As {@link #of(Irreps, Irreps, Irreps, long)} with a chosen tensor-product route. */
     public static GatedSteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
-        return new GatedSteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, route, seed);
+        return of(in, attributes, out, route, PathNormalization.ELEMENT, seed);
+    }
+
+    /** As {@link #of(Irreps, Irreps, Irreps, TensorProductRoute, long)}, the linear map's paths normalised as given. */
+    public static GatedSteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route,
+            PathNormalization paths, long seed) {
+        return new GatedSteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, route, paths, seed);
     }
 
     /** A gated layer without attribute. */
     public static GatedSteerableLinear of(Irreps in, Irreps out, long seed) {
-        return new GatedSteerableLinear(in, null, out, TensorProductRoute.AUTO, seed);
+        return of(in, out, PathNormalization.ELEMENT, seed);
+    }
+
+    /** A gated layer without attribute, the linear map's paths normalised as given. */
+    public static GatedSteerableLinear of(Irreps in, Irreps out, PathNormalization paths, long seed) {
+        return new GatedSteerableLinear(in, null, out, TensorProductRoute.AUTO, paths, seed);
     }
 
     public Irreps irrepsIn() {

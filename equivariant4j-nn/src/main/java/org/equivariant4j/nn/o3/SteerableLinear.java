@@ -39,6 +39,12 @@ import org.equivariant4j.o3.TensorProductSpec;
  * {@code sqrt_k}); parameter {@code "weight"} has e3nn's flat layout ({@code tp.weight}) and {@code "bias"} the scalar
  * outputs' biases in output order ({@code biases}), so SEGNN's trained values load as they are.
  *
+ * <p>Which e3nn SEGNN ran decides one more factor ({@link PathNormalization}): with {@link PathNormalization#ELEMENT}
+ * (e3nn ≥ 0.4, the default) the factor above is all; with {@link PathNormalization#PATH} (e3nn ≤ 0.3.5) e3nn divided
+ * each path by its own fan-in times the number P_c of paths into c, and {@code sqrt_k} still multiplies by √fan_c, so
+ * path p is scaled by √(fan_c / (P_c·mul1_p·mul2_p)): every path into c weighs the same, however many copies it
+ * couples. The two agree when all paths into an output couple equally many copies.
+ *
  * <p>Input [x [..., in.dim], a [..., attr.dim]] (or [x] without attribute); output [..., out.dim]. Equivariant under
  * O(3) acting on x and a together.
  */
@@ -49,24 +55,41 @@ public final class SteerableLinear extends AbstractBlock {
     private final Irreps in;
     private final Irreps attributes; // null: no attribute (a = 1)
     private final Irreps out;
+    private final PathNormalization paths;
     private final TensorProduct product;
     private final Parameter weight;
     private final Parameter bias;
     private final int numBias;
     private final DeviceConstants biasScatter; // [numBias, out.dim]: where each bias goes
 
-    private SteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
+    private SteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, PathNormalization paths,
+            long seed) {
         super(VERSION);
         this.in = Objects.requireNonNull(in, "in");
         this.attributes = attributes;
         this.out = Objects.requireNonNull(out, "out");
-        TensorProductSpec spec = TensorProductSpec.fullyConnectedBuilder(in, attributes == null ? ONE : attributes, out)
+        this.paths = Objects.requireNonNull(paths, "paths");
+        if (paths == PathNormalization.NONE) {
+            throw new IllegalArgumentException("a steerable linear layer normalises its paths as e3nn >= 0.4 (ELEMENT) or"
+                    + " e3nn <= 0.3.5 (PATH) did, got " + paths);
+        }
+        Irreps second = attributes == null ? ONE : attributes;
+        TensorProductSpec spec = TensorProductSpec.fullyConnectedBuilder(in, second, out)
                 .pathNormalization(PathNormalization.NONE).build();
-        this.product = TensorProduct.builder(spec).weights(TensorProduct.Weights.SHARED).route(route).build();
         double[] fan = new double[out.size()];
         for (TensorProductSpec.Path p : spec.paths()) {
             fan[p.instruction().out()] += (double) p.in1().mul() * p.in2().mul();
         }
+        if (paths == PathNormalization.PATH) {
+            // e3nn's per-path 1/(P_c·mul1·mul2) times sqrt_k's fan_c, as an output variance
+            double[] outVar = new double[out.size()];
+            for (int c = 0; c < outVar.length; c++) {
+                outVar[c] = fan[c] > 0 ? fan[c] : 1;
+            }
+            spec = TensorProductSpec.fullyConnectedBuilder(in, second, out).pathNormalization(PathNormalization.PATH)
+                    .outVariances(outVar).build();
+        }
+        this.product = TensorProduct.builder(spec).weights(TensorProduct.Weights.SHARED).route(route).build();
         double[] weightBound = new double[spec.weightNumel()];
         for (TensorProductSpec.Path p : spec.paths()) {
             double b = 1 / Math.sqrt(fan[p.instruction().out()]);
@@ -103,17 +126,31 @@ public final class SteerableLinear extends AbstractBlock {
 
     /** A layer steered by attributes of irreps {@code attributes}. */
     public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, long seed) {
-        return new SteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, TensorProductRoute.AUTO, seed);
+        return of(in, attributes, out, TensorProductRoute.AUTO, PathNormalization.ELEMENT, seed);
     }
 
     /** A layer steered by attributes, computed by the given tensor-product route (all give the same numbers). */
     public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
-        return new SteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, route, seed);
+        return of(in, attributes, out, route, PathNormalization.ELEMENT, seed);
+    }
+
+    /**
+     * A layer steered by attributes, its paths normalised as the given e3nn did ({@code ELEMENT} or {@code PATH}; see
+     * above), computed by the given tensor-product route.
+     */
+    public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route,
+            PathNormalization paths, long seed) {
+        return new SteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, route, paths, seed);
     }
 
     /** An equivariant linear layer with biases on the scalar outputs (no attribute). */
     public static SteerableLinear of(Irreps in, Irreps out, long seed) {
-        return new SteerableLinear(in, null, out, TensorProductRoute.AUTO, seed);
+        return of(in, out, PathNormalization.ELEMENT, seed);
+    }
+
+    /** An equivariant linear layer with biases on the scalar outputs (no attribute), its paths normalised as given. */
+    public static SteerableLinear of(Irreps in, Irreps out, PathNormalization paths, long seed) {
+        return new SteerableLinear(in, null, out, TensorProductRoute.AUTO, paths, seed);
     }
 
     /** Entry i uniform in ±bound[i], from a Java generator with this seed. */
@@ -144,6 +181,11 @@ public final class SteerableLinear extends AbstractBlock {
 
     public Irreps irrepsOut() {
         return out;
+    }
+
+    /** How its paths are normalised (ELEMENT or PATH). */
+    public PathNormalization pathNormalization() {
+        return paths;
     }
 
     /** The tensor product it runs (its spec and route). */
@@ -214,6 +256,7 @@ public final class SteerableLinear extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "SteerableLinear(" + in + (attributes == null ? "" : " (x) " + attributes) + " -> " + out + ")";
+        return "SteerableLinear(" + in + (attributes == null ? "" : " (x) " + attributes) + " -> " + out
+                + (paths == PathNormalization.PATH ? ", path-normalised" : "") + ")";
     }
 }
