@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.data.Npy;
+import org.equivariant4j.nn.graph.SegnnModel;
+import org.equivariant4j.nn.ops.ParameterCounts;
+import org.equivariant4j.o3.PathNormalization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +35,18 @@ class NBodyTaskTest {
     /** The paper's Adam, with a higher learning rate so that a few epochs show learning. */
     static TrainingSettings settings(int epochs, int workers) {
         return new TrainingSettings(epochs, 100, 7, 1e-3, TrainingSettings.Schedule.CONSTANT, 1e-12, 1, false, workers);
+    }
+
+    @Test
+    void segnnIsThePapersModelWithItsE3nnNormalisation() {
+        ModelSpec spec = NBodyTask.DEFINITION.models().stream().filter(m -> m.name().equals("segnn")).findFirst()
+                .orElseThrow();
+        try (NDManager m = NDManager.newBaseManager()) {
+            SegnnModel model = (SegnnModel) spec.create(1, m);
+            assertEquals(PathNormalization.PATH, model.pathNormalization(), "e3nn 0.3.5, as the paper");
+            assertEquals(147_424L, ParameterCounts.learnable(model));
+        }
+        assertTrue(String.valueOf(spec.config().get("path_normalization")).startsWith("PATH"), spec.config().toString());
     }
 
     @Test

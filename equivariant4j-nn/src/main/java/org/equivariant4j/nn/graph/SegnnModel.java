@@ -368,7 +368,7 @@ public final class SegnnModel extends AbstractBlock {
         /**
          * How the steerable layers normalise their paths (default ELEMENT): ELEMENT as SEGNN computes with e3nn ≥ 0.4
          * (its {@code environment.yml} pins 0.4.1), PATH as with e3nn ≤ 0.3.5, which its paper's runs used (e3nn 0.4.0
-         * came out on 2021-10-05, the day before the preprint; the repository's {@code environment2.yml} pins 0.3.5).
+         * came out on 2021-10-05, the week of the preprint; the repository's {@code environment2.yml} pins 0.3.5).
          * Under PATH every path into an output weighs the same: in the N-body message layer the two extra edge scalars
          * (distance, charge product) enter 3.6× as strongly as under ELEMENT (√(130/10)), each 32-copy path 0.90×
          * (√(130/160)). See {@link SteerableLinear}.
