@@ -72,8 +72,9 @@ public final class NBodyTask {
     /**
      * SEGNN's tensor-product normalisation: e3nn 0.3.5's, every path into an output weighted alike, which the paper's
      * runs used (e3nn 0.4.0 appeared the week of the preprint; see {@link SegnnModel.Builder#pathNormalization}).
-     * Measured (README): test MSE 0.00489 and 0.00468 under the published protocol (seeds 1, 2) against 0.00523 (seed 1)
-     * with e3nn 0.4's element normalisation, and 0.00595 against 0.00645 in the 60-epoch default run.
+     * Measured (README): test MSE 0.00489 and 0.00468 under the published protocol (seeds 1, 2) against 0.00523 and
+     * 0.00485 with e3nn 0.4's element normalisation; in the 60-epoch default run 0.00593 against 0.00609 (means of seeds
+     * 1-3).
      */
     public static final PathNormalization SEGNN_PATHS = PathNormalization.PATH;
     /** Values per particle in a {@code predict} input: x, y, z, vx, vy, vz, charge. */
