@@ -76,17 +76,15 @@ public final class GatedSteerableLinear extends AbstractBlock {
         return list;
     }
 
-    /** A gated layer steered by attributes of irreps {@code attributes}. */
+    /** A gated layer steered by attributes of irreps {@code attributes} (ELEMENT paths, the AUTO route). */
     public static GatedSteerableLinear of(Irreps in, Irreps attributes, Irreps out, long seed) {
-        return of(in, attributes, out, TensorProductRoute.AUTO, seed);
+        return of(in, attributes, out, TensorProductRoute.AUTO, PathNormalization.ELEMENT, seed);
     }
 
-    /** As {@link #of(Irreps, Irreps, Irreps, long)} with a chosen tensor-product route. */
-    public static GatedSteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
-        return of(in, attributes, out, route, PathNormalization.ELEMENT, seed);
-    }
-
-    /** As {@link #of(Irreps, Irreps, Irreps, TensorProductRoute, long)}, the linear map's paths normalised as given. */
+    /**
+     * As {@link #of(Irreps, Irreps, Irreps, long)} with a chosen tensor-product route and the linear map's paths
+     * normalised as given (see {@link SteerableLinear}).
+     */
     public static GatedSteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route,
             PathNormalization paths, long seed) {
         return new GatedSteerableLinear(in, Objects.requireNonNull(attributes, "attributes"), out, route, paths, seed);

@@ -73,21 +73,16 @@ public final class SteerableLinear extends AbstractBlock {
             throw new IllegalArgumentException("a steerable linear layer normalises its paths as e3nn >= 0.4 (ELEMENT) or"
                     + " e3nn <= 0.3.5 (PATH) did, got " + paths);
         }
-        Irreps second = attributes == null ? ONE : attributes;
-        TensorProductSpec spec = TensorProductSpec.fullyConnectedBuilder(in, second, out)
-                .pathNormalization(PathNormalization.NONE).build();
+        TensorProductSpec.Builder specs = TensorProductSpec.fullyConnectedBuilder(in, attributes == null ? ONE : attributes,
+                out);
+        TensorProductSpec spec = specs.pathNormalization(PathNormalization.NONE).build();
         double[] fan = new double[out.size()];
         for (TensorProductSpec.Path p : spec.paths()) {
             fan[p.instruction().out()] += (double) p.in1().mul() * p.in2().mul();
         }
         if (paths == PathNormalization.PATH) {
             // e3nn's per-path 1/(P_c·mul1·mul2) times sqrt_k's fan_c, as an output variance
-            double[] outVar = new double[out.size()];
-            for (int c = 0; c < outVar.length; c++) {
-                outVar[c] = fan[c] > 0 ? fan[c] : 1;
-            }
-            spec = TensorProductSpec.fullyConnectedBuilder(in, second, out).pathNormalization(PathNormalization.PATH)
-                    .outVariances(outVar).build();
+            spec = specs.pathNormalization(PathNormalization.PATH).outVariances(fan).build();
         }
         this.product = TensorProduct.builder(spec).weights(TensorProduct.Weights.SHARED).route(route).build();
         double[] weightBound = new double[spec.weightNumel()];
@@ -124,19 +119,14 @@ public final class SteerableLinear extends AbstractBlock {
                 .optShape(new Shape(nb)).optInitializer(uniform(biasBound, seed + 1)).build());
     }
 
-    /** A layer steered by attributes of irreps {@code attributes}. */
+    /** A layer steered by attributes of irreps {@code attributes} (ELEMENT paths, the AUTO route). */
     public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, long seed) {
         return of(in, attributes, out, TensorProductRoute.AUTO, PathNormalization.ELEMENT, seed);
     }
 
-    /** A layer steered by attributes, computed by the given tensor-product route (all give the same numbers). */
-    public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, long seed) {
-        return of(in, attributes, out, route, PathNormalization.ELEMENT, seed);
-    }
-
     /**
      * A layer steered by attributes, its paths normalised as the given e3nn did ({@code ELEMENT} or {@code PATH}; see
-     * above), computed by the given tensor-product route.
+     * above), computed by the given tensor-product route (all routes give the same numbers).
      */
     public static SteerableLinear of(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route,
             PathNormalization paths, long seed) {
