@@ -35,11 +35,13 @@ final class NBodyCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
             description = "egnn, segnn, gnn, linear, ponita (lifted to position-orientation space), ponita-se3 (lifted to"
-                    + " SE(3)), a comma-separated list of them, or all: linear, gnn, egnn (default: ${DEFAULT-VALUE}).")
+                    + " SE(3)), segnn-ref (SEGNN on its reference code's input, which centres each particle on the mean of"
+                    + " its own x, y, z: not equivariant, as the published runs), a comma-separated list of them, or all:"
+                    + " linear, gnn, egnn (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per neural model (default: 60; --paper: the"
-            + " published runs', 10000 for egnn and gnn, 1000 for segnn).")
+            + " published runs', 10000 for egnn and gnn, 1000 for segnn and segnn-ref).")
     Integer epochs;
 
     @Option(names = "--train-size", defaultValue = "" + DEFAULT_TRAIN_SIZE, paramLabel = "N",
@@ -131,10 +133,10 @@ final class NBodyCommand implements Callable<Integer> {
             }
 
             w.println();
-            w.printf(Locale.ROOT, "%-8s %10s %12s %12s %10s %8s %14s%n", "model", "params", "test_mse", "valid_mse", "s/epoch",
+            w.printf(Locale.ROOT, "%-10s %10s %12s %12s %10s %8s %14s%n", "model", "params", "test_mse", "valid_mse", "s/epoch",
                     "epochs", "equiv_error");
             for (NBodyTask.Run r : runs) {
-                w.printf(Locale.ROOT, "%-8s %10d %12.5f %12.5f %10.3f %8d %14.2e%n", r.name(), r.params(), r.testMse(),
+                w.printf(Locale.ROOT, "%-10s %10d %12.5f %12.5f %10.3f %8d %14.2e%n", r.name(), r.params(), r.testMse(),
                         r.validMse(), r.secondsPerEpoch(), r.epochs(), r.equivarianceError());
             }
             w.println("(published: linear 0.0819, GNN 0.0107, EGNN 0.0071 after 10000 epochs; SEGNN 0.0043 after 1000;"

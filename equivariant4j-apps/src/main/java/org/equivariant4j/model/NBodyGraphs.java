@@ -19,7 +19,8 @@ import org.equivariant4j.nn.graph.GraphTopology;
  *   <li>for SEGNN (as its reference code, with the centroid fixed): node features [x_i − x̄, v_i, ‖v_i‖] (irreps
  *       {@code 2x1o+1x0e}, x̄ the system's centroid), vectors v, edge attribute q_iq_j; the model adds the harmonics of
  *       the relative positions and of v, and ‖x_j − x_i‖, itself. The reference subtracts the mean of each particle's
- *       three coordinates instead of the centroid (its issue #12), which breaks rotation equivariance.</li>
+ *       three coordinates instead of the centroid (its issue #12), which breaks rotation equivariance;
+ *       {@link #segnnReference} builds that input, to reproduce the published runs.</li>
  *   <li>for the lifted network (PONITA): node features [q_i, v_i] as irreps 1x0e+1x1o, positions, nothing else.</li>
  * </ul>
  * Arrays: positions x and velocities v [B·n, 3], charges q [B·n] or [B·n, 1], all float32 or all float64.
@@ -78,10 +79,24 @@ public final class NBodyGraphs {
     /** SEGNN input: node features [x − x̄, v, ‖v‖], vectors v, edge attribute q_iq_j. */
     public static GraphBatch segnn(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
         int n = nodesPerGraph(topology);
-        long b = topology.numGraphs();
-        NDArray q = charges(charges, topology).reshape(b, n, 1);
-        NDArray x3 = x.reshape(b, n, 3);
-        NDArray centred = x3.sub(x3.mean(new int[] {1}, true)).reshape(b * n, 3);
+        NDArray x3 = x.reshape(topology.numGraphs(), n, 3);
+        return segnn(topology, x3.sub(x3.mean(new int[] {1}, true)).reshape(topology.numNodes(), 3), x, v, charges);
+    }
+
+    /**
+     * SEGNN input as its reference code builds it ({@code pos - pos.mean(1)}): node features [x_i − m_i·(1, 1, 1), v_i,
+     * ‖v_i‖] with m_i = (x_i + y_i + z_i)/3 the mean of particle i's own coordinates, otherwise as {@link #segnn}. Not
+     * equivariant: m_i changes under rotations and under translations off the (1, 1, 1) axis. The published SEGNN
+     * numbers were measured with it.
+     */
+    public static GraphBatch segnnReference(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
+        nodesPerGraph(topology);
+        return segnn(topology, x.sub(x.mean(new int[] {1}, true)), x, v, charges);
+    }
+
+    private static GraphBatch segnn(GraphTopology topology, NDArray centred, NDArray x, NDArray v, NDArray charges) {
+        int n = nodesPerGraph(topology);
+        NDArray q = charges(charges, topology).reshape(topology.numGraphs(), n, 1);
         NDArray qq = q.expandDims(2).mul(q.expandDims(1));
         return GraphBatch.builder(topology).positions(x).vectors(v)
                 .nodeFeatures(NDArrays.concat(new NDList(centred, v, v.norm(new int[] {1}, true)), 1))

@@ -42,7 +42,9 @@ import org.equivariant4j.nn.testing.EuclideanMotion;
  *
  * <p>Models ({@link #DEFINITION}): {@code egnn} (E(n)-equivariant, 4 layers × 64), {@code segnn} (steerable
  * E(3)-equivariant, 4 layers of {@code 32x0e+32x1o} steered by spherical harmonics l ≤ 1 of relative positions and
- * velocities, predicting the displacement), {@code gnn} (non-equivariant message passing on [x, v]), {@code linear}
+ * velocities, predicting the displacement), {@code segnn-ref} (the same network on its reference code's input, which
+ * centres each particle on the mean of its own three coordinates: not equivariant, but what the published runs
+ * measured; {@link NBodyGraphs#segnnReference}), {@code gnn} (non-equivariant message passing on [x, v]), {@code linear}
  * (x + t·v with t fitted by least squares on the training set), {@code ponita} (message passing lifted to
  * position–orientation space, {@link org.equivariant4j.nn.lifted.PonitaModel}) and {@code ponita-se3} (the same layers
  * lifted to SE(3) itself). The neural
@@ -61,7 +63,7 @@ public final class NBodyTask {
     /** The task's name. */
     public static final String NAME = "nbody";
     /** The model names. */
-    public static final List<String> MODELS = List.of("linear", "gnn", "egnn", "segnn", "ponita", "ponita-se3");
+    public static final List<String> MODELS = List.of("linear", "gnn", "egnn", "segnn", "segnn-ref", "ponita", "ponita-se3");
     /** The models {@code all} trains, in that order (SEGNN and the lifted models are left out to keep the default run short). */
     public static final List<String> DEFAULT_MODELS = List.of("linear", "gnn", "egnn");
     /** Width and depth of the neural models (the paper's). */
@@ -88,7 +90,7 @@ public final class NBodyTask {
 
     /** The epochs of a model's published run: 1000 for SEGNN (its paper), 10000 for the others (the EGNN paper). */
     public static int publishedEpochs(String model) {
-        return "segnn".equals(model) ? 1000 : 10_000;
+        return model.startsWith("segnn") ? 1000 : 10_000;
     }
 
     /** The Adam settings of the EGNN paper for the neural models (SEGNN's paper uses the same). */
@@ -223,6 +225,8 @@ public final class NBodyTask {
             case "gnn" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, NBodyGraphs.gnn(t, x, v, q).toNDList(), tr).singletonOrThrow();
             // SEGNN predicts the displacement (as its reference code since commit 31b9b20)
             case "segnn" -> (b, ps, t, x, v, q, tr) -> x.add(((SegnnModel) b).forward(ps, NBodyGraphs.segnn(t, x, v, q), tr));
+            case "segnn-ref" -> (b, ps, t, x, v, q, tr) -> x.add(((SegnnModel) b)
+                    .forward(ps, NBodyGraphs.segnnReference(t, x, v, q), tr));
             case "ponita", "ponita-se3" -> (b, ps, t, x, v, q, tr) -> x.add(b.forward(ps, NBodyGraphs.ponita(t, x, v, q).toNDList(), tr)
                     .singletonOrThrow());
             case "linear" -> (b, ps, t, x, v, q, tr) -> b.forward(ps, new NDList(x, v), tr).singletonOrThrow();
@@ -465,20 +469,28 @@ public final class NBodyTask {
                             b.initialize(m, DataType.FLOAT32, new Shape(2, 1), new Shape(2, 3));
                             return b;
                         }),
-                segnn(), Ponita.SPHERE, Ponita.ROTATIONS);
+                segnn("segnn", "steerable E(3)-equivariant graph network (SEGNN_G+P of Brandstetter et al.)", "x - centroid",
+                        "E(3) x S_n"),
+                segnn("segnn-ref", "SEGNN_G+P on its reference code's input (each particle centred on the mean of its own"
+                        + " x, y, z; not equivariant, as the published runs)", "x - mean(x, y, z) of each particle",
+                        "none: S_n only (the per-particle coordinate mean breaks rotations and translations)"),
+                Ponita.SPHERE, Ponita.ROTATIONS);
 
-        /** SEGNN as in the reference's N-body run: 64 features weight-balanced over l ≤ 1, 4 layers, no norm. */
-        private static ModelSpec segnn() {
+        /**
+         * SEGNN as in the reference's N-body run: 64 features weight-balanced over l ≤ 1, 4 layers, no norm; {@code
+         * centring} names how the positions enter the node features, {@code group} what the model respects.
+         */
+        private static ModelSpec segnn(String name, String description, String centring, String group) {
             Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
             Irreps hidden = SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX);
             Irreps out = Irreps.parse("1x1o");
-            return new ModelSpec(NAME, "segnn", "steerable E(3)-equivariant graph network (SEGNN_G+P of Brandstetter et al.)",
+            return new ModelSpec(NAME, name, description,
                     ModelSpec.ordered("hidden_features", HIDDEN, "hidden_irreps", hidden.toString(), "lmax_attributes",
                             SEGNN_LMAX, "layers", LAYERS, "node_features", NBodyGraphs.SEGNN_NODE_FEATURES.toString(),
                             "edge_scalars", "distance, q_i q_j", "norm", "none", "output", "x + 1x1o",
                             "path_normalization", SEGNN_PATHS + " (e3nn 0.3.5, as the paper ran)"),
-                    ModelSpec.ordered("group", "E(3) x S_n",
-                            "input", "node features x - centroid, v, |v| (2x1o+1x0e), positions (translating), velocities"
+                    ModelSpec.ordered("group", group,
+                            "input", "node features " + centring + ", v, |v| (2x1o+1x0e), positions (translating), velocities"
                                     + " (1x1o), edge scalars |x_j - x_i| and q_i q_j (2x0e)",
                             "attributes", "edges: Y(x_j - x_i) (" + attributes + "); nodes: their mean plus Y(v)",
                             "hidden", hidden + " per node",

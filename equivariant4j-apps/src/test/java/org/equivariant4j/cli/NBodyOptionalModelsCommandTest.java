@@ -13,12 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The N-body models that {@code --model all} leaves out (SEGNN and the lifted ones) through the command line: each trains,
- * reports, saves, and predicts as it trained.
+ * The N-body models that {@code --model all} leaves out (SEGNN on both inputs, the lifted ones) through the command
+ * line: each trains, reports, saves, and predicts as it trained.
  */
 class NBodyOptionalModelsCommandTest {
     @ParameterizedTest
-    @CsvSource({"segnn, SEGNN_G+P", "ponita, position-orientation space", "ponita-se3, lifted to SE(3)"})
+    @CsvSource({"segnn, SEGNN_G+P", "segnn-ref, centred on the mean of its own", "ponita, position-orientation space",
+        "ponita-se3, lifted to SE(3)"})
     void trainsSavesAndPredictsBitForBit(String name, String description, @TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         NBodyDataset.simulate(43, 200, 100, 100, ChargedParticlesSimulation.Config.defaults(), 2)

@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.equivariant4j.data.ChargedParticlesSimulation;
 import org.equivariant4j.data.NBodyDataset;
 import org.equivariant4j.data.Npy;
+import org.equivariant4j.model.NBodyGraphs;
+import org.equivariant4j.nn.graph.GraphTopology;
 import org.equivariant4j.nn.graph.SegnnModel;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.o3.PathNormalization;
@@ -47,6 +54,45 @@ class NBodyTaskTest {
             assertEquals(147_424L, ParameterCounts.learnable(model));
         }
         assertTrue(String.valueOf(spec.config().get("path_normalization")).startsWith("PATH"), spec.config().toString());
+    }
+
+    /**
+     * {@code segnn-ref} is SEGNN's network with the same parameters on the reference code's input: each particle
+     * centred on the mean of its own three coordinates instead of on the centroid, which breaks rotation equivariance.
+     */
+    @Test
+    void segnnRefIsTheSameNetworkOnTheReferenceCodesNonEquivariantInput() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GraphTopology pair = GraphTopology.fullyConnected(2, 1);
+            NDArray x = m.create(new float[] {1, 2, 6, -1, 0, 4}, new Shape(2, 3));
+            NDArray v = m.create(new float[] {0, 3, 4, 1, 0, 0}, new Shape(2, 3));
+            NDArray q = m.create(new float[] {1, -1}, new Shape(2));
+            // coordinate means 3 and 1; the centroid is (0, 1, 5)
+            assertArrayEquals(new float[] {-2, -1, 3, 0, 3, 4, 5, -2, -1, 3, 1, 0, 0, 1},
+                    NBodyGraphs.segnnReference(pair, x, v, q).nodeFeatures().orElseThrow().toFloatArray());
+            assertArrayEquals(new float[] {1, 1, 1, 0, 3, 4, 5, -1, -1, -1, 1, 0, 0, 1},
+                    NBodyGraphs.segnn(pair, x, v, q).nodeFeatures().orElseThrow().toFloatArray());
+
+            Block segnn = spec("segnn").create(3, m);
+            Block ref = spec("segnn-ref").create(3, m);
+            assertEquals(ParameterCounts.learnable(segnn), ParameterCounts.learnable(ref));
+            List<NDArray> a = segnn.getParameters().values().stream().map(Parameter::getArray).toList();
+            List<NDArray> b = ref.getParameters().values().stream().map(Parameter::getArray).toList();
+            for (int i = 0; i < a.size(); i++) {
+                assertTrue(a.get(i).contentEquals(b.get(i)), "the same seed gives the same weights");
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            NBodyTask.Samples test = NBodyTask.Samples.of(data.test(20));
+            double equivariant = NBodyTask.equivarianceError(segnn, ps, m, NBodyTask.forward("segnn"), test, 1);
+            double reference = NBodyTask.equivarianceError(ref, ps, m, NBodyTask.forward("segnn-ref"), test, 1);
+            assertTrue(equivariant < 1e-5, "segnn: " + equivariant);
+            assertTrue(reference > 1e-3, "segnn-ref is not equivariant: " + reference);
+        }
+        assertEquals(1000, NBodyTask.publishedEpochs("segnn-ref"));
+    }
+
+    private static ModelSpec spec(String name) {
+        return NBodyTask.DEFINITION.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
