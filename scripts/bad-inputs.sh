@@ -65,7 +65,7 @@ case_ "is a folder; expected a file path" info --json "$W"
 case_ "needs a file path" info --json ""
 # --- nbody: options
 NB=(nbody --quiet --data "$OK" --train-size 200 --epochs 1)
-case_ "--model must be one of [linear, gnn, egnn, segnn, ponita, ponita-se3]" "${NB[@]}" --model transformer --out "$W/o1"
+case_ "--model must be one of [linear, gnn, egnn, segnn, segnn-ref, ponita, ponita-se3]" "${NB[@]}" --model transformer --out "$W/o1"
 case_ "got 'foo'" "${NB[@]}" --model egnn,foo --out "$W/o1"
 case_ "--model needs a name" "${NB[@]}" --model "" --out "$W/o1"
 case_ "--epochs must be >= 1, got 0" nbody --quiet --data "$OK" --epochs 0 --out "$W/o1"

@@ -145,7 +145,7 @@ class NBodyCommandTest {
         Files.writeString(ckptOut.resolve("checkpoints/egnn.ckpt"), "x");
         String d = data.toString();
         Object[][] cases = {
-            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn, segnn, ponita, ponita-se3]"},
+            {new String[] {"--model", "transformer"}, "--model must be one of [linear, gnn, egnn, segnn, segnn-ref, ponita, ponita-se3]"},
             {new String[] {"--data", dir.resolve("missing").toString()}, "is not a folder"},
             {new String[] {"--threads", "0", "--data", d}, "--threads must be >= 1, got 0"},
             {new String[] {"--threads", "4096", "--data", d}, "exceeds the"},

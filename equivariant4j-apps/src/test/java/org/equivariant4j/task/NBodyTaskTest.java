@@ -46,8 +46,7 @@ class NBodyTaskTest {
 
     @Test
     void segnnIsThePapersModelWithItsE3nnNormalisation() {
-        ModelSpec spec = NBodyTask.DEFINITION.models().stream().filter(m -> m.name().equals("segnn")).findFirst()
-                .orElseThrow();
+        ModelSpec spec = NBodyTask.DEFINITION.model("segnn");
         try (NDManager m = NDManager.newBaseManager()) {
             SegnnModel model = (SegnnModel) spec.create(1, m);
             assertEquals(PathNormalization.PATH, model.pathNormalization(), "e3nn 0.3.5, as the paper");
@@ -73,8 +72,8 @@ class NBodyTaskTest {
             assertArrayEquals(new float[] {1, 1, 1, 0, 3, 4, 5, -1, -1, -1, 1, 0, 0, 1},
                     NBodyGraphs.segnn(pair, x, v, q).nodeFeatures().orElseThrow().toFloatArray());
 
-            Block segnn = spec("segnn").create(3, m);
-            Block ref = spec("segnn-ref").create(3, m);
+            Block segnn = NBodyTask.DEFINITION.model("segnn").create(3, m);
+            Block ref = NBodyTask.DEFINITION.model("segnn-ref").create(3, m);
             assertEquals(ParameterCounts.learnable(segnn), ParameterCounts.learnable(ref));
             List<NDArray> a = segnn.getParameters().values().stream().map(Parameter::getArray).toList();
             List<NDArray> b = ref.getParameters().values().stream().map(Parameter::getArray).toList();
@@ -89,10 +88,6 @@ class NBodyTaskTest {
             assertTrue(reference > 1e-3, "segnn-ref is not equivariant: " + reference);
         }
         assertEquals(1000, NBodyTask.publishedEpochs("segnn-ref"));
-    }
-
-    private static ModelSpec spec(String name) {
-        return NBodyTask.DEFINITION.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
