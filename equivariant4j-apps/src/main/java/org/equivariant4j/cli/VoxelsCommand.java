@@ -29,19 +29,17 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Rotated voxel shapes: train on 12 polycube classes (the 8 '3-D Tetris' shapes and 4 pentacubes, two"
             + " mirror-image pairs) in their canonical orientation, test on randomly rotated copies (17^3 occupancy volumes).",
-            "Models: cnn (plain 3-D CNN), octa (octahedral regular fields), so3 (invariant under rotations only: O(3) fields up to l = 2, gated, a band-limited head with Fourier ELU, and scalars and pseudoscalars read out), o3 (O(3) fields up to l = 2, gated).",
+            "Models: cnn (plain 3-D CNN), octa (octahedral regular fields), so3 (invariant under rotations only: moments of the whole shape up to l = 2 from one steerable convolution, two tensor-product layers, scalars and pseudoscalars read out), o3 (O(3) fields up to l = 2, gated).",
             "Metrics: accuracy_rotated, accuracy_canonical, mirror_confusion, other_errors, invariance_error_cube,"
                 + " invariance_error_rotated, valid_accuracy, best_epoch."})
 final class VoxelsCommand implements Callable<Integer> {
-    static final int DEFAULT_EPOCHS = 8;
-
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
             description = "cnn, octa, so3, o3, a comma-separated list of them, or all (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, paramLabel = "N",
-            description = "Training epochs per model (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs per model (default: " + VoxelsTask.EPOCHS
+            + ", so3 " + VoxelsTask.SO3_EPOCHS + ").")
+    Integer epochs;
 
     @Option(names = "--train-per-class", defaultValue = "40", paramLabel = "N",
             description = "Training shapes per class, with noise (default: ${DEFAULT-VALUE}).")
@@ -84,7 +82,7 @@ final class VoxelsCommand implements Callable<Integer> {
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
         List<String> models = ModelList.parse(model, VoxelsTask.MODELS);
-        VoxelsTask.Config cfg = new VoxelsTask.Config(epochs, run.seed, batchSize, learningRate, trainPerClass, validPerClass,
+        VoxelsTask.Config cfg = new VoxelsTask.Config(epochs != null ? epochs : VoxelsTask.EPOCHS, run.seed, batchSize, learningRate, trainPerClass, validPerClass,
                 testPerClass, sweepPerClass, angleStep, trainRotated);
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
@@ -101,8 +99,9 @@ final class VoxelsCommand implements Callable<Integer> {
 
             List<VoxelsTask.Run> runs = new ArrayList<>();
             for (String m : models) {
-                try (ProgressListener bar = new ProgressListener(m, epochs, "valid_accuracy", err, run.quiet)) {
-                    runs.add(VoxelsTask.train(m, data, cfg, bar, session.checkpointing(m), session.saveDir(m)));
+                VoxelsTask.Config mc = epochs != null ? cfg : cfg.withEpochs(VoxelsTask.defaultEpochs(m));
+                try (ProgressListener bar = new ProgressListener(m, mc.epochs(), "valid_accuracy", err, run.quiet)) {
+                    runs.add(VoxelsTask.train(m, data, mc, bar, session.checkpointing(m), session.saveDir(m)));
                 }
                 VoxelsTask.Run r = runs.get(runs.size() - 1);
                 if (!run.quiet) {
@@ -112,23 +111,24 @@ final class VoxelsCommand implements Callable<Integer> {
             }
 
             w.println();
-            w.printf(Locale.ROOT, "%-5s %7s %9s %9s %8s %8s %11s %11s %8s%n", "model", "params", "rotated", "canonical", "mirror",
-                    "other", "inv. cube", "inv. rot.", "s/epoch");
+            w.printf(Locale.ROOT, "%-5s %7s %9s %9s %8s %8s %11s %11s %8s %7s%n", "model", "params", "rotated", "canonical",
+                    "mirror", "other", "inv. cube", "inv. rot.", "s/epoch", "epochs");
             for (VoxelsTask.Run r : runs) {
-                w.printf(Locale.ROOT, "%-5s %7d %8.2f%% %8.2f%% %7.1f%% %7.1f%% %11.2e %11.2e %8.2f%n", r.name(), r.params(),
+                w.printf(Locale.ROOT, "%-5s %7d %8.2f%% %8.2f%% %7.1f%% %7.1f%% %11.2e %11.2e %8.2f %7d%n", r.name(), r.params(),
                         100 * r.accuracyRotated(), 100 * r.accuracyCanonical(), 100 * r.mirrorConfusion(), 100 * r.otherErrors(),
-                        r.invarianceErrorCube(), r.invarianceErrorRotated(), r.secondsPerEpoch());
+                        r.invarianceErrorCube(), r.invarianceErrorRotated(), r.secondsPerEpoch(), r.epochs());
             }
-            w.printf(Locale.ROOT, "(seed %d, %d epochs, trained %s; rotated/canonical: test accuracy; mirror: share of mirror-image shapes"
+            w.printf(Locale.ROOT, "(seed %d, trained %s; rotated/canonical: test accuracy; mirror: share of mirror-image shapes"
                     + " taken for their mirror image; other: other errors; inv.: relative change of the logits under the 24 cube"
-                    + " rotations and under the random test rotations)%n", run.seed, epochs, trainRotated ? "on rotated shapes" : "in the canonical orientation");
+                    + " rotations and under the random test rotations)%n", run.seed, trainRotated ? "on rotated shapes" : "in the canonical orientation");
             for (VoxelsTask.Run r : runs) {
                 w.println(mirrorSummary(r));
             }
 
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("models", models);
-            config.put("epochs", epochs);
+            config.put("epochs", epochs != null ? (Object) epochs : runs.stream().collect(java.util.stream.Collectors.toMap(
+                    VoxelsTask.Run::name, VoxelsTask.Run::epochs, (a, b) -> a, LinkedHashMap::new)));
             config.put("seed", run.seed);
             config.put("grid", d);
             config.put("classes", VoxelShapes.CLASSES.stream().map(VoxelShapes.ShapeClass::name).toList());

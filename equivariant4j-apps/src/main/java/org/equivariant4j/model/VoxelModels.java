@@ -8,11 +8,11 @@ import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.equivariant4j.harmonics.fourier.RotationQuadrature;
-import org.equivariant4j.nn.activation.FourierPointwise;
+import org.equivariant4j.kernel.FrequencyCutoff;
+import org.equivariant4j.kernel.GaussianRadialProfile;
 import org.equivariant4j.nn.activation.GatedNonlinearity;
 import org.equivariant4j.nn.activation.PointwiseNonlinearity;
-import org.equivariant4j.nn.activation.ScalarActivation;
+import org.equivariant4j.nn.activation.TensorProductNonlinearity;
 import org.equivariant4j.nn.conv.PlainConvolution;
 import org.equivariant4j.nn.conv.R3Conv;
 import org.equivariant4j.nn.field.EquivariantBlock;
@@ -28,15 +28,14 @@ import org.equivariant4j.nn.pool.GlobalSpatialPooling;
 import org.equivariant4j.repr.Representation;
 
 /**
- * The classifiers of rotated voxel shapes: one layout, four symmetry groups. On an odd D×D×D occupancy volume (one
- * scalar field):
+ * The classifiers of rotated voxel shapes: four symmetry groups, three of them in one layout. On an odd D×D×D occupancy
+ * volume (one scalar field):
  * <pre>
  *   conv k5 → hidden fields → BN → nonlinearity → blur-pool /2          (D → (D+1)/2)
  *   conv k3 → hidden fields → BN → nonlinearity → blur-pool /2
  *   conv k3 → {@code width} scalar fields → BN → ELU → mean over space → linear → class logits
  * </pre>
- * ({@code so3} puts a band-limited head before its last scalars, see below),
- * with stride 1 and zero padding k/2 in every convolution (for odd D every size stays odd, so the layout keeps the
+ * ({@code so3} has a layout of its own, see below), with stride 1 and zero padding k/2 in every convolution (for odd D every size stays odd, so the layout keeps the
  * volume's centre and the equivariant models are exact for the cube symmetries they contain) and anti-aliased average
  * pooling ({@link AntialiasedPool3d}, σ = {@link #POOL_SIGMA}) as the only subsampling: a strided convolution or a
  * narrow blur aliases, which the voxel grid's symmetries do not see but every other rotation does.
@@ -46,18 +45,20 @@ import org.equivariant4j.repr.Representation;
  *       every layer, DJL batch norm and ELU: translation-equivariant only;</li>
  *   <li>{@code octa}: {@link R3Conv} on the octahedral group (the 24 cube rotations), regular fields (24 channels each),
  *       {@link InnerBatchNorm}, pointwise ELU;</li>
- *   <li>{@code so3}: invariant under rotations only, built from the same O(3) fields as {@code o3} so that every field's
- *       parity is a label: an SO(3) field of degree l is an O(3) field of degree l with either parity, and keeping the
- *       two apart gives the mirror-odd parts (pseudoscalars 0o, axial vectors 1e) channels and batch-norm statistics of
- *       their own. Mixed into one SO(3) field they stay about 1e-4 of it at initialisation, too small to learn from:
- *       the first layer sees one occupancy channel, and its scalars, gradients and Hessians are all mirror-even. Two
- *       gated layers of {@link #hiddenType}, then a band-limited head at 5³: conv k3 → {@link #SO3_HEAD_FIELDS}
- *       band-limited regular O(3) fields ⊕_{l≤1, ±} (2l+1)ψ_l^± → BN → ELU sampled on the 120 cube-symmetric rotations
- *       of {@link RotationQuadrature#cubeSymmetric(int)} with and without the inversion ({@link FourierPointwise}; the
- *       product of a polar and an axial part, u·w, is a pseudoscalar it makes at second order) → conv k1 →
- *       {@code width}/2 even and {@code width}/2 odd scalar fields → BN → gated nonlinearity → mean over space → linear.
- *       The linear layer mixes scalars and pseudoscalars, which makes the logits invariant under rotations and not
- *       under reflections: mirror images are told apart;</li>
+ *   <li>{@code so3}: invariant under rotations only, and a different layout: the products of the whole shape's
+ *       moments. One {@link R3Conv} whose kernel covers the volume (kernel D, no padding: one output voxel) maps the
+ *       occupancy to 2m copies each of 0e, 1o and 2e (m = {@code fields}): Σ_x ρ(x) φ_r(‖x‖) Y_l(x/‖x‖) on rings every
+ *       voxel of σ = 1 ({@link #SO3_RING_SIGMA}), degree l only from radius l on ({@link FrequencyCutoff#proportional}),
+ *       where the grid samples it well; BN; a 1×1 convolution to m pairs each of (1o, 1o), (2e, 1o), (2e, 2e), (0e,
+ *       1o), (0e, 2e), (0e, 0e) and their {@link TensorProductNonlinearity} products up to l = 2, which include axial
+ *       fields (1e from 1o ⊗ 1o and 2e ⊗ 2e, 2o from 2e ⊗ 1o); BN; a 1×1 convolution to m pairs each of (1e, 1o),
+ *       (2o, 2e), (1o, 1o), (2e, 2e), (0e, 0e), (1e, 1e), (2o, 2o) and their invariant products (l = 0): scalars, and
+ *       pseudoscalars from the mixed-parity pairs, which change sign under a reflection (of degree 4 in the
+ *       moments, e.g. u · (I_a × I_b)-like terms that tell a chiral shape from its mirror image); BN; 1×1 convolution to
+ *       {@code width}/2 scalars and {@code width}/2 pseudoscalars, gated; linear. Nothing is sampled on the group and
+ *       nothing nonlinear happens before the moments are integrated, so rotations off the voxel grid change the logits
+ *       by about 1 % (the local layout: 45-166 %). The kernel reads moments about the grid's centre, so the model
+ *       expects shapes centred in the volume (the task's are);</li>
  *   <li>{@code o3}: {@link R3Conv} on O(3), fields of l ≤ 2 with both parities ({@link #hiddenType}), gated
  *       nonlinearities ({@link GatedNonlinearity}: each field times the sigmoid of its own scalar gate, exact for every
  *       rotation and reflection). Its last scalar fields are even, so it cannot tell mirror images apart.</li>
@@ -76,13 +77,13 @@ public final class VoxelModels {
      * with σ = 1.2: stride 2 after a narrow blur aliases, and aliasing breaks the symmetry off the voxel grid.
      */
     static final double POOL_SIGMA = 1.2;
-    /** The band-limited fields of the {@code so3} head (20 channels each). */
-    public static final int SO3_HEAD_FIELDS = 16;
-    /**
-     * The rotations the {@code so3} head samples its ELU on: 1 block of 120 ({@link RotationQuadrature#cubeSymmetric}),
-     * each with and without the inversion.
-     */
-    static final int SO3_HEAD_GRID_BLOCKS = 1;
+    /** The width of the {@code so3} kernel's rings (in voxels, one ring per voxel of radius). */
+    public static final double SO3_RING_SIGMA = 1.0;
+    /** The pairs of the {@code so3} model's first product layer (the moments' irreps), m of each. */
+    static final String[][] SO3_FIRST_PAIRS = {{"1o", "1o"}, {"2e", "1o"}, {"2e", "2e"}, {"0e", "1o"}, {"0e", "2e"}, {"0e", "0e"}};
+    /** The pairs of its second, invariant product layer: two give pseudoscalars, five scalars. */
+    static final String[][] SO3_SECOND_PAIRS = {{"1e", "1o"}, {"2o", "2e"}, {"1o", "1o"}, {"2e", "2e"}, {"0e", "0e"}, {"1e", "1e"},
+        {"2o", "2o"}};
 
     private VoxelModels() {}
 
@@ -98,11 +99,14 @@ public final class VoxelModels {
 
     /**
      * The hidden field type between the layers of an equivariant model with multiplicity {@code fields}: {@code fields}
-     * regular fields for {@code octa}; for {@code so3} and {@code o3} 2m 0e, 2m 0o, m 1o, m 1e and m 2e (15m channels),
-     * m = {@code fields}.
+     * regular fields for {@code octa}; for {@code o3} 2m 0e, 2m 0o, m 1o, m 1e and m 2e (15m channels), m =
+     * {@code fields} ({@code so3}: {@link #so3MomentType}).
      */
     public static FieldType hiddenType(String name, int fields) {
         GSpace g = gspace(name);
+        if ("so3".equals(name)) {
+            return so3MomentType(fields);
+        }
         if ("octa".equals(name)) {
             return FieldType.of(g, fields, g.regularRepr());
         }
@@ -115,14 +119,35 @@ public final class VoxelModels {
         return FieldType.of(g, reps);
     }
 
-    /** The band-limited fields of the {@code so3} head: {@link #SO3_HEAD_FIELDS} copies of ⊕_{l≤1, ±} (2l+1)ψ_l^±. */
-    public static FieldType so3HeadType() {
+    /** The moments of the {@code so3} model: 2m copies each of 0e, 1o and 2e (m = {@code fields}). */
+    public static FieldType so3MomentType(int fields) {
         GSpace g = gspace("so3");
-        return FieldType.of(g, SO3_HEAD_FIELDS, g.bandLimitedRegularRepr(1));
+        List<Representation<?>> reps = new ArrayList<>();
+        for (String irrep : new String[] {"0e", "1o", "2e"}) {
+            for (int i = 0; i < 2 * fields; i++) {
+                reps.add(g.irrep(irrep));
+            }
+        }
+        return FieldType.of(g, reps);
+    }
+
+    /** m pairs of each type: first the left fields of every pair, then the right ones ({@link TensorProductNonlinearity}). */
+    static FieldType pairs(int m, String[][] types) {
+        GSpace g = gspace("so3");
+        List<Representation<?>> left = new ArrayList<>();
+        List<Representation<?>> right = new ArrayList<>();
+        for (String[] t : types) {
+            for (int i = 0; i < m; i++) {
+                left.add(g.irrep(t[0]));
+                right.add(g.irrep(t[1]));
+            }
+        }
+        left.addAll(right);
+        return FieldType.of(g, left);
     }
 
     /**
-     * What the gated convolutions ({@code so3}, {@code o3}) produce: one trivial gate per field, then the fields
+     * What the gated convolutions ({@code o3}, and {@code so3}'s last) produce: one trivial gate per field, then the fields
      * ({@link GatedNonlinearity} multiplies each by the sigmoid of its gate and drops the gates).
      */
     static FieldType gatedType(FieldType hidden) {
@@ -131,54 +156,84 @@ public final class VoxelModels {
     }
 
     /**
-     * The model: {@code width} channels per layer for the CNN, {@code fields} hidden fields for the equivariant models,
-     * {@code classes} logits. Weights of the equivariant layers are drawn from {@code seed} (the CNN's and the linear
-     * layer's from the engine's generator, which the caller seeds).
+     * The model for D×D×D volumes (D = {@code size}, the {@code so3} kernel's size): {@code width} channels per layer for
+     * the CNN, {@code fields} hidden fields for the equivariant models (m for {@code so3}), {@code classes} logits. Weights
+     * of the equivariant layers are drawn from {@code seed} (the CNN's and the linear layer's from the engine's
+     * generator, which the caller seeds).
      */
-    public static Block create(String name, int width, int fields, int classes, long seed) {
+    public static Block create(String name, int size, int width, int fields, int classes, long seed) {
         if ("cnn".equals(name)) {
             return cnn(width, classes);
+        }
+        if ("so3".equals(name)) {
+            return so3(size, width, fields, classes, seed);
         }
         GSpace g = gspace(name);
         FieldType in = FieldType.of(g, 1, g.trivialRepr());
         FieldType hidden = hiddenType(name, fields);
         boolean octa = "octa".equals(name);
-        boolean so3 = "so3".equals(name);
-        FieldType scalars = so3 ? readoutType(width) : FieldType.of(g, width, g.trivialRepr());
+        FieldType scalars = FieldType.of(g, width, g.trivialRepr());
         List<EquivariantBlock> blocks = new ArrayList<>();
         for (int layer = 0; layer < KERNELS.length; layer++) {
             int k = KERNELS[layer];
-            long convSeed = seed + layer;
             boolean last = layer == KERNELS.length - 1;
             FieldType from = layer == 0 ? in : hidden;
-            if (last && so3) {
-                // the band-limited head; a 1×1 convolution (the next seed) then maps it to the scalars
-                FieldType head = so3HeadType();
-                blocks.add(conv(from, head, k, convSeed++));
-                blocks.add(IIDBatchNorm.of(head));
-                blocks.add(FourierPointwise.of(head, ScalarActivation.elu(1),
-                        RotationQuadrature.cubeSymmetric(SO3_HEAD_GRID_BLOCKS)));
-                from = head;
-                k = 1;
-            }
             FieldType fieldsOut = last ? scalars : hidden;
-            boolean pointwise = octa || last && !so3;
+            boolean pointwise = octa || last;
             FieldType to = pointwise ? fieldsOut : gatedType(fieldsOut);
-            blocks.add(conv(from, to, k, convSeed));
+            blocks.add(conv(from, to, k, seed + layer));
             blocks.add(octa && !last ? InnerBatchNorm.of(to) : IIDBatchNorm.of(to));
             if (pointwise) {
                 blocks.add(PointwiseNonlinearity.elu(to, 1));
             } else {
-                int[] gates = new int[fieldsOut.fields()];
-                Arrays.setAll(gates, i -> i);
-                blocks.add(GatedNonlinearity.of(to, gates, true));
+                blocks.add(gated(to, fieldsOut));
             }
             if (POOL[layer]) {
-                blocks.add(AntialiasedPool3d.average(last ? scalars : hidden, POOL_SIGMA, 2));
+                blocks.add(AntialiasedPool3d.average(fieldsOut, POOL_SIGMA, 2));
             }
         }
         blocks.add(GlobalSpatialPooling.mean(scalars));
         return new SequentialBlock().add(EquivariantSequential.of(blocks)).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** See the class doc: the moments of the whole volume, two product layers, gated scalars and pseudoscalars. */
+    private static Block so3(int size, int width, int fields, int classes, long seed) {
+        if (size < 3 || size % 2 == 0) {
+            throw new IllegalArgumentException("the so3 model's kernel covers the volume and needs an odd size >= 3, got " + size);
+        }
+        GSpace g = gspace("so3");
+        FieldType moments = so3MomentType(fields);
+        double[] radii = new double[(size + 1) / 2];
+        Arrays.setAll(radii, r -> r);
+        List<EquivariantBlock> blocks = new ArrayList<>();
+        blocks.add(R3Conv.builder(FieldType.of(g, 1, g.trivialRepr()), moments).kernelSize(size).padding(0).optBias(false)
+                .rings(GaussianRadialProfile.uniform(radii, SO3_RING_SIGMA)).frequencyCutoff(FrequencyCutoff.proportional(1))
+                .initGain(2).optSeed(seed).build());
+        blocks.add(IIDBatchNorm.of(moments));
+        FieldType from = moments;
+        String[][][] layers = {SO3_FIRST_PAIRS, SO3_SECOND_PAIRS};
+        for (int i = 0; i < layers.length; i++) {
+            FieldType pairs = pairs(fields, layers[i]);
+            blocks.add(conv(from, pairs, 1, seed + 1 + i));
+            TensorProductNonlinearity product = TensorProductNonlinearity.of(pairs, i == 0 ? 2 : 0);
+            blocks.add(product);
+            blocks.add(IIDBatchNorm.of(product.outType()));
+            from = product.outType();
+        }
+        FieldType scalars = readoutType(width);
+        FieldType to = gatedType(scalars);
+        blocks.add(conv(from, to, 1, seed + 1 + layers.length));
+        blocks.add(IIDBatchNorm.of(to));
+        blocks.add(gated(to, scalars));
+        blocks.add(GlobalSpatialPooling.mean(scalars));
+        return new SequentialBlock().add(EquivariantSequential.of(blocks)).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** The gated nonlinearity of {@link #gatedType}: the first fields gate the others, gates dropped. */
+    private static GatedNonlinearity gated(FieldType type, FieldType gatedFields) {
+        int[] gates = new int[gatedFields.fields()];
+        Arrays.setAll(gates, i -> i);
+        return GatedNonlinearity.of(type, gates, true);
     }
 
     /** The last fields of {@code so3}: width − {@link #pseudoscalars}(width) scalars (0e), then the pseudoscalars (0o). */

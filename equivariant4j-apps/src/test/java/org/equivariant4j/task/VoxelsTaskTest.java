@@ -89,24 +89,33 @@ class VoxelsTaskTest {
     }
 
     /**
-     * The hidden fields: 15 channels per multiplicity, degrees up to 2, O(3) with both parities (so3 and o3 alike);
-     * so3's head 20 channels per field, its readout as many pseudoscalars as scalars.
+     * The hidden fields: 15 channels per multiplicity, degrees up to 2, O(3) with both parities (o3); so3's moments
+     * 2m each of 0e, 1o, 2e, its products the irreps the docs name, its readout as many pseudoscalars as scalars.
      */
     @Test
     void hiddenTypesHoldTheIrrepsTheDocsName() {
-        for (String name : List.of("o3", "so3")) {
-            FieldType type = org.equivariant4j.model.VoxelModels.hiddenType(name, 3);
-            assertEquals(45, type.size());
-            Map<String, Long> counts = type.representations().stream()
-                    .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
-            assertEquals(Map.of("0e", 6L, "0o", 6L, "1o", 3L, "1e", 3L, "2e", 3L), counts, name);
-        }
-        assertEquals(20 * org.equivariant4j.model.VoxelModels.SO3_HEAD_FIELDS,
-                org.equivariant4j.model.VoxelModels.so3HeadType().size());
-        Map<String, Long> readout = org.equivariant4j.model.VoxelModels.readoutType(32).representations().stream()
-                .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
-        assertEquals(Map.of("0e", 16L, "0o", 16L), readout);
+        FieldType type = org.equivariant4j.model.VoxelModels.hiddenType("o3", 3);
+        assertEquals(45, type.size());
+        assertEquals(Map.of("0e", 6L, "0o", 6L, "1o", 3L, "1e", 3L, "2e", 3L), counts(type));
+        assertEquals(Map.of("0e", 8L, "1o", 8L, "2e", 8L), counts(org.equivariant4j.model.VoxelModels.so3MomentType(4)));
+        assertEquals(Map.of("0e", 16L, "0o", 16L), counts(org.equivariant4j.model.VoxelModels.readoutType(32)));
         assertEquals(24 * 2, org.equivariant4j.model.VoxelModels.hiddenType("octa", 2).size());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block so3 = VoxelsTask.DEFINITION.model("so3").create(1, m);
+            List<FieldType> products = ((org.equivariant4j.nn.field.EquivariantSequential) so3.getChildren().get(0).getValue())
+                    .blocks().stream().filter(b -> b instanceof org.equivariant4j.nn.activation.TensorProductNonlinearity)
+                    .map(EquivariantBlock::outType).toList();
+            assertEquals(2, products.size());
+            // (1o,1o) -> 0e 1e 2e, (2e,1o) -> 1o 2o, (2e,2e) -> 0e 1e 2e, (0e,1o) -> 1o, (0e,2e) -> 2e, (0e,0e) -> 0e; 4 of each
+            assertEquals(Map.of("0e", 12L, "1e", 8L, "2e", 12L, "1o", 8L, "2o", 4L), counts(products.get(0)));
+            // (1e,1o) and (2o,2e) give pseudoscalars, the five others scalars
+            assertEquals(Map.of("0o", 8L, "0e", 20L), counts(products.get(1)));
+        }
+    }
+
+    private static Map<String, Long> counts(FieldType type) {
+        return type.representations().stream()
+                .collect(Collectors.groupingBy(r -> r.name(), java.util.TreeMap::new, Collectors.counting()));
     }
 
     @Test
