@@ -79,8 +79,8 @@ public final class VoxelsTask {
     public static final int EPOCHS = 8;
     /**
      * Training epochs of {@code so3} in the default run: its product layers learn more slowly than the convolutional
-     * trunks (with 8 epochs at 5e-3 it left one class unlearned with seed 4, at 1e-2 with seed 1; 20 fitted every seed),
-     * and an epoch costs it about 3 s.
+     * trunks (with 8 epochs at 5e-3 it left one class unlearned with seed 4, at 1e-2 with seed 1; 20 at 5e-3 fitted
+     * seeds 1-10, README), and an epoch costs it about 3-4 s.
      */
     public static final int SO3_EPOCHS = 20;
 
