@@ -35,10 +35,11 @@ import org.equivariant4j.repr.Representation;
  *   conv k3 → hidden fields → BN → nonlinearity → blur-pool /2
  *   conv k3 → {@code width} scalar fields → BN → ELU → mean over space → linear → class logits
  * </pre>
- * ({@code so3} has a layout of its own, see below), with stride 1 and zero padding k/2 in every convolution (for odd D every size stays odd, so the layout keeps the
- * volume's centre and the equivariant models are exact for the cube symmetries they contain) and anti-aliased average
- * pooling ({@link AntialiasedPool3d}, σ = {@link #POOL_SIGMA}) as the only subsampling: a strided convolution or a
- * narrow blur aliases, which the voxel grid's symmetries do not see but every other rotation does.
+ * ({@code so3} has a layout of its own, see below), with stride 1 and zero padding k/2 in every convolution (for odd D
+ * every size stays odd, so the layout keeps the volume's centre and the equivariant models are exact for the cube
+ * symmetries they contain) and anti-aliased average pooling ({@link AntialiasedPool3d}, σ = {@link #POOL_SIGMA}) as the
+ * only subsampling: a strided convolution or a narrow blur aliases, which the voxel grid's symmetries do not see but
+ * every other rotation does.
  * The last convolution maps to scalar (trivial) fields, so the equivariant models are invariant:
  * <ul>
  *   <li>{@code cnn}: plain 3-D convolutions ({@link PlainConvolution}, full k³ kernels) with {@code width} channels in
@@ -53,11 +54,12 @@ import org.equivariant4j.repr.Representation;
  *       1o), (0e, 2e), (0e, 0e) and their {@link TensorProductNonlinearity} products up to l = 2, which include axial
  *       fields (1e from 1o ⊗ 1o and 2e ⊗ 2e, 2o from 2e ⊗ 1o); BN; a 1×1 convolution to m pairs each of (1e, 1o),
  *       (2o, 2e), (1o, 1o), (2e, 2e), (0e, 0e), (1e, 1e), (2o, 2o) and their invariant products (l = 0): scalars, and
- *       pseudoscalars from the mixed-parity pairs, which change sign under a reflection (of degree 4 in the
- *       moments, e.g. u · (I_a × I_b)-like terms that tell a chiral shape from its mirror image); BN; 1×1 convolution to
+ *       pseudoscalars from the mixed-parity pairs, which change sign under a reflection (of degree 4 in the moments,
+ *       such as u · w, u a first moment and w the axial vector of the commutator of two second moments, which tells a
+ *       chiral shape from its mirror image); BN; 1×1 convolution to
  *       {@code width}/2 scalars and {@code width}/2 pseudoscalars, gated; linear. Nothing is sampled on the group and
  *       nothing nonlinear happens before the moments are integrated, so rotations off the voxel grid change the logits
- *       by about 1 % (the local layout: 45-166 %). The kernel reads moments about the grid's centre, so the model
+ *       by 0.6-2.9 % (README; the local layout: 45-166 %). The kernel reads moments about the grid's centre, so the model
  *       expects shapes centred in the volume (the task's are);</li>
  *   <li>{@code o3}: {@link R3Conv} on O(3), fields of l ≤ 2 with both parities ({@link #hiddenType}), gated
  *       nonlinearities ({@link GatedNonlinearity}: each field times the sigmoid of its own scalar gate, exact for every

@@ -134,6 +134,9 @@ class VoxelsTaskTest {
                     5e-3, n[2], n[3], n[4], n[5], (double) c[1], false));
             assertTrue(e.getMessage().contains((String) c[2]), e.getMessage());
         }
+        IllegalArgumentException even = assertThrows(IllegalArgumentException.class,
+                () -> org.equivariant4j.model.VoxelModels.create("so3", 16, 32, 4, 12, 1));
+        assertTrue(even.getMessage().contains("odd size >= 3, got 16"), even.getMessage());
         IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
                 () -> new VoxelsTask.Config(1, 1, 16, Double.NaN, 4, 1, 2, 1, 15, false));
         assertTrue(lr.getMessage().contains("--lr must be a finite learning rate in (0, 1], got NaN"), lr.getMessage());
