@@ -82,10 +82,11 @@ public final class VoxelModels {
     /** The width of the {@code so3} kernel's rings (in voxels, one ring per voxel of radius). */
     public static final double SO3_RING_SIGMA = 1.0;
     /** The pairs of the {@code so3} model's first product layer (the moments' irreps), m of each. */
-    static final String[][] SO3_FIRST_PAIRS = {{"1o", "1o"}, {"2e", "1o"}, {"2e", "2e"}, {"0e", "1o"}, {"0e", "2e"}, {"0e", "0e"}};
+    static final List<List<String>> SO3_FIRST_PAIRS = List.of(List.of("1o", "1o"), List.of("2e", "1o"), List.of("2e", "2e"),
+            List.of("0e", "1o"), List.of("0e", "2e"), List.of("0e", "0e"));
     /** The pairs of its second, invariant product layer: two give pseudoscalars, five scalars. */
-    static final String[][] SO3_SECOND_PAIRS = {{"1e", "1o"}, {"2o", "2e"}, {"1o", "1o"}, {"2e", "2e"}, {"0e", "0e"}, {"1e", "1e"},
-        {"2o", "2o"}};
+    static final List<List<String>> SO3_SECOND_PAIRS = List.of(List.of("1e", "1o"), List.of("2o", "2e"), List.of("1o", "1o"),
+            List.of("2e", "2e"), List.of("0e", "0e"), List.of("1e", "1e"), List.of("2o", "2o"));
 
     private VoxelModels() {}
 
@@ -134,14 +135,14 @@ public final class VoxelModels {
     }
 
     /** m pairs of each type: first the left fields of every pair, then the right ones ({@link TensorProductNonlinearity}). */
-    static FieldType pairs(int m, String[][] types) {
+    static FieldType pairs(int m, List<List<String>> types) {
         GSpace g = gspace("so3");
         List<Representation<?>> left = new ArrayList<>();
         List<Representation<?>> right = new ArrayList<>();
-        for (String[] t : types) {
+        for (List<String> t : types) {
             for (int i = 0; i < m; i++) {
-                left.add(g.irrep(t[0]));
-                right.add(g.irrep(t[1]));
+                left.add(g.irrep(t.get(0)));
+                right.add(g.irrep(t.get(1)));
             }
         }
         left.addAll(right);
@@ -213,9 +214,9 @@ public final class VoxelModels {
                 .initGain(2).optSeed(seed).build());
         blocks.add(IIDBatchNorm.of(moments));
         FieldType from = moments;
-        String[][][] layers = {SO3_FIRST_PAIRS, SO3_SECOND_PAIRS};
-        for (int i = 0; i < layers.length; i++) {
-            FieldType pairs = pairs(fields, layers[i]);
+        List<List<List<String>>> layers = List.of(SO3_FIRST_PAIRS, SO3_SECOND_PAIRS);
+        for (int i = 0; i < layers.size(); i++) {
+            FieldType pairs = pairs(fields, layers.get(i));
             blocks.add(conv(from, pairs, 1, seed + 1 + i));
             TensorProductNonlinearity product = TensorProductNonlinearity.of(pairs, i == 0 ? 2 : 0);
             blocks.add(product);
@@ -224,7 +225,7 @@ public final class VoxelModels {
         }
         FieldType scalars = readoutType(width);
         FieldType to = gatedType(scalars);
-        blocks.add(conv(from, to, 1, seed + 1 + layers.length));
+        blocks.add(conv(from, to, 1, seed + 1 + layers.size()));
         blocks.add(IIDBatchNorm.of(to));
         blocks.add(gated(to, scalars));
         blocks.add(GlobalSpatialPooling.mean(scalars));
