@@ -80,7 +80,7 @@ public final class NBodyGraphs {
     public static GraphBatch segnn(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
         int n = nodesPerGraph(topology);
         NDArray x3 = x.reshape(topology.numGraphs(), n, 3);
-        return segnn(topology, x3.sub(x3.mean(new int[] {1}, true)).reshape(topology.numNodes(), 3), x, v, charges);
+        return segnn(topology, n, x3.sub(x3.mean(new int[] {1}, true)).reshape(topology.numNodes(), 3), x, v, charges);
     }
 
     /**
@@ -90,12 +90,11 @@ public final class NBodyGraphs {
      * numbers were measured with it.
      */
     public static GraphBatch segnnReference(GraphTopology topology, NDArray x, NDArray v, NDArray charges) {
-        nodesPerGraph(topology);
-        return segnn(topology, x.sub(x.mean(new int[] {1}, true)), x, v, charges);
+        return segnn(topology, nodesPerGraph(topology), x.sub(x.mean(new int[] {1}, true)), x, v, charges);
     }
 
-    private static GraphBatch segnn(GraphTopology topology, NDArray centred, NDArray x, NDArray v, NDArray charges) {
-        int n = nodesPerGraph(topology);
+    /** The SEGNN layout around the given position input, n = the validated particles per system. */
+    private static GraphBatch segnn(GraphTopology topology, int n, NDArray centred, NDArray x, NDArray v, NDArray charges) {
         NDArray q = charges(charges, topology).reshape(topology.numGraphs(), n, 1);
         NDArray qq = q.expandDims(2).mul(q.expandDims(1));
         return GraphBatch.builder(topology).positions(x).vectors(v)
