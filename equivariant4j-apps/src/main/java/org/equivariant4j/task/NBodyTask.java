@@ -88,6 +88,19 @@ public final class NBodyTask {
 
     private NBodyTask() {}
 
+    /**
+     * SEGNN as in the reference's N-body run ({@code segnn} and {@code segnn-ref}): 2x1o+1x0e in, 64 features
+     * weight-balanced over l ≤ 1, 4 layers, no norm, edge scalars distance and q_iq_j, node attributes with the velocity's
+     * harmonics, e3nn 0.3.5's path normalisation, 1x1o out; not yet seeded.
+     */
+    static SegnnModel.Builder segnnBuilder() {
+        Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
+        return SegnnModel.builder(NBodyGraphs.SEGNN_NODE_FEATURES, SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX),
+                        Irreps.parse("1x1o"))
+                .lmaxAttributes(SEGNN_LMAX).layers(LAYERS).edgeScalars(NBodyGraphs.SEGNN_EDGE_SCALARS).distance(true)
+                .vectorAttributes(true).pathNormalization(SEGNN_PATHS);
+    }
+
     /** The epochs of a model's published run: 1000 for SEGNN (its paper), 10000 for the others (the EGNN paper). */
     public static int publishedEpochs(String model) {
         return model.startsWith("segnn") ? 1000 : 10_000;
@@ -483,7 +496,6 @@ public final class NBodyTask {
         private static ModelSpec segnn(String name, String description, String centring, String group) {
             Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
             Irreps hidden = SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX);
-            Irreps out = Irreps.parse("1x1o");
             return new ModelSpec(NAME, name, description,
                     ModelSpec.ordered("hidden_features", HIDDEN, "hidden_irreps", hidden.toString(), "lmax_attributes",
                             SEGNN_LMAX, "layers", LAYERS, "node_features", NBodyGraphs.SEGNN_NODE_FEATURES.toString(),
@@ -496,10 +508,7 @@ public final class NBodyTask {
                             "hidden", hidden + " per node",
                             "output", "displacement (1x1o) added to the positions"),
                     (seed, m) -> {
-                        SegnnModel b = SegnnModel.builder(NBodyGraphs.SEGNN_NODE_FEATURES, hidden, out)
-                                .lmaxAttributes(SEGNN_LMAX).layers(LAYERS).edgeScalars(NBodyGraphs.SEGNN_EDGE_SCALARS)
-                                .distance(true).vectorAttributes(true).pathNormalization(SEGNN_PATHS).seed(seed)
-                                .build();
+                        SegnnModel b = segnnBuilder().seed(seed).build();
                         b.initialize(m, DataType.FLOAT32, new Shape(2, NBodyGraphs.SEGNN_NODE_FEATURES.dim()));
                         return b;
                     });
