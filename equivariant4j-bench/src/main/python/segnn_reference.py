@@ -15,17 +15,25 @@ The peers are never project dependencies. What this needs: Debian's python3-torc
 (git tag 0.3.5) and of Steerable-E3-GNN. torch_geometric, torch_scatter and opt_einsum_fx are not needed: the few
 functions SEGNN's code imports from them are defined below (PyG's MessagePassing with flow source -> target and sum
 aggregation, scatter sum/mean, no einsum optimisation; wandb, which train_nbody.py imports for logging, is an empty
-module). If the e3nn checkout lacks e3nn/o3/constants.pt (a mirror without
-large files), pass a newer e3nn's e3nn/o3/_wigner.py as WIGNER: it computes the same Wigner 3j symbols instead of
-loading them.
+module). If the e3nn checkout lacks e3nn/o3/constants.pt (a mirror without large files), pass a newer e3nn's
+e3nn/o3/_wigner.py as WIGNER: it computes the same Wigner 3j symbols instead of loading them.
+
+The second use, `train`, runs the reference's own training (its main.py with the given arguments) with the same
+stand-ins, PyTorch held to THREADS threads and train_nbody.py's torch.manual_seed(42) replaced by SEED. The reference
+reads its .npy files from SEGNN_DIR/nbody/dataset: link the folder `./equivariant4j nbody` generates there
+(~/.cache/equivariant4j/nbody by default) to train on the same data as the Java runs.
 
 Run:
     /usr/bin/python3 segnn_reference.py E3NN_0_3_5_DIR SEGNN_DIR OUT.json [WIGNER]
+    /usr/bin/python3 -u segnn_reference.py train E3NN_0_3_5_DIR SEGNN_DIR THREADS SEED WIGNER|- -- --dataset=nbody \
+        --epochs=1000 --max_samples=3000 --model=segnn --lmax_h=1 --lmax_attr=1 --layers=4 --hidden_features=64 \
+        --subspace_type=weightbalanced --norm=none --batch_size=100 --gpus=0 --weight_decay=1e-12
 """
 import importlib.util
 import inspect
 import json
-import math
+import os
+import runpy
 import sys
 import types
 
@@ -197,5 +205,17 @@ def main():
     print("wrote", out_path, "loss reference", result["reference"]["loss"], "centroid", result["centroid"]["loss"])
 
 
+def train():
+    e3nn_dir, segnn_dir, threads, seed, wigner = sys.argv[2:7]
+    arguments = sys.argv[sys.argv.index("--") + 1:]
+    sys.path[:0] = [e3nn_dir, segnn_dir]
+    install_shims(None if wigner == "-" else wigner)
+    torch.set_num_threads(int(threads))
+    manual_seed = torch.manual_seed
+    torch.manual_seed = lambda ignored: manual_seed(int(seed))  # train_nbody.py seeds 42 when imported
+    sys.argv = ["main.py"] + arguments
+    runpy.run_path(os.path.join(segnn_dir, "main.py"), run_name="__main__")
+
+
 if __name__ == "__main__":
-    main()
+    train() if sys.argv[1] == "train" else main()
