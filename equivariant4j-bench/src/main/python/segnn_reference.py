@@ -137,6 +137,7 @@ def main():
     from models.balanced_irreps import WeightBalancedIrreps
     from models.segnn.segnn import SEGNN
     from nbody.train_nbody import O3Transform
+    from torch_geometric.data import Data
 
     assert e3nn.__version__ == "0.3.5", e3nn.__version__
     n, graphs = 5, 3
@@ -181,14 +182,11 @@ def main():
     }
     transform = O3Transform(1)
     for name in ("reference", "centroid"):
-        graph = types.SimpleNamespace(pos=pos, vel=vel, charges=charges, edge_index=edge_index)
-        graph = transform(graph)
+        graph = transform(Data(pos=pos, vel=vel, charges=charges, edge_index=edge_index))
         if name == "centroid":
             centroid = pos.view(graphs, n, 3).mean(1, keepdim=True).expand(graphs, n, 3).reshape(-1, 3)
             graph.x = torch.cat((pos - centroid, graph.x[:, 3:]), 1)
         graph.batch = torch.arange(graphs).repeat_interleave(n)
-        graph.num_nodes = graphs * n
-        graph.contains_isolated_nodes = lambda: False
         model.zero_grad()
         prediction = graph.pos + model(graph)
         loss = torch.nn.MSELoss()(prediction, target)
@@ -217,5 +215,37 @@ def train():
     runpy.run_path(os.path.join(segnn_dir, "main.py"), run_name="__main__")
 
 
+USAGE = ("usage: segnn_reference.py E3NN_0_3_5_DIR SEGNN_DIR OUT.json [WIGNER]\n"
+         "   or: segnn_reference.py train E3NN_0_3_5_DIR SEGNN_DIR THREADS SEED WIGNER|- -- MAIN_PY_ARGUMENTS...")
+
+
+def check_arguments():
+    """One line naming what was expected before anything is imported or run."""
+    a = sys.argv[1:]
+    training = len(a) > 0 and a[0] == "train"
+    if training:
+        if "--" not in a or a.index("--") != 6 or not a[3].isdigit() or not a[4].lstrip("-").isdigit():
+            sys.exit("expected train E3NN_DIR SEGNN_DIR THREADS SEED WIGNER|- -- arguments, got " + " ".join(a) + "\n" + USAGE)
+        folders = a[1:3]
+    else:
+        if len(a) not in (3, 4):
+            sys.exit("expected 3 or 4 arguments, got " + str(len(a)) + "\n" + USAGE)
+        folders = a[0:2]
+    for folder in folders:
+        if not os.path.isdir(folder):
+            sys.exit("not a folder: " + folder + "\n" + USAGE)
+    wigner = a[5] if training else (a[3] if len(a) == 4 else "-")
+    if wigner != "-" and not os.path.isfile(wigner):
+        sys.exit("WIGNER is not a file: " + wigner + "\n" + USAGE)
+    constants = os.path.join(folders[0], "e3nn", "o3", "constants.pt")
+    if wigner == "-" and (not os.path.isfile(constants) or os.path.getsize(constants) == 0):
+        sys.exit(constants + " is missing or empty: pass a newer e3nn's e3nn/o3/_wigner.py as WIGNER\n" + USAGE)
+    if not training:
+        out = os.path.dirname(os.path.abspath(a[2]))
+        if not os.access(out, os.W_OK):
+            sys.exit("cannot write " + a[2] + " (" + out + " is not a writable folder)")
+    return training
+
+
 if __name__ == "__main__":
-    train() if sys.argv[1] == "train" else main()
+    train() if check_arguments() else main()

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.equivariant4j.data.AtomicFiles;
 import org.equivariant4j.data.VoxelShapes;
 import org.equivariant4j.task.LineChart;
@@ -82,8 +83,8 @@ final class VoxelsCommand implements Callable<Integer> {
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
         List<String> models = ModelList.parse(model, VoxelsTask.MODELS);
-        VoxelsTask.Config cfg = new VoxelsTask.Config(epochs != null ? epochs : VoxelsTask.EPOCHS, run.seed, batchSize, learningRate, trainPerClass, validPerClass,
-                testPerClass, sweepPerClass, angleStep, trainRotated);
+        VoxelsTask.Config cfg = new VoxelsTask.Config(epochs != null ? epochs : VoxelsTask.EPOCHS, run.seed, batchSize,
+                learningRate, trainPerClass, validPerClass, testPerClass, sweepPerClass, angleStep, trainRotated);
         PrintWriter w = spec.commandLine().getOut();
         PrintStream err = System.err;
         try (TrainingSession session = run.open(VoxelsTask.NAME, models, 1)) {
@@ -127,8 +128,8 @@ final class VoxelsCommand implements Callable<Integer> {
 
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("models", models);
-            config.put("epochs", epochs != null ? (Object) epochs : runs.stream().collect(java.util.stream.Collectors.toMap(
-                    VoxelsTask.Run::name, VoxelsTask.Run::epochs, (a, b) -> a, LinkedHashMap::new)));
+            config.put("epochs", epochs != null ? (Object) epochs : runs.stream().collect(Collectors.toMap(VoxelsTask.Run::name,
+                    VoxelsTask.Run::epochs, (a, b) -> a, LinkedHashMap::new)));
             config.put("seed", run.seed);
             config.put("grid", d);
             config.put("classes", VoxelShapes.CLASSES.stream().map(VoxelShapes.ShapeClass::name).toList());

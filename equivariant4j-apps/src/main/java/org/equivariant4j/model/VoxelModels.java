@@ -82,10 +82,10 @@ public final class VoxelModels {
     /** The width of the {@code so3} kernel's rings (in voxels, one ring per voxel of radius). */
     public static final double SO3_RING_SIGMA = 1.0;
     /** The pairs of the {@code so3} model's first product layer (the moments' irreps), m of each. */
-    static final List<List<String>> SO3_FIRST_PAIRS = List.of(List.of("1o", "1o"), List.of("2e", "1o"), List.of("2e", "2e"),
+    public static final List<List<String>> SO3_FIRST_PAIRS = List.of(List.of("1o", "1o"), List.of("2e", "1o"), List.of("2e", "2e"),
             List.of("0e", "1o"), List.of("0e", "2e"), List.of("0e", "0e"));
     /** The pairs of its second, invariant product layer: two give pseudoscalars, five scalars. */
-    static final List<List<String>> SO3_SECOND_PAIRS = List.of(List.of("1e", "1o"), List.of("2o", "2e"), List.of("1o", "1o"),
+    public static final List<List<String>> SO3_SECOND_PAIRS = List.of(List.of("1e", "1o"), List.of("2o", "2e"), List.of("1o", "1o"),
             List.of("2e", "2e"), List.of("0e", "0e"), List.of("1e", "1e"), List.of("2o", "2o"));
 
     private VoxelModels() {}

@@ -94,11 +94,14 @@ public final class NBodyTask {
      * harmonics, e3nn 0.3.5's path normalisation, 1x1o out; not yet seeded.
      */
     static SegnnModel.Builder segnnBuilder() {
-        Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
-        return SegnnModel.builder(NBodyGraphs.SEGNN_NODE_FEATURES, SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX),
-                        Irreps.parse("1x1o"))
+        return SegnnModel.builder(NBodyGraphs.SEGNN_NODE_FEATURES, segnnHidden(), Irreps.parse("1x1o"))
                 .lmaxAttributes(SEGNN_LMAX).layers(LAYERS).edgeScalars(NBodyGraphs.SEGNN_EDGE_SCALARS).distance(true)
                 .vectorAttributes(true).pathNormalization(SEGNN_PATHS);
+    }
+
+    /** SEGNN's hidden irreps: {@link #HIDDEN} features weight-balanced over l ≤ {@link #SEGNN_LMAX} (32x0e+32x1o). */
+    static Irreps segnnHidden() {
+        return SegnnIrreps.weightBalanced(HIDDEN, Irreps.sphericalHarmonics(SEGNN_LMAX), SEGNN_LMAX);
     }
 
     /** The epochs of a model's published run: 1000 for SEGNN (its paper), 10000 for the others (the EGNN paper). */
@@ -495,7 +498,7 @@ public final class NBodyTask {
          */
         private static ModelSpec segnn(String name, String description, String centring, String group) {
             Irreps attributes = Irreps.sphericalHarmonics(SEGNN_LMAX);
-            Irreps hidden = SegnnIrreps.weightBalanced(HIDDEN, attributes, SEGNN_LMAX);
+            Irreps hidden = segnnHidden();
             return new ModelSpec(NAME, name, description,
                     ModelSpec.ordered("hidden_features", HIDDEN, "hidden_irreps", hidden.toString(), "lmax_attributes",
                             SEGNN_LMAX, "layers", LAYERS, "node_features", NBodyGraphs.SEGNN_NODE_FEATURES.toString(),

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.equivariant4j.data.Npy;
 import org.equivariant4j.data.VoxelShapes;
 import org.equivariant4j.group.Groups;
@@ -509,6 +510,11 @@ public final class VoxelsTask {
                         + " invariant logits (scalar fields, mean over space, linear)");
     }
 
+    /** "(1o,1o), (2e,1o), …": the pair types of a product layer as the model card writes them. */
+    private static String pairList(List<List<String>> pairs) {
+        return pairs.stream().map(p -> "(" + String.join(",", p) + ")").collect(Collectors.joining(", "));
+    }
+
     static Map<String, Object> architecture(String name) {
         Map<String, Object> c = new LinkedHashMap<>();
         int odd = VoxelModels.pseudoscalars(WIDTH);
@@ -516,8 +522,8 @@ public final class VoxelsTask {
             int m = FIELDS.get(name);
             c.put("layout", "conv k" + VoxelShapes.Rendering.defaults().size() + " (the whole volume, rings every voxel of sigma "
                     + VoxelModels.SO3_RING_SIGMA + ", degree l from radius l) to " + 2 * m + " each of 0e, 1o, 2e, BN; conv k1 to "
-                    + m + " pairs each of (1o,1o), (2e,1o), (2e,2e), (0e,1o), (0e,2e), (0e,0e), tensor products up to l = 2, BN;"
-                    + " conv k1 to " + m + " pairs each of (1e,1o), (2o,2e), (1o,1o), (2e,2e), (0e,0e), (1e,1e), (2o,2o),"
+                    + m + " pairs each of " + pairList(VoxelModels.SO3_FIRST_PAIRS) + ", tensor products up to l = 2, BN;"
+                    + " conv k1 to " + m + " pairs each of " + pairList(VoxelModels.SO3_SECOND_PAIRS) + ","
                     + " invariant products, BN; conv k1 to " + (WIDTH - odd) + " scalars and " + odd + " pseudoscalars, BN,"
                     + " gated nonlinearity; linear");
         } else {

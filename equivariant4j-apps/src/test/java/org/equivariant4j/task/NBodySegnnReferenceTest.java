@@ -26,12 +26,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code nbody --model segnn-ref} and {@code segnn} against SEGNN's own N-body code on e3nn 0.3.5 (the reference's
- * O3Transform, SEGNN and O3TensorProduct, run in float64 by {@code equivariant4j-bench/src/main/python/segnn_reference.py};
- * values in {@code segnn_nbody_e3nn035.json} beside this class): with the same weights (tensor k, entry i: 0.05 sin(0.37 i
- * + 1.1 k + 0.3), in the reference's module order) and the same batch, the predictions x + model(graph), the MSE loss
- * and every parameter tensor's gradient (its norm and its dot product with the probe cos(0.61 i)) agree to 1e-9
- * relative in float64 (the task's SEGNN, {@link NBodyTask#segnnBuilder}, initialised in float64). {@code segnn-ref} takes the reference's input as its code computes it; {@code segnn} the same code with the
- * per-particle coordinate mean replaced by the system's centroid.
+ * O3Transform, SEGNN and O3TensorProduct, run in float64 by {@code
+ * equivariant4j-bench/src/main/python/segnn_reference.py}; values in {@code segnn_nbody_e3nn035.json} beside this
+ * class): with the same weights (tensor k, entry i: 0.05 sin(0.37 i + 1.1 k + 0.3), in the reference's module order)
+ * and the same batch, the predictions x + model(graph), the MSE loss and every parameter tensor's gradient (its norm
+ * and its dot product with the probe cos(0.61 i)) agree to 1e-9 relative in float64 (the task's SEGNN, {@link
+ * NBodyTask#segnnBuilder}, initialised in float64). {@code segnn-ref} takes the reference's input as its code
+ * computes it; {@code segnn} the same code with the per-particle coordinate mean replaced by the system's centroid.
  */
 class NBodySegnnReferenceTest {
     private static final int PARTICLES = 5;
