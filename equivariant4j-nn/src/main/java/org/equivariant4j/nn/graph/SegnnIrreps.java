@@ -2,6 +2,7 @@ package org.equivariant4j.nn.graph;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.equivariant4j.nn.ops.TorchGenerator;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.MulIrrep;
@@ -23,6 +24,18 @@ public final class SegnnIrreps {
 
     /** The weight-balanced hidden irreps for N scalar features, attributes {@code attributes} and degree L. */
     public static Irreps weightBalanced(int features, Irreps attributes, int lmax) {
+        return weightBalanced(features, attributes, lmax, null);
+    }
+
+    /**
+     * Advances a PyTorch generator as the reference's {@code WeightBalancedIrreps} does while it searches: e3nn draws
+     * {@code torch.randn(weight_numel)} for every tensor product it builds to count weights, {@code hidden_n ⊗ attributes
+     * → hidden_n} for n = 1, 2, … and, after the first, the N → N scalar layer. A model drawn like the reference
+     * ({@link SegnnModel.Builder#referenceDraws}) starts from the generator in this state.
+     *
+     * @return the weight-balanced hidden irreps, as {@link #weightBalanced(int, Irreps, int)}
+     */
+    public static Irreps weightBalanced(int features, Irreps attributes, int lmax, TorchGenerator generator) {
         if (features < 1 || lmax < 0) {
             throw new IllegalArgumentException("weight-balanced irreps need features >= 1 and lmax >= 0, got " + features
                     + " and " + lmax);
@@ -30,7 +43,14 @@ public final class SegnnIrreps {
         long target = (long) features * features;
         for (int n = 1;; n++) {
             Irreps h = copies(n, lmax);
-            if (TensorProductSpec.fullyConnected(h, attributes, h).weightNumel() >= target) {
+            long weights = TensorProductSpec.fullyConnected(h, attributes, h).weightNumel();
+            if (generator != null) {
+                generator.skipRandnFloat32(weights);
+                if (n == 1) {
+                    generator.skipRandnFloat32(target);
+                }
+            }
+            if (weights >= target) {
                 return h;
             }
             if (n > features * features) {

@@ -15,6 +15,7 @@ import org.equivariant4j.nn.o3.BatchNorm;
 import org.equivariant4j.nn.o3.GatedSteerableLinear;
 import org.equivariant4j.nn.o3.SteerableLinear;
 import org.equivariant4j.nn.o3.TensorProductRoute;
+import org.equivariant4j.nn.ops.TorchGenerator;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.PathNormalization;
@@ -129,6 +130,17 @@ public final class SegnnLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         throw new UnsupportedOperationException(this + " runs inside a SegnnModel: call apply(...)");
+    }
+
+    /**
+     * Redraws the initial weights as SEGNN's reference layer draws them from PyTorch's generator: message 1, message 2,
+     * update 1, update 2 (see {@link SteerableLinear#drawLikeReference}); the norms have no random parameters.
+     */
+    void drawLikeReference(TorchGenerator generator) {
+        message1.linear().drawLikeReference(generator);
+        message2.linear().drawLikeReference(generator);
+        update1.linear().drawLikeReference(generator);
+        update2.drawLikeReference(generator);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.equivariant4j.nn.o3.SphericalHarmonics;
 import org.equivariant4j.nn.o3.SteerableLinear;
 import org.equivariant4j.nn.o3.TensorProductRoute;
 import org.equivariant4j.nn.ops.Tensors;
+import org.equivariant4j.nn.ops.TorchGenerator;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.PathNormalization;
@@ -90,6 +91,7 @@ public final class SegnnModel extends AbstractBlock {
     private final SteerableLinear prePool2;
     private final GatedSteerableLinear postPool1;
     private final SteerableLinear postPool2;
+    private final TorchGenerator referenceDraws; // null: Java draws from the builder's seed
     private final double[] attributeMask; // 0 at component 0, 1 elsewhere
 
     private SegnnModel(Builder b) {
@@ -107,6 +109,7 @@ public final class SegnnModel extends AbstractBlock {
         this.attributeNormalization = b.attributeNormalization;
         this.harmonics = SphericalHarmonics.of(b.lmaxAttributes, true, attributeNormalization);
         long seed = b.seed;
+        this.referenceDraws = b.referenceDraws;
         this.paths = b.paths;
         this.embedding = addChildBlock("embedding", SteerableLinear.of(in, attributes, hidden, b.route, b.paths, seed));
         int scalars = edgeScalars + (distance ? 1 : 0);
@@ -261,6 +264,20 @@ public final class SegnnModel extends AbstractBlock {
             postPool1.initialize(manager, dataType, new Shape(1, postPool1.irrepsIn().dim()));
             postPool2.initialize(manager, dataType, new Shape(1, postPool2.irrepsIn().dim()));
         }
+        if (referenceDraws != null) {
+            // the reference's construction order: embedding, layers, pre-pool 1 and 2, post-pool 1 and 2
+            TorchGenerator g = referenceDraws.copy();
+            embedding.drawLikeReference(g);
+            for (SegnnLayer layer : layers) {
+                layer.drawLikeReference(g);
+            }
+            prePool1.linear().drawLikeReference(g);
+            prePool2.drawLikeReference(g);
+            if (postPool1 != null) {
+                postPool1.linear().drawLikeReference(g);
+                postPool2.drawLikeReference(g);
+            }
+        }
     }
 
     @Override
@@ -291,6 +308,7 @@ public final class SegnnModel extends AbstractBlock {
         private TensorProductRoute route = TensorProductRoute.AUTO;
         private PathNormalization paths = PathNormalization.ELEMENT;
         private long seed;
+        private TorchGenerator referenceDraws;
 
         private Builder(Irreps in, Irreps hidden, Irreps out) {
             this.in = Objects.requireNonNull(in, "in");
@@ -384,9 +402,23 @@ public final class SegnnModel extends AbstractBlock {
             return this;
         }
 
-        /** Seeds the initial weights (Java generator; default 0). */
+        /** Seeds the initial weights (Java generator; default 0); replaces {@link #referenceDraws}. */
         public Builder seed(long seed) {
             this.seed = seed;
+            this.referenceDraws = null;
+            return this;
+        }
+
+        /**
+         * Draws the initial weights as SEGNN's reference code does, value for value, from PyTorch's generator in the
+         * state it has when the reference builds the model (after {@code torch.manual_seed} and, when the hidden irreps
+         * were weight-balanced, the draws of {@link SegnnIrreps#weightBalanced(int, Irreps, int, TorchGenerator)}):
+         * float32 draws, layer after layer in the reference's construction order (see
+         * {@link SteerableLinear#drawLikeReference}). A model that starts where a run of the reference started. The
+         * generator is copied; it is not advanced.
+         */
+        public Builder referenceDraws(TorchGenerator generator) {
+            this.referenceDraws = generator.copy();
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.equivariant4j.nn.o3;
 import ai.djl.ndarray.NDArray;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
+import org.equivariant4j.nn.ops.TorchGenerator;
 
 /**
  * Scalar nonlinearities for O(3) features, normalised as e3nn normalises them ({@code normalize2mom}): each is
@@ -94,7 +95,7 @@ public enum Activation {
         static final double[] VALUES = compute();
 
         private static double[] compute() {
-            double[] z = TorchNormalSamples.randn(1_000_000, 0);
+            double[] z = new TorchGenerator(0).randnFloat64(1_000_000);
             Activation[] all = Activation.values();
             double[] out = new double[all.length];
             for (int a = 0; a < all.length; a++) {

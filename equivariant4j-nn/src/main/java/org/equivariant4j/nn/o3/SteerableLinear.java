@@ -3,6 +3,7 @@ package org.equivariant4j.nn.o3;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -12,10 +13,13 @@ import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.equivariant4j.nn.ops.DeviceConstants;
 import org.equivariant4j.nn.ops.Tensors;
+import org.equivariant4j.nn.ops.TorchGenerator;
 import org.equivariant4j.o3.Irrep;
 import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.PathNormalization;
@@ -60,6 +64,8 @@ public final class SteerableLinear extends AbstractBlock {
     private final Parameter weight;
     private final Parameter bias;
     private final int numBias;
+    private final double[] weightBound; // per weight: 1/√fan_c of its output
+    private final double[] biasBound;
     private final DeviceConstants biasScatter; // [numBias, out.dim]: where each bias goes
 
     private SteerableLinear(Irreps in, Irreps attributes, Irreps out, TensorProductRoute route, PathNormalization paths,
@@ -85,7 +91,7 @@ public final class SteerableLinear extends AbstractBlock {
             spec = specs.pathNormalization(PathNormalization.PATH).outVariances(fan).build();
         }
         this.product = TensorProduct.builder(spec).weights(TensorProduct.Weights.SHARED).route(route).build();
-        double[] weightBound = new double[spec.weightNumel()];
+        this.weightBound = new double[spec.weightNumel()];
         for (TensorProductSpec.Path p : spec.paths()) {
             double b = 1 / Math.sqrt(fan[p.instruction().out()]);
             java.util.Arrays.fill(weightBound, p.weightOffset(), p.weightOffset() + p.weightCount(), b);
@@ -98,7 +104,7 @@ public final class SteerableLinear extends AbstractBlock {
         }
         this.numBias = nb;
         double[] scatter = new double[nb * out.dim()];
-        double[] biasBound = new double[nb];
+        this.biasBound = new double[nb];
         int b = 0;
         for (int c = 0; c < out.size(); c++) {
             if (out.get(c).irrep().isScalar()) {
@@ -141,6 +147,49 @@ public final class SteerableLinear extends AbstractBlock {
     /** An equivariant linear layer with biases on the scalar outputs (no attribute), its paths normalised as given. */
     public static SteerableLinear of(Irreps in, Irreps out, PathNormalization paths, long seed) {
         return new SteerableLinear(in, null, out, TensorProductRoute.AUTO, paths, seed);
+    }
+
+    /**
+     * Replaces the initial weights with the ones SEGNN's reference {@code O3TensorProduct} draws from PyTorch's generator:
+     * e3nn fills its weight with {@code torch.randn(weight_numel)} (drawn, then overwritten), then every weight is redrawn
+     * uniform in ±1/√fan_c, path after path, then every bias, all in float32. Call after initialisation.
+     *
+     * @throws IllegalStateException before initialisation
+     */
+    public void drawLikeReference(TorchGenerator generator) {
+        if (weight != null) {
+            generator.skipRandnFloat32(weightBound.length);
+            set(weight, draw(generator, weightBound));
+        }
+        if (bias != null) {
+            set(bias, draw(generator, biasBound));
+        }
+    }
+
+    private static float[] draw(TorchGenerator generator, double[] bound) {
+        float[] v = new float[bound.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = generator.uniformFloat32(-bound[i], bound[i]);
+        }
+        return v;
+    }
+
+    private static void set(Parameter p, float[] values) {
+        if (!p.isInitialized()) {
+            throw new IllegalStateException("initialise the layer before drawing its weights like the reference");
+        }
+        NDArray a = p.getArray();
+        if (a.getDataType() == DataType.FLOAT32) {
+            a.set(FloatBuffer.wrap(values));
+        } else if (a.getDataType() == DataType.FLOAT64) {
+            double[] d = new double[values.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = values[i];
+            }
+            a.set(DoubleBuffer.wrap(d));
+        } else {
+            throw new IllegalStateException("expected float32 or float64 parameters, got " + a.getDataType());
+        }
     }
 
     /** Entry i uniform in ±bound[i], from a Java generator with this seed. */

@@ -23,13 +23,9 @@ import org.junit.jupiter.api.Test;
 class GateTest {
     private static final DataType F64 = DataType.FLOAT64;
 
-    /** torch.randn(5, generator seeded 0, float64) and e3nn's (PyTorch 1.13) normalize2mom constants. */
+    /** e3nn's (PyTorch 1.13) normalize2mom constants: Monte-Carlo over {@code torch.randn} samples (TorchGeneratorTest). */
     @Test
-    void reproducesTorchSamplesAndE3nnConstants() {
-        double[] z = TorchNormalSamples.randn(1_000_000, 0);
-        assertArrayEquals(new double[] {-2.310411800234176, -0.3732508612577643, -1.0608166785462863, 0.9995093547811761,
-            -0.8840250045832653}, java.util.Arrays.copyOf(z, 5), 0.0);
-        assertEquals(-1.522996864040318, z[z.length - 1], 0.0);
+    void reproducesE3nnConstants() {
         assertEquals(1.6791767923989418, Activation.SILU.constant(), 1e-12);
         assertEquals(1.5937334472592695, Activation.TANH.constant(), 1e-12);
         assertEquals(1.8467055342154763, Activation.SIGMOID.constant(), 1e-12);
