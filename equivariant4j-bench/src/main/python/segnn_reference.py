@@ -1,7 +1,8 @@
 """Reference values for NBodySegnnReferenceTest: SEGNN's own N-body code (RobDHess/Steerable-E3-GNN, its O3Transform,
 SEGNN and O3TensorProduct) on e3nn 0.3.5, the e3nn its paper ran, in float64. Writes one JSON file with a small batch
 (3 systems of 5 particles), the predictions x + model(graph), the MSE loss against a target and, per parameter tensor,
-the gradient's norm and its dot product with a probe vector.
+the gradient's norm and its dot product with a probe vector; and a summary of the initial weights the reference's N-body
+run draws (PyTorch's generator after its torch.manual_seed(42)), which `nbody --init torch --seed 42` reproduces.
 
 The weights are not drawn: parameter tensor k (in the order embedding, then per layer message 1, message 2, update 1,
 update 2, then pre-pool 1 and 2; weight before bias) has entry i = 0.05 sin(0.37 i + 1.1 k + 0.3), so the Java test sets
@@ -131,7 +132,6 @@ def main():
     wigner = sys.argv[4] if len(sys.argv) > 4 else None
     sys.path[:0] = [e3nn_dir, segnn_dir]
     install_shims(wigner)
-    torch.set_default_dtype(torch.float64)
     import e3nn
     from e3nn.o3 import Irreps, spherical_harmonics
     from models.balanced_irreps import WeightBalancedIrreps
@@ -142,19 +142,35 @@ def main():
     assert e3nn.__version__ == "0.3.5", e3nn.__version__
     n, graphs = 5, 3
     attributes = Irreps.spherical_harmonics(1)
-    hidden = WeightBalancedIrreps(Irreps("64x0e"), attributes, sh=True, lmax=1)
-    model = SEGNN(Irreps("2x1o + 1x0e"), hidden, Irreps("1x1o"), attributes, attributes, 4, norm=None, pool="avg",
-                  task="node", additional_message_irreps=Irreps("2x0e")).double()
-    modules = [model.embedding_layer]
-    for layer in model.layers:
-        modules += [layer.message_layer_1, layer.message_layer_2, layer.update_layer_1, layer.update_layer_2]
-    modules += [model.pre_pool1, model.pre_pool2]
-    tensors = []
-    for module in modules:
-        tensors.append(module.tp.weight)
-        if module.biases is not None:
-            tensors.append(module.biases)
-    assert sum(t.numel() for t in tensors) == sum(p.numel() for p in model.parameters()) == 147424
+
+    def build():
+        hidden = WeightBalancedIrreps(Irreps("64x0e"), attributes, sh=True, lmax=1)
+        model = SEGNN(Irreps("2x1o + 1x0e"), hidden, Irreps("1x1o"), attributes, attributes, 4, norm=None, pool="avg",
+                      task="node", additional_message_irreps=Irreps("2x0e"))
+        modules = [model.embedding_layer]
+        for layer in model.layers:
+            modules += [layer.message_layer_1, layer.message_layer_2, layer.update_layer_1, layer.update_layer_2]
+        modules += [model.pre_pool1, model.pre_pool2]
+        tensors = []
+        for module in modules:
+            tensors.append(module.tp.weight)
+            if module.biases is not None:
+                tensors.append(module.biases)
+        assert sum(t.numel() for t in tensors) == sum(p.numel() for p in model.parameters()) == 147424
+        return hidden, model, tensors
+
+    # the initial weights of the reference's N-body run: train_nbody.py's torch.manual_seed(42), then main.py's
+    # WeightBalancedIrreps and SEGNN in float32, summarised per tensor
+    torch.manual_seed(42)
+    drawn = [t.detach().reshape(-1) for t in build()[2]]
+    initial = {"seed": 42, "dtype": "float32", "count": [int(t.numel()) for t in drawn],
+               "head": [t[:3].tolist() for t in drawn], "last": [t[-1].item() for t in drawn],
+               "sum": [t.double().sum().item() for t in drawn], "sum_of_squares": [t.double().square().sum().item()
+                                                                                   for t in drawn]}
+
+    torch.set_default_dtype(torch.float64)
+    hidden, model, tensors = build()
+    model.double()
     with torch.no_grad():
         for k, t in enumerate(tensors):
             i = torch.arange(t.numel(), dtype=torch.float64)
@@ -179,6 +195,7 @@ def main():
         "hidden": str(hidden),
         "parameters": [int(t.numel()) for t in tensors],
         "x": pos.tolist(), "v": vel.tolist(), "q": charges.view(-1).tolist(), "target": target.tolist(),
+        "initial_weights": initial,
     }
     transform = O3Transform(1)
     for name in ("reference", "centroid"):

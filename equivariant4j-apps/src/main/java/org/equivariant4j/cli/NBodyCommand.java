@@ -55,6 +55,13 @@ final class NBodyCommand implements Callable<Integer> {
             + " validation every 5.")
     boolean paper;
 
+    @Option(names = "--init", defaultValue = "java", paramLabel = "FROM",
+            description = "Initial weights: java (Java generators seeded with --seed; every model) or torch (segnn and"
+                    + " segnn-ref only: PyTorch's generator after torch.manual_seed(SEED), drawn value for value as SEGNN's"
+                    + " reference code draws them, so --seed 42 starts where the published run started) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String init;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Read the .npy files of the original generator (any number of particles >= 2) from DIR instead of"
                     + " generating them.")
@@ -74,6 +81,17 @@ final class NBodyCommand implements Callable<Integer> {
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
         List<String> models = ModelList.parse(model, NBodyTask.MODELS, NBodyTask.DEFAULT_MODELS);
+        NBodyTask.InitialWeights initialWeights = switch (init) {
+            case "java" -> NBodyTask.InitialWeights.JAVA;
+            case "torch" -> NBodyTask.InitialWeights.TORCH;
+            default -> throw new IllegalArgumentException("--init must be java or torch, got '" + init + "'");
+        };
+        for (String m : models) {
+            if (!initialWeights.applies(m)) {
+                throw new IllegalArgumentException("--init torch draws the initial weights of segnn and segnn-ref only, but"
+                        + " --model includes " + m + " (use --model segnn or segnn-ref)");
+            }
+        }
         int nEpochs = epochs != null ? epochs : (paper ? NBodyTask.publishedEpochs(models.get(models.size() - 1)) : 60);
         int interval = evalInterval != null ? evalInterval : (nEpochs < 20 ? 1 : 5);
         if (trainSize < 1) {
@@ -128,7 +146,7 @@ final class NBodyCommand implements Callable<Integer> {
                 TrainingSettings s = modelEpochs == nEpochs ? settings : NBodyTask.settings(modelEpochs, run.seed, interval,
                         run.threads);
                 try (ProgressListener bar = new ProgressListener(m, modelEpochs, "valid_mse", err, run.quiet)) {
-                    runs.add(NBodyTask.train(m, splits, s, bar, session.checkpointing(m), session.saveDir(m)));
+                    runs.add(NBodyTask.train(m, splits, s, initialWeights, bar, session.checkpointing(m), session.saveDir(m)));
                 }
             }
 
@@ -147,6 +165,7 @@ final class NBodyCommand implements Callable<Integer> {
             config.put("epochs", epochs == null && paper ? "published" : (Object) nEpochs);
             config.put("train_size", trainSize);
             config.put("seed", run.seed);
+            config.put("initial_weights", init);
             config.put("batch_size", settings.batchSize());
             config.put("learning_rate", settings.learningRate());
             config.put("weight_decay", settings.weightDecay());

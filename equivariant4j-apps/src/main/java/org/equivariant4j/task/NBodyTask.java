@@ -32,6 +32,7 @@ import org.equivariant4j.o3.Irreps;
 import org.equivariant4j.o3.PathNormalization;
 import org.equivariant4j.nn.ops.ParameterCounts;
 import org.equivariant4j.nn.ops.Tensors;
+import org.equivariant4j.nn.ops.TorchGenerator;
 import org.equivariant4j.nn.testing.Equivariance;
 import org.equivariant4j.nn.testing.EuclideanMotion;
 
@@ -104,9 +105,40 @@ public final class NBodyTask {
         return SegnnIrreps.weightBalanced(HIDDEN, Irreps.sphericalHarmonics(SEGNN_LMAX), SEGNN_LMAX);
     }
 
+    /** The SEGNN of {@link #segnnBuilder}, initialised (float32) as {@code init} draws it with this seed. */
+    static Block segnn(long seed, InitialWeights init, NDManager m) {
+        SegnnModel.Builder b = segnnBuilder().seed(seed);
+        if (init == InitialWeights.TORCH) {
+            // the reference's main.py: torch.manual_seed(42), WeightBalancedIrreps(...), then SEGNN(...)
+            TorchGenerator g = new TorchGenerator(seed);
+            SegnnIrreps.weightBalanced(HIDDEN, Irreps.sphericalHarmonics(SEGNN_LMAX), SEGNN_LMAX, g);
+            b.referenceDraws(g);
+        }
+        SegnnModel model = b.build();
+        model.initialize(m, DataType.FLOAT32, new Shape(2, NBodyGraphs.SEGNN_NODE_FEATURES.dim()));
+        return model;
+    }
+
     /** The epochs of a model's published run: 1000 for SEGNN (its paper), 10000 for the others (the EGNN paper). */
     public static int publishedEpochs(String model) {
         return model.startsWith("segnn") ? 1000 : 10_000;
+    }
+
+    /** Where a neural model's initial weights come from. */
+    public enum InitialWeights {
+        /** Java generators seeded with the run's seed (every model). */
+        JAVA,
+        /**
+         * PyTorch's generator after {@code torch.manual_seed(seed)}, drawn value for value as SEGNN's reference N-body run
+         * draws them (its weight-balanced irreps search, then its layers; {@code segnn} and {@code segnn-ref} only):
+         * seed 42 starts where the published run started.
+         */
+        TORCH;
+
+        /** The models whose initial weights this draw can make. */
+        public boolean applies(String model) {
+            return this == JAVA || model.startsWith("segnn") || "linear".equals(model);
+        }
     }
 
     /** The Adam settings of the EGNN paper for the neural models (SEGNN's paper uses the same). */
@@ -299,7 +331,7 @@ public final class NBodyTask {
             Run run = new Run("linear", ParameterCounts.learnable(block), 0, 0, 0, validMse, testMse, eq, new double[] {0},
                     new double[] {trainMse}, new double[] {validMse}, false);
             if (saveDir != null) {
-                save(saveDir, spec, block, m, data, run, null, seed);
+                save(saveDir, spec, block, m, data, run, null, seed, InitialWeights.JAVA);
             }
             return run;
         }
@@ -313,13 +345,28 @@ public final class NBodyTask {
      */
     public static Run train(String name, Splits data, TrainingSettings settings, TrainingRecipe.Listener listener,
             TrainingRecipe.Checkpointing checkpointing, Path saveDir) {
+        return train(name, data, settings, InitialWeights.JAVA, listener, checkpointing, saveDir);
+    }
+
+    /**
+     * As {@link #train(String, Splits, TrainingSettings, TrainingRecipe.Listener, TrainingRecipe.Checkpointing, Path)},
+     * the initial weights drawn as {@code init} says.
+     *
+     * @throws IllegalArgumentException when {@code init} does not apply to the model
+     */
+    public static Run train(String name, Splits data, TrainingSettings settings, InitialWeights init,
+            TrainingRecipe.Listener listener, TrainingRecipe.Checkpointing checkpointing, Path saveDir) {
         ModelSpec spec = DEFINITION.model(name);
         if ("linear".equals(name)) {
             throw new IllegalArgumentException("the linear model is fitted, not trained: use NBodyTask.linear");
         }
+        if (!init.applies(name)) {
+            throw new IllegalArgumentException("initial weights " + init + " apply to segnn and segnn-ref only, not to "
+                    + name);
+        }
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = spec.create(settings.seed(), m);
-            Learner learner = new Learner(name, block, data, settings);
+            Block block = init == InitialWeights.JAVA ? spec.create(settings.seed(), m) : segnn(settings.seed(), init, m);
+            Learner learner = new Learner(name, block, data, settings, init);
             TrainingOutcome out = TrainingRecipe.train(name, learner, settings, listener, checkpointing);
             ParameterStore ps = new ParameterStore(m, false);
             Forward f = forward(name);
@@ -330,7 +377,7 @@ public final class NBodyTask {
                     out.bestScore(), testMse, eq, out.curveEpochsArray(), out.trainCurveArray(), out.validCurveArray(),
                     out.resumed());
             if (saveDir != null) {
-                save(saveDir, spec, block, m, data, run, settings, settings.seed());
+                save(saveDir, spec, block, m, data, run, settings, settings.seed(), init);
             }
             return run;
         }
@@ -347,7 +394,7 @@ public final class NBodyTask {
         /** Topologies by systems per batch (the full batch, the workers' slices, the last evaluation batch). */
         private final Map<Integer, GraphTopology> topologies = new ConcurrentHashMap<>();
 
-        Learner(String name, Block block, Splits data, TrainingSettings s) {
+        Learner(String name, Block block, Splits data, TrainingSettings s, InitialWeights init) {
             this.name = name;
             this.block = block;
             this.train = Samples.of(data.train());
@@ -357,6 +404,9 @@ public final class NBodyTask {
             identity.put("task", NAME);
             identity.put("model", name);
             identity.put("data", data.describe());
+            if (init != InitialWeights.JAVA) {
+                identity.put("initial_weights", init.name().toLowerCase(Locale.ROOT));
+            }
         }
 
         @Override
@@ -425,12 +475,15 @@ public final class NBodyTask {
     }
 
     private static void save(Path dir, ModelSpec spec, Block block, NDManager m, Splits data, Run run,
-            TrainingSettings settings, long seed) {
+            TrainingSettings settings, long seed, InitialWeights init) {
         Samples test = Samples.of(data.test());
         Npy.NpyArray example = test.inputArray(Math.min(EVAL_BATCH, test.size()));
         Npy.NpyArray predictions = DEFINITION.predict(spec, block, m, example);
         Map<String, Object> training = settings != null ? ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed())
                 : ModelSpec.ordered("fit", "least squares of t on the training split");
+        if (init != InitialWeights.JAVA) {
+            training.put("initial_weights", init.name().toLowerCase(Locale.ROOT));
+        }
         ModelCard card = ModelCard.of(spec, run.params(), seed, data.describe(), training, toResult(run).metrics(),
                 DEFINITION.inputOutput(ModelSpec.ordered("particles_trained", data.train().numParticles())),
                 ModelSpec.ordered("content", "predicted positions", "shape", "(S, n, 3)", "format", "float32 .npy"));
@@ -510,11 +563,7 @@ public final class NBodyTask {
                             "attributes", "edges: Y(x_j - x_i) (" + attributes + "); nodes: their mean plus Y(v)",
                             "hidden", hidden + " per node",
                             "output", "displacement (1x1o) added to the positions"),
-                    (seed, m) -> {
-                        SegnnModel b = segnnBuilder().seed(seed).build();
-                        b.initialize(m, DataType.FLOAT32, new Shape(2, NBodyGraphs.SEGNN_NODE_FEATURES.dim()));
-                        return b;
-                    });
+                    (seed, m) -> NBodyTask.segnn(seed, InitialWeights.JAVA, m));
         }
 
         @Override

@@ -161,6 +161,10 @@ class NBodyCommandTest {
             {new String[] {"--out", ckptOut.toString(), "--data", d}, "holds checkpoints of an interrupted run"},
             {new String[] {"--resume", "--data", d}, "--resume: no checkpoint in"},
             {new String[] {"--train-size", "200", "--data", nan.toString()}, "element (0, 0, 1, 2) is NaN; expected finite values"},
+            {new String[] {"--init", "numpy", "--data", d}, "--init must be java or torch, got 'numpy'"},
+            {new String[] {"--init", "torch", "--data", d}, "--init torch draws the initial weights of segnn and segnn-ref only,"
+                    + " but --model includes gnn"},
+            {new String[] {"--init", "torch", "--model", "segnn,egnn", "--data", d}, "but --model includes egnn"},
         };
         for (Object[] c : cases) {
             String[] args = (String[]) c[0];

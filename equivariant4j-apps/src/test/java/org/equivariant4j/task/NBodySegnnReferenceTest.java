@@ -1,6 +1,7 @@
 package org.equivariant4j.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import java.nio.DoubleBuffer;
 import java.util.List;
 import org.equivariant4j.model.NBodyGraphs;
 import org.equivariant4j.nn.graph.GraphTopology;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -105,6 +107,43 @@ class NBodySegnnReferenceTest {
                 assertEquals(expected.get("gradient_probe").get(k).asDouble(), probe, TOLERANCE * wantNorm * Math.sqrt(probeNorm),
                         name + " gradient along the probe");
             }
+        }
+    }
+
+    /**
+     * {@code nbody --init torch --seed 42} starts from the reference N-body run's initial weights: every one of the 37
+     * tensors has the reference's size, first three and last values bit for bit (float32), and its sum and sum of
+     * squares to 1e-12 relative (summed in another order).
+     */
+    @Test
+    void torchInitialWeightsAreTheReferenceRunsBitForBit() throws IOException {
+        JsonNode drawn = fixture().get("initial_weights");
+        assertEquals(42, drawn.get("seed").asInt());
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Parameter> parameters = NBodyTask.segnn(42, NBodyTask.InitialWeights.TORCH, m).getParameters().values();
+            assertEquals(drawn.get("count").size(), parameters.size(), "parameter tensors, in the reference's order");
+            for (int k = 0; k < parameters.size(); k++) {
+                float[] w = parameters.get(k).getArray().toFloatArray();
+                String name = "tensor " + k + " (" + parameters.get(k).getName() + ")";
+                assertEquals(drawn.get("count").get(k).asInt(), w.length, name);
+                for (int i = 0; i < 3; i++) {
+                    assertEquals((float) drawn.get("head").get(k).get(i).asDouble(), w[i], 0f, name + " entry " + i);
+                }
+                assertEquals((float) drawn.get("last").get(k).asDouble(), w[w.length - 1], 0f, name + " last entry");
+                double sum = 0;
+                double squares = 0;
+                for (float x : w) {
+                    sum += x;
+                    squares += (double) x * x;
+                }
+                double wantSquares = drawn.get("sum_of_squares").get(k).asDouble();
+                assertEquals(drawn.get("sum").get(k).asDouble(), sum, 1e-12 * Math.sqrt(w.length * wantSquares), name + " sum");
+                assertEquals(wantSquares, squares, 1e-12 * wantSquares, name + " sum of squares");
+            }
+            // the Java draw is another draw of the same distribution
+            float[] java = NBodyTask.segnn(42, NBodyTask.InitialWeights.JAVA, m).getParameters().get(0).getValue().getArray()
+                    .toFloatArray();
+            assertNotEquals((float) drawn.get("head").get(0).get(0).asDouble(), java[0]);
         }
     }
 
