@@ -3,12 +3,13 @@ package org.equivariant4j.data;
 import java.util.Arrays;
 import java.util.function.DoubleSupplier;
 import java.util.random.RandomGenerator;
+import org.equivariant4j.nn.ops.Mt19937;
 
 /**
  * A port of numpy's legacy {@code numpy.random.RandomState} (bit-exact up to the caveat below) for the draws the
  * benchmark generators use.
  *
- * <p>The stream is the 32-bit Mersenne Twister MT19937. {@link #NumpyRandomState(long)} seeds it the way
+ * <p>The stream is the 32-bit Mersenne Twister ({@link Mt19937}). {@link #NumpyRandomState(long)} seeds it the way
  * {@code np.random.seed(seed)} / {@code RandomState(seed)} do for an integer seed in [0, 2³²): the reference
  * {@code init_genrand(seed)}, with the Gaussian cache cleared. On top of the raw 32-bit words it offers:
  * <ul>
@@ -43,14 +44,7 @@ public final class NumpyRandomState implements RandomGenerator, java.io.Serializ
 
     private static final long serialVersionUID = 1L;
 
-    private static final int N = 624;
-    private static final int M = 397;
-    private static final int MATRIX_A = 0x9908b0df;
-    private static final int UPPER_MASK = 0x80000000;
-    private static final int LOWER_MASK = 0x7fffffff;
-
-    private final int[] mt = new int[N];
-    private int pos;
+    private Mt19937 mt;
     private boolean hasGauss;
     private double gauss;
 
@@ -65,8 +59,7 @@ public final class NumpyRandomState implements RandomGenerator, java.io.Serializ
     }
 
     private NumpyRandomState(NumpyRandomState other) {
-        System.arraycopy(other.mt, 0, mt, 0, N);
-        pos = other.pos;
+        mt = other.mt.copy();
         hasGauss = other.hasGauss;
         gauss = other.gauss;
     }
@@ -85,44 +78,14 @@ public final class NumpyRandomState implements RandomGenerator, java.io.Serializ
         if (seed < 0 || seed > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("numpy legacy seed must be in [0, 2^32 - 1], got " + seed);
         }
-        int s = (int) seed;
-        mt[0] = s;
-        for (int i = 1; i < N; i++) {
-            s = 1812433253 * (s ^ (s >>> 30)) + i;
-            mt[i] = s;
-        }
-        pos = N;
+        mt = new Mt19937(seed);
         hasGauss = false;
         gauss = 0.0;
     }
 
-    private void twist() {
-        int kk;
-        int y;
-        for (kk = 0; kk < N - M; kk++) {
-            y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-            mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
-        }
-        for (; kk < N - 1; kk++) {
-            y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-            mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
-        }
-        y = (mt[N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
-        mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
-        pos = 0;
-    }
-
     /** The next raw 32-bit word of the MT19937 stream, as the bits of an {@code int}. */
     public int nextUint32() {
-        if (pos == N) {
-            twist();
-        }
-        int y = mt[pos++];
-        y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
-        y ^= y >>> 18;
-        return y;
+        return mt.next();
     }
 
     /** The next raw 32-bit word as an unsigned value in [0, 2³²). */

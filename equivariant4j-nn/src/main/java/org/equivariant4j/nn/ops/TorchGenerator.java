@@ -4,7 +4,7 @@ package org.equivariant4j.nn.ops;
  * PyTorch's CPU random generator after {@code torch.manual_seed(seed)}, draw for draw, for reproducing values that a
  * PyTorch program computes from its random stream (e3nn's Monte-Carlo constants, a reference model's initial weights).
  *
- * <p>The stream is mt19937 seeded as {@code std::mt19937} with the low 32 bits of the seed. The draws reproduced:
+ * <p>The stream is {@link Mt19937} seeded with the low 32 bits of the seed. The draws reproduced:
  * <ul>
  *   <li>{@code uniform_(from, to)} on float32: from and to rounded to float, u = (r mod 2²⁴)·2⁻²⁴ from one 32-bit draw
  *       r, the value u·(to − from) + from in float arithmetic with one rounding (a fused multiply-add, as PyTorch's
@@ -20,22 +20,16 @@ package org.equivariant4j.nn.ops;
  * one sequence of draws; {@link #copy} forks it.
  */
 public final class TorchGenerator {
-    private static final int N = 624;
-    private final int[] state = new int[N];
-    private int next = N;
+    private final Mt19937 stream;
     private boolean cachedNormal;
 
     /** The generator after {@code torch.manual_seed(seed)}. */
     public TorchGenerator(long seed) {
-        state[0] = (int) seed;
-        for (int j = 1; j < N; j++) {
-            state[j] = 1812433253 * (state[j - 1] ^ (state[j - 1] >>> 30)) + j;
-        }
+        stream = new Mt19937(seed);
     }
 
     private TorchGenerator(TorchGenerator other) {
-        System.arraycopy(other.state, 0, state, 0, N);
-        next = other.next;
+        stream = other.stream.copy();
         cachedNormal = other.cachedNormal;
     }
 
@@ -116,18 +110,6 @@ public final class TorchGenerator {
 
     /** The next 32-bit draw ({@code random()}). */
     private int nextInt() {
-        if (next >= N) {
-            for (int k = 0; k < N; k++) {
-                int y = (state[k] & 0x80000000) | (state[(k + 1) % N] & 0x7fffffff);
-                state[k] = state[(k + 397) % N] ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
-            }
-            next = 0;
-        }
-        int y = state[next++];
-        y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
-        y ^= y >>> 18;
-        return y;
+        return stream.next();
     }
 }
