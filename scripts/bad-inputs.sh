@@ -80,6 +80,8 @@ case_ "--threads must be >= 1, got -1" "${NB[@]}" --threads -1 --out "$W/o1"
 case_ "exceeds the" "${NB[@]}" --threads 64 --out "$W/o1"
 case_ "--checkpoint-every must be >= 0, got -2" "${NB[@]}" --checkpoint-every -2 --out "$W/o1"
 case_ "Invalid value for option '--seed'" "${NB[@]}" --seed abc --out "$W/o1"
+case_ "--init must be java or torch, got 'numpy'" "${NB[@]}" --init numpy --out "$W/o1"
+case_ "--init torch draws the initial weights of segnn and segnn-ref only, but --model includes gnn" "${NB[@]}" --init torch --out "$W/o1"
 # --- nbody: data
 case_ "is not a folder" nbody --quiet --data "$W/missing" --out "$W/o1"
 case_ "is not a folder" nbody --quiet --data "$W/a-file" --out "$W/o1"
