@@ -81,11 +81,9 @@ final class NBodyCommand implements Callable<Integer> {
     public Integer call() {
         OutputPaths.requireThreads(run.threads, run.forceThreads);
         List<String> models = ModelList.parse(model, NBodyTask.MODELS, NBodyTask.DEFAULT_MODELS);
-        NBodyTask.InitialWeights initialWeights = switch (init) {
-            case "java" -> NBodyTask.InitialWeights.JAVA;
-            case "torch" -> NBodyTask.InitialWeights.TORCH;
-            default -> throw new IllegalArgumentException("--init must be java or torch, got '" + init + "'");
-        };
+        NBodyTask.InitialWeights initialWeights = java.util.Arrays.stream(NBodyTask.InitialWeights.values())
+                .filter(w -> w.key().equals(init)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--init must be java or torch, got '" + init + "'"));
         for (String m : models) {
             if (!initialWeights.applies(m)) {
                 throw new IllegalArgumentException("--init torch draws the initial weights of segnn and segnn-ref only, but"
@@ -165,7 +163,7 @@ final class NBodyCommand implements Callable<Integer> {
             config.put("epochs", epochs == null && paper ? "published" : (Object) nEpochs);
             config.put("train_size", trainSize);
             config.put("seed", run.seed);
-            config.put("initial_weights", init);
+            config.put("initial_weights", initialWeights.key());
             config.put("batch_size", settings.batchSize());
             config.put("learning_rate", settings.learningRate());
             config.put("weight_decay", settings.weightDecay());

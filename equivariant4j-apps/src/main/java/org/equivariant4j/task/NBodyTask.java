@@ -106,10 +106,10 @@ public final class NBodyTask {
     }
 
     /** The SEGNN of {@link #segnnBuilder}, initialised (float32) as {@code init} draws it with this seed. */
-    static Block segnn(long seed, InitialWeights init, NDManager m) {
+    static Block segnnModel(long seed, InitialWeights init, NDManager m) {
         SegnnModel.Builder b = segnnBuilder().seed(seed);
         if (init == InitialWeights.TORCH) {
-            // the reference's main.py: torch.manual_seed(42), WeightBalancedIrreps(...), then SEGNN(...)
+            // as the reference's main.py: torch.manual_seed (42 in train_nbody.py), WeightBalancedIrreps, then SEGNN
             TorchGenerator g = new TorchGenerator(seed);
             SegnnIrreps.weightBalanced(HIDDEN, Irreps.sphericalHarmonics(SEGNN_LMAX), SEGNN_LMAX, g);
             b.referenceDraws(g);
@@ -129,13 +129,18 @@ public final class NBodyTask {
         /** Java generators seeded with the run's seed (every model). */
         JAVA,
         /**
-         * PyTorch's generator after {@code torch.manual_seed(seed)}, drawn value for value as SEGNN's reference N-body run
-         * draws them (its weight-balanced irreps search, then its layers; {@code segnn} and {@code segnn-ref} only):
+         * PyTorch's generator after {@code torch.manual_seed(seed)}, drawn value for value as SEGNN's reference N-body
+         * run draws them (its weight-balanced irreps search, then its layers; {@code segnn} and {@code segnn-ref} only):
          * seed 42 starts where the published run started.
          */
         TORCH;
 
-        /** The models whose initial weights this draw can make. */
+        /** The name in options, results and model cards: {@code java}, {@code torch}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The models whose initial weights this draw can make (the linear model is fitted and draws none). */
         public boolean applies(String model) {
             return this == JAVA || model.startsWith("segnn") || "linear".equals(model);
         }
@@ -361,11 +366,12 @@ public final class NBodyTask {
             throw new IllegalArgumentException("the linear model is fitted, not trained: use NBodyTask.linear");
         }
         if (!init.applies(name)) {
-            throw new IllegalArgumentException("initial weights " + init + " apply to segnn and segnn-ref only, not to "
+            throw new IllegalArgumentException("initial weights " + init.key() + " apply to segnn and segnn-ref only, not to "
                     + name);
         }
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = init == InitialWeights.JAVA ? spec.create(settings.seed(), m) : segnn(settings.seed(), init, m);
+            Block block = init == InitialWeights.JAVA ? spec.create(settings.seed(), m)
+                    : segnnModel(settings.seed(), init, m);
             Learner learner = new Learner(name, block, data, settings, init);
             TrainingOutcome out = TrainingRecipe.train(name, learner, settings, listener, checkpointing);
             ParameterStore ps = new ParameterStore(m, false);
@@ -405,7 +411,7 @@ public final class NBodyTask {
             identity.put("model", name);
             identity.put("data", data.describe());
             if (init != InitialWeights.JAVA) {
-                identity.put("initial_weights", init.name().toLowerCase(Locale.ROOT));
+                identity.put("initial_weights", init.key());
             }
         }
 
@@ -482,7 +488,7 @@ public final class NBodyTask {
         Map<String, Object> training = settings != null ? ModelCard.training(settings, run.epochs(), run.bestEpoch(), run.resumed())
                 : ModelSpec.ordered("fit", "least squares of t on the training split");
         if (init != InitialWeights.JAVA) {
-            training.put("initial_weights", init.name().toLowerCase(Locale.ROOT));
+            training.put("initial_weights", init.key());
         }
         ModelCard card = ModelCard.of(spec, run.params(), seed, data.describe(), training, toResult(run).metrics(),
                 DEFINITION.inputOutput(ModelSpec.ordered("particles_trained", data.train().numParticles())),
@@ -563,7 +569,7 @@ public final class NBodyTask {
                             "attributes", "edges: Y(x_j - x_i) (" + attributes + "); nodes: their mean plus Y(v)",
                             "hidden", hidden + " per node",
                             "output", "displacement (1x1o) added to the positions"),
-                    (seed, m) -> NBodyTask.segnn(seed, InitialWeights.JAVA, m));
+                    (seed, m) -> NBodyTask.segnnModel(seed, InitialWeights.JAVA, m));
         }
 
         @Override

@@ -120,7 +120,7 @@ class NBodySegnnReferenceTest {
         JsonNode drawn = fixture().get("initial_weights");
         assertEquals(42, drawn.get("seed").asInt());
         try (NDManager m = NDManager.newBaseManager()) {
-            List<Parameter> parameters = NBodyTask.segnn(42, NBodyTask.InitialWeights.TORCH, m).getParameters().values();
+            List<Parameter> parameters = NBodyTask.segnnModel(42, NBodyTask.InitialWeights.TORCH, m).getParameters().values();
             assertEquals(drawn.get("count").size(), parameters.size(), "parameter tensors, in the reference's order");
             for (int k = 0; k < parameters.size(); k++) {
                 float[] w = parameters.get(k).getArray().toFloatArray();
@@ -141,7 +141,7 @@ class NBodySegnnReferenceTest {
                 assertEquals(wantSquares, squares, 1e-12 * wantSquares, name + " sum of squares");
             }
             // the Java draw is another draw of the same distribution
-            float[] java = NBodyTask.segnn(42, NBodyTask.InitialWeights.JAVA, m).getParameters().get(0).getValue().getArray()
+            float[] java = NBodyTask.segnnModel(42, NBodyTask.InitialWeights.JAVA, m).getParameters().get(0).getValue().getArray()
                     .toFloatArray();
             assertNotEquals((float) drawn.get("head").get(0).get(0).asDouble(), java[0]);
         }
