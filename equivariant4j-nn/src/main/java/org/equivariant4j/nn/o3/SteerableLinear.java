@@ -3,7 +3,7 @@ package org.equivariant4j.nn.o3;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -13,8 +13,6 @@ import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.equivariant4j.nn.ops.DeviceConstants;
@@ -166,29 +164,22 @@ public final class SteerableLinear extends AbstractBlock {
         }
     }
 
-    private static float[] draw(TorchGenerator generator, double[] bound) {
-        float[] v = new float[bound.length];
+    /** Float32 draws, held as doubles (exactly). */
+    private static double[] draw(TorchGenerator generator, double[] bound) {
+        double[] v = new double[bound.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = generator.uniformFloat32(-bound[i], bound[i]);
         }
         return v;
     }
 
-    private static void set(Parameter p, float[] values) {
+    private static void set(Parameter p, double[] values) {
         if (!p.isInitialized()) {
             throw new IllegalStateException("initialise the layer before drawing its weights like the reference");
         }
         NDArray a = p.getArray();
-        if (a.getDataType() == DataType.FLOAT32) {
-            a.set(FloatBuffer.wrap(values));
-        } else if (a.getDataType() == DataType.FLOAT64) {
-            double[] d = new double[values.length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = values[i];
-            }
-            a.set(DoubleBuffer.wrap(d));
-        } else {
-            throw new IllegalStateException("expected float32 or float64 parameters, got " + a.getDataType());
+        try (NDArray v = Tensors.fromFlat(a.getManager(), values, a.getShape(), a.getDataType())) {
+            a.set(new NDIndex(":"), v);
         }
     }
 
